@@ -1,0 +1,127 @@
+import { z } from 'zod';
+import { imageExtensions } from '../src/images.js';
+import type { AnswerSchema, Field } from './fields.js';
+import type { ClusterAnswers } from './cluster.js';
+import type { RepoAnswers } from './repo.js';
+import { dns1123Label, k8sCron, kubeName, pgIdentifier, quantity, repoPath, reservedPgName } from './rules.js';
+
+/** Answers of one application onboarded onto a shared cluster. */
+export interface AppCtx {
+  repo: RepoAnswers;
+  clusters: ClusterAnswers[];
+  /** Apps recorded already, other than the one being answered. */
+  others: AppAnswers[];
+}
+
+/** `<app>-pg-backups` is the longest derived name and a CronJob name has at most 52 characters. */
+export const APP_NAME_MAX = 52 - '-pg-backups'.length;
+
+/** Flux re-parses substituted YAML with YAML 1.1 rules, where these words are not strings. */
+const YAML_KEYWORDS = new Set(['y', 'n', 'yes', 'no', 'on', 'off', 'true', 'false', 'null']);
+
+const pgName = (name: unknown) => String(name ?? '').replace(/-/g, '_');
+
+export const appFields: readonly Field<AppCtx>[] = [
+  { name: 'name', kind: 'string', message: 'App name (DNS-1123 label)' },
+  { name: 'namespace', kind: 'string', message: 'Namespace the app runs in', default: () => 'default' },
+  { name: 'path', kind: 'string', message: 'Directory of the app in the repository', default: (a, ctx) => `${ctx.repo.appsRoot}/${a.namespace}/${a.name}` },
+  {
+    name: 'cluster',
+    kind: 'enum',
+    message: 'Shared cluster that hosts the database',
+    default: (_a, ctx) => (ctx.clusters.length === 1 ? ctx.clusters[0]!.clusterName : undefined),
+  },
+  { name: 'database', kind: 'string', message: 'Database name', default: (a) => pgName(a.name) },
+  { name: 'role', kind: 'string', message: 'Owner role', default: (a) => a.database },
+  { name: 'extensions', kind: 'list', message: 'Extensions to create in the database (comma-separated)', default: () => [] },
+  { name: 'secretStore', kind: 'string', message: 'ClusterSecretStore of the app\'s credentials', default: (_a, ctx) => ctx.repo.secretStore },
+  { name: 'storeItem', kind: 'string', message: 'Secret-store item holding the app\'s database password', default: (a) => a.name },
+  { name: 'passwordProperty', kind: 'string', message: 'Property of that item with the password', default: () => 'POSTGRES_PASSWORD' },
+  {
+    name: 'provisioning',
+    kind: 'enum',
+    message: 'Provisioning: declarative (DatabaseRole/managed role + Database CR) or init-container (postgres-init)',
+    choices: ['declarative', 'init-container'],
+    default: () => 'declarative',
+  },
+  { name: 'backups', kind: 'bool', message: 'Logical backups (pg_dump CronJob)', default: () => true },
+  { name: 'backupSchedule', kind: 'string', message: 'Backup CronJob schedule (five fields)', default: () => '0 3 * * *', when: (a) => a.backups === true },
+  { name: 'keepDays', kind: 'int', message: 'Daily dumps to keep', default: () => 7, when: (a) => a.backups === true },
+  { name: 'keepWeeks', kind: 'int', message: 'Weekly dumps to keep', default: () => 4, when: (a) => a.backups === true },
+  { name: 'keepMonths', kind: 'int', message: 'Monthly dumps to keep', default: () => 6, when: (a) => a.backups === true },
+  { name: 'backupVolume', kind: 'enum', message: 'Where dumps go', choices: ['pvc', 'nfs'], default: () => 'pvc', when: (a) => a.backups === true },
+  { name: 'backupPvc', kind: 'string', message: 'PVC for the dumps (created by the tool)', default: (a) => `${a.name}-pg-backups`, when: (a) => a.backups === true && a.backupVolume === 'pvc' },
+  { name: 'backupSize', kind: 'string', message: 'Size of that PVC', default: () => '5Gi', when: (a) => a.backups === true && a.backupVolume === 'pvc' },
+  { name: 'nfsServer', kind: 'string', message: 'NFS server for the dumps', default: () => '', when: (a) => a.backups === true && a.backupVolume === 'nfs' },
+  { name: 'nfsPath', kind: 'string', message: 'NFS export path for the dumps', default: () => '', when: (a) => a.backups === true && a.backupVolume === 'nfs' },
+  {
+    name: 'appLayout',
+    kind: 'enum',
+    message: 'App-side files: shared component or explicit files',
+    choices: ['component', 'explicit'],
+    default: (_a, ctx) => ctx.repo.appLayout,
+  },
+  { name: 'podLabel', kind: 'string', message: 'app.kubernetes.io/name label of the app\'s pods (network policy)', default: (a) => a.name },
+];
+
+const labelValue = z.string().regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/, 'must be a label value');
+
+export function appSchema(ctx: AppCtx) {
+  const clusterNames = ctx.clusters.map((c) => c.clusterName);
+  return z
+    .object({
+      name: dns1123Label(APP_NAME_MAX),
+      namespace: dns1123Label(),
+      path: repoPath,
+      cluster: z.string({ message: clusterNames.length ? `is required: one of ${clusterNames.join(', ')}` : 'is required: no cluster is recorded yet (run new-cluster first)' }),
+      database: pgIdentifier,
+      role: pgIdentifier,
+      extensions: z.array(z.string().regex(/^[a-z0-9_-]+$/, 'must be extension names')),
+      secretStore: kubeName,
+      storeItem: z.string().min(1, 'must not be empty'),
+      passwordProperty: z.string().min(1, 'must not be empty'),
+      provisioning: z.enum(['declarative', 'init-container'], { message: 'must be declarative or init-container' }),
+      backups: z.boolean({ message: 'must be true or false' }),
+      backupSchedule: k8sCron,
+      keepDays: z.number({ message: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1'),
+      keepWeeks: z.number({ message: 'must be a whole number' }).int('must be a whole number').min(0, 'must be 0 or more'),
+      keepMonths: z.number({ message: 'must be a whole number' }).int('must be a whole number').min(0, 'must be 0 or more'),
+      backupVolume: z.enum(['pvc', 'nfs'], { message: 'must be pvc or nfs' }),
+      backupPvc: kubeName,
+      backupSize: quantity,
+      nfsServer: z.string(),
+      nfsPath: z.string(),
+      appLayout: z.enum(['component', 'explicit'], { message: 'must be "component" or "explicit"' }),
+      podLabel: labelValue.min(1, 'must not be empty'),
+    })
+    .strict()
+    .superRefine((a, issue) => {
+      const add = (path: string, message: string) => issue.addIssue({ code: 'custom', path: [path], message, input: (a as Record<string, unknown>)[path] });
+      for (const key of ['database', 'role'] as const)
+        if (YAML_KEYWORDS.has(a[key])) add(key, `"${a[key]}" reads as a YAML boolean or null once Flux substitutes it: pick another name`);
+      const reservedDb = reservedPgName(a.database);
+      if (reservedDb) add('database', reservedDb);
+      const reservedRole = reservedPgName(a.role);
+      if (reservedRole) add('role', reservedRole);
+      const cluster = ctx.clusters.find((c) => c.clusterName === a.cluster);
+      if (!cluster) add('cluster', clusterNames.length ? `must be a recorded cluster (${clusterNames.join(', ')})` : 'no cluster is recorded yet: run new-cluster first');
+      if (cluster) {
+        const offered = imageExtensions(cluster.imageName) ?? (cluster.imageExtensions.length ? cluster.imageExtensions : undefined);
+        if (!offered && a.extensions.length)
+          add('extensions', `the image ${cluster.imageName} is not in the tool's table: list its extensions in the cluster's imageExtensions answer`);
+        for (const e of a.extensions) if (offered && !offered.includes(e)) add('extensions', `"${e}" is not offered by the image ${cluster.imageName}`);
+      }
+      if (a.backups && a.backupVolume === 'nfs' && (!a.nfsServer || !a.nfsPath.startsWith('/')))
+        add(a.nfsServer ? 'nfsPath' : 'nfsServer', 'nfsServer and an absolute nfsPath are required when backupVolume is nfs');
+      for (const o of ctx.others) {
+        if (o.name === a.name) continue;
+        if (o.cluster === a.cluster && o.database === a.database) add('database', `"${a.database}" is already the database of app ${o.name} on cluster ${a.cluster}`);
+        if (o.cluster === a.cluster && o.role === a.role) add('role', `"${a.role}" is already the role of app ${o.name} on cluster ${a.cluster}`);
+        if (o.path === a.path) add('path', `"${a.path}" is already the path of app ${o.name}`);
+      }
+    });
+}
+
+export type AppAnswers = z.infer<ReturnType<typeof appSchema>>;
+
+export const appAnswers: AnswerSchema<AppCtx, AppAnswers> = { unit: 'app', fields: appFields, schema: appSchema };

@@ -1,0 +1,155 @@
+import { z } from 'zod';
+import { hasBarmanCloud } from '../src/images.js';
+import { operatorRelease } from '../src/versions.js';
+import type { AnswerSchema, Field } from './fields.js';
+import type { RepoAnswers } from './repo.js';
+import { cnpgCron, dns1035Label, dns1123Label, httpUrl, imageRef, kubeName, quantity, retention } from './rules.js';
+
+/** Answers of one shared PostgreSQL cluster. */
+export interface ClusterCtx {
+  repo: RepoAnswers;
+  /** Clusters recorded already, other than the one being answered. */
+  others: ClusterAnswers[];
+}
+
+const PROVIDERS = ['r2', 'minio', 'rustfs', 's3'] as const;
+const COMPRESSION = ['bzip2', 'gzip', 'snappy'] as const;
+
+const isDefaultName = (a: Record<string, unknown>) => a.clusterName === 'postgres';
+
+export const clusterFields: readonly Field<ClusterCtx>[] = [
+  { name: 'clusterName', kind: 'string', message: 'Name of the CNPG Cluster', default: () => 'postgres' },
+  { name: 'clusterDir', kind: 'string', message: 'Directory of the cluster, under the operator directory', default: (a) => (isDefaultName(a) ? 'cluster' : `cluster-${a.clusterName}`) },
+  {
+    name: 'kustomizationName',
+    kind: 'string',
+    message: 'Name of the cluster\'s Flux Kustomization',
+    default: (a) => (isDefaultName(a) ? 'cloudnative-pg-cluster' : `cloudnative-pg-cluster-${a.clusterName}`),
+  },
+  { name: 'instances', kind: 'int', message: 'Number of PostgreSQL instances', default: () => 3 },
+  {
+    name: 'imageName',
+    kind: 'string',
+    message: 'PostgreSQL image (default: the operator\'s own default image)',
+    default: (_a, ctx) => operatorRelease(ctx.repo.chartVersion)?.defaultImage,
+  },
+  { name: 'imageExtensions', kind: 'list', message: 'Extensions the image offers (only for an image the tool does not know)', default: () => [] },
+  { name: 'storageClass', kind: 'string', message: 'StorageClass of the data volumes', default: () => 'openebs-hostpath' },
+  { name: 'storageSize', kind: 'string', message: 'Size of each data volume', default: () => '20Gi' },
+  { name: 'cpuRequest', kind: 'string', message: 'CPU request per instance', default: () => '500m' },
+  { name: 'memoryRequest', kind: 'string', message: 'Memory request per instance', default: () => '1Gi' },
+  { name: 'memoryLimit', kind: 'string', message: 'Memory limit per instance', default: () => '2Gi' },
+  {
+    name: 'parameters',
+    kind: 'map',
+    message: 'postgresql.conf parameters (k=v,k=v)',
+    default: () => ({ shared_buffers: '256MB', max_connections: '200' }),
+  },
+  { name: 'superuserSecret', kind: 'string', message: 'Secret with the superuser password', default: () => 'postgres-superuser-secret' },
+  {
+    name: 'superuserAccess',
+    kind: 'enum',
+    message: 'enableSuperuserAccess (auto: on exactly when an app uses init-container provisioning)',
+    choices: ['auto', 'true', 'false'],
+    default: () => 'auto',
+  },
+  { name: 'superuserItem', kind: 'string', message: 'Secret-store item holding the superuser password', default: () => 'cloudnative-pg' },
+  { name: 'superuserProperty', kind: 'string', message: 'Property of that item with the password', default: () => 'POSTGRES_SUPER_PASS' },
+  { name: 'backups', kind: 'bool', message: 'Back up to S3-compatible object storage', default: () => true },
+  {
+    name: 'backupMethod',
+    kind: 'enum',
+    message: 'Backup method (plugin: Barman Cloud plugin; barmanObjectStore: the deprecated in-tree form)',
+    choices: ['plugin', 'barmanObjectStore'],
+    default: () => 'plugin',
+    when: (a) => a.backups === true,
+  },
+  { name: 'backupProvider', kind: 'enum', message: 'Object storage provider', choices: PROVIDERS, default: () => 'r2', when: (a) => a.backups === true },
+  {
+    name: 'backupEndpoint',
+    kind: 'string',
+    message: 'Object storage endpoint URL (R2: https://<account-id>.r2.cloudflarestorage.com)',
+    default: (a) => (a.backupProvider === 's3' || a.backups === false ? '' : undefined),
+    when: (a) => a.backups === true,
+  },
+  { name: 'backupDestinationPath', kind: 'string', message: 'Bucket path', default: () => 's3://cnpg-${CLUSTER_NAME}/', when: (a) => a.backups === true },
+  {
+    name: 'backupCredentialsSecret',
+    kind: 'string',
+    message: 'Secret with the object storage keys',
+    default: (a) => `cnpg-${a.backupProvider ?? 's3'}-credentials`,
+    when: (a) => a.backups === true,
+  },
+  {
+    name: 'backupCredentialsItem',
+    kind: 'string',
+    message: 'Secret-store item with ACCESS_KEY_ID and SECRET_ACCESS_KEY',
+    default: (a) => `cnpg-${a.backupProvider ?? 's3'}`,
+    when: (a) => a.backups === true,
+  },
+  { name: 'backupEndpointCA', kind: 'string', message: 'Secret (name/key) with the endpoint\'s CA, "" for public CAs', default: () => '', when: (a) => a.backups === true },
+  { name: 'backupRetention', kind: 'string', message: 'Retention policy', default: () => '30d', when: (a) => a.backups === true },
+  { name: 'backupCompression', kind: 'enum', message: 'Compression for WAL and base backups', choices: COMPRESSION, default: () => 'bzip2', when: (a) => a.backups === true },
+  {
+    name: 'backupSchedule',
+    kind: 'string',
+    message: 'ScheduledBackup cron (six fields, seconds first)',
+    default: () => '0 0 0 * * *',
+    when: (a) => a.backups === true,
+  },
+];
+
+const endpointCA = z.union([z.literal(''), z.string().regex(/^[a-z0-9][-a-z0-9.]*\/[-._a-zA-Z0-9]+$/, 'must be "<secret>/<key>" or ""')]);
+
+export function clusterSchema(ctx: ClusterCtx) {
+  const release = operatorRelease(ctx.repo.chartVersion);
+  return z
+    .object({
+      clusterName: dns1035Label(50),
+      clusterDir: dns1123Label(),
+      kustomizationName: kubeName,
+      instances: z.number({ message: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(10, 'must be at most 10'),
+      imageName: imageRef,
+      imageExtensions: z.array(z.string().regex(/^[a-z0-9_-]+$/, 'must be extension names')),
+      storageClass: kubeName,
+      storageSize: quantity,
+      cpuRequest: quantity,
+      memoryRequest: quantity,
+      memoryLimit: quantity,
+      parameters: z.record(z.string().regex(/^[a-z_][a-z0-9_.]*$/, 'must be PostgreSQL parameter names'), z.string()),
+      superuserSecret: kubeName,
+      superuserAccess: z.enum(['auto', 'true', 'false'], { message: 'must be auto, true or false' }),
+      superuserItem: z.string().min(1, 'must not be empty'),
+      superuserProperty: z.string().min(1, 'must not be empty'),
+      backups: z.boolean({ message: 'must be true or false' }),
+      backupMethod: z.enum(['plugin', 'barmanObjectStore'], { message: 'must be plugin or barmanObjectStore' }),
+      backupProvider: z.enum(PROVIDERS, { message: `must be one of ${PROVIDERS.join(', ')}` }),
+      backupEndpoint: z.union([z.literal(''), httpUrl], { message: 'must be an http:// or https:// URL' }),
+      backupDestinationPath: z.string().regex(/^s3:\/\/[^\s]+$/, 'must be an s3:// path'),
+      backupCredentialsSecret: kubeName,
+      backupCredentialsItem: z.string().min(1, 'must not be empty'),
+      backupEndpointCA: endpointCA,
+      backupRetention: retention,
+      backupCompression: z.enum(COMPRESSION, { message: `must be one of ${COMPRESSION.join(', ')}` }),
+      backupSchedule: cnpgCron,
+    })
+    .strict()
+    .superRefine((a, issue) => {
+      const add = (path: string, message: string) => issue.addIssue({ code: 'custom', path: [path], message, input: (a as Record<string, unknown>)[path] });
+      if (a.parameters.shared_preload_libraries !== undefined)
+        add('parameters', 'shared_preload_libraries is a fixed parameter CNPG rejects here; CNPG manages it (spec.postgresql.shared_preload_libraries)');
+      if (a.backups && a.backupProvider !== 's3' && a.backupEndpoint === '') add('backupEndpoint', `is required for backupProvider ${a.backupProvider}`);
+      if (a.backups && a.backupMethod === 'barmanObjectStore' && !hasBarmanCloud(a.imageName))
+        add('imageName', 'the in-tree barmanObjectStore method needs a "system" image (barman-cloud inside); use backupMethod plugin or a -system- image');
+      for (const o of ctx.others) {
+        if (o.clusterName === a.clusterName) continue;
+        if (o.clusterDir === a.clusterDir) add('clusterDir', `"${a.clusterDir}" is already used by cluster ${o.clusterName}`);
+        if (o.kustomizationName === a.kustomizationName) add('kustomizationName', `"${a.kustomizationName}" is already used by cluster ${o.clusterName}`);
+      }
+      if (!release) add('clusterName', `the recorded chartVersion ${ctx.repo.chartVersion} is unknown`);
+    });
+}
+
+export type ClusterAnswers = z.infer<ReturnType<typeof clusterSchema>>;
+
+export const clusterAnswers: AnswerSchema<ClusterCtx, ClusterAnswers> = { unit: 'cluster', fields: clusterFields, schema: clusterSchema };

@@ -1,0 +1,63 @@
+import { InputError } from './errors.js';
+import type { Field } from '../schema/fields.js';
+
+export interface GlobalFlags {
+  yes: boolean;
+  dest?: string;
+  answers?: string;
+  dryRun: boolean;
+  force: boolean;
+  allowDirty: boolean;
+  debug: boolean;
+  help: boolean;
+  check: boolean;
+  schemaLocation: string[];
+}
+
+const GLOBAL_BOOLS: Record<string, keyof GlobalFlags> = {
+  yes: 'yes', y: 'yes', 'dry-run': 'dryRun', force: 'force', 'allow-dirty': 'allowDirty', debug: 'debug', help: 'help', h: 'help', check: 'check',
+};
+const GLOBAL_VALUES: Record<string, keyof GlobalFlags> = { dest: 'dest', answers: 'answers', 'schema-location': 'schemaLocation' };
+
+/** Parses `--flag value`, `--flag=value`, `--bool`, `--no-bool`; answer flags are named after the fields. */
+export function parseArgs(argv: string[], fields: readonly Field<never>[]): { flags: GlobalFlags; given: Record<string, unknown> } {
+  const flags: GlobalFlags = { yes: false, dryRun: false, force: false, allowDirty: false, debug: false, help: false, check: false, schemaLocation: [] };
+  const given: Record<string, unknown> = {};
+  const byName = new Map(fields.map((f) => [f.name, f]));
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const m = /^--?([A-Za-z][\w-]*)(?:=(.*))?$/s.exec(arg);
+    if (!m) throw new InputError(`unexpected argument ${JSON.stringify(arg)} (flags are --name value)`);
+    let [, name, inline] = m as unknown as [string, string, string | undefined];
+    const next = () => {
+      if (inline !== undefined) return inline;
+      const v = argv[i + 1];
+      if (v === undefined || (v.startsWith('--') && v.length > 2)) throw new InputError(`--${name}: needs a value`);
+      i++;
+      return v;
+    };
+    if (name in GLOBAL_BOOLS) {
+      (flags as unknown as Record<string, unknown>)[GLOBAL_BOOLS[name]!] = inline === undefined ? true : !/^(false|no|0)$/i.test(inline);
+      continue;
+    }
+    if (name in GLOBAL_VALUES) {
+      const key = GLOBAL_VALUES[name]!;
+      if (key === 'schemaLocation') flags.schemaLocation.push(next());
+      else (flags as unknown as Record<string, unknown>)[key] = next();
+      continue;
+    }
+    const negated = name.startsWith('no-') && byName.get(name.slice(3))?.kind === 'bool';
+    if (negated) name = name.slice(3);
+    const field = byName.get(name);
+    if (!field) throw new InputError(`--${name}: unknown flag (see --help)`);
+    if (field.kind === 'bool') {
+      if (negated) given[name] = false;
+      else if (inline !== undefined) given[name] = inline;
+      else if (/^(true|false|yes|no)$/i.test(argv[i + 1] ?? '')) given[name] = argv[++i];
+      else given[name] = true;
+      continue;
+    }
+    given[name] = next();
+  }
+  return { flags, given };
+}

@@ -1,0 +1,99 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ConflictError } from './errors.js';
+import type { Plan } from './plan/types.js';
+import { recordPaths } from './records.js';
+
+export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+export interface ManifestEntry {
+  path: string;
+  unit: string;
+  mode: 'owned' | 'patched' | 'scaffold' | 'record';
+  sha256: string;
+}
+
+export type Action = 'create' | 'update' | 'delete' | 'unchanged';
+
+export interface Change {
+  path: string;
+  unit: string;
+  mode: ManifestEntry['mode'];
+  action: Action;
+  current: string | undefined;
+  desired: string | undefined;
+  /** Why an owned file may not be overwritten: changed by hand, or never written by the tool. */
+  conflict?: 'edited' | 'foreign';
+}
+
+export async function readText(cwd: string, path: string): Promise<string | undefined> {
+  try {
+    return await readFile(join(cwd, path), 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+export async function readManifest(cwd: string): Promise<Map<string, ManifestEntry>> {
+  const text = await readText(cwd, recordPaths.manifest);
+  if (!text) return new Map();
+  const parsed = JSON.parse(text) as { files?: ManifestEntry[] };
+  return new Map((parsed.files ?? []).map((e) => [e.path, e]));
+}
+
+export function serializeManifest(entries: ManifestEntry[]): string {
+  const files = [...entries].sort((a, b) => a.path.localeCompare(b.path));
+  return `${JSON.stringify({ generator: 'cnpg-scaffold', files }, null, 2)}\n`;
+}
+
+/**
+ * Compares a plan (and the answer records) with the tree: what to create, update or delete, and
+ * which owned files were changed by hand. Reads only; nothing is written here.
+ */
+export async function computeChanges(cwd: string, plan: Plan, records: { path: string; contents: string }[]): Promise<{ changes: Change[]; manifest: string }> {
+  const manifest = await readManifest(cwd);
+  const changes: Change[] = [];
+  const entries: ManifestEntry[] = [];
+  const decide = (path: string, current: string | undefined, desired: string): Action => (current === undefined ? 'create' : current === desired ? 'unchanged' : 'update');
+
+  for (const r of records) {
+    const current = await readText(cwd, r.path);
+    changes.push({ path: r.path, unit: 'records', mode: 'record', action: decide(r.path, current, r.contents), current, desired: r.contents });
+  }
+  for (const f of plan.files) {
+    const current = await readText(cwd, f.path);
+    const known = manifest.get(f.path);
+    if (f.mode === 'owned') {
+      const change: Change = { path: f.path, unit: f.unit, mode: 'owned', action: decide(f.path, current, f.contents), current, desired: f.contents };
+      if (change.action === 'update' && (!known || known.sha256 !== sha256(current!))) change.conflict = known ? 'edited' : 'foreign';
+      changes.push(change);
+      entries.push({ path: f.path, unit: f.unit, mode: 'owned', sha256: sha256(f.contents) });
+    } else if (f.mode === 'patched') {
+      let desired: string;
+      try {
+        desired = f.apply(current);
+      } catch (e) {
+        throw new ConflictError(`${f.path}: cannot add the tool's entries: ${(e as Error).message.split('\n')[0]}`);
+      }
+      changes.push({ path: f.path, unit: f.unit, mode: 'patched', action: decide(f.path, current, desired), current, desired });
+      entries.push({ path: f.path, unit: f.unit, mode: 'patched', sha256: sha256(desired) });
+    } else {
+      const desired = current ?? f.contents;
+      changes.push({ path: f.path, unit: f.unit, mode: 'scaffold', action: current === undefined ? 'create' : 'unchanged', current, desired });
+      entries.push({ path: f.path, unit: f.unit, mode: 'scaffold', sha256: known?.sha256 ?? sha256(f.contents) });
+    }
+  }
+  // Owned files the tool wrote before that no unit produces now: orphans, removed when untouched.
+  const planned = new Set(changes.map((c) => c.path));
+  for (const old of manifest.values()) {
+    if (old.mode !== 'owned' || planned.has(old.path)) continue;
+    const current = await readText(cwd, old.path);
+    if (current === undefined) continue;
+    const change: Change = { path: old.path, unit: old.unit, mode: 'owned', action: 'delete', current, desired: undefined };
+    if (sha256(current) !== old.sha256) change.conflict = 'edited';
+    changes.push(change);
+  }
+  return { changes, manifest: serializeManifest(entries) };
+}

@@ -1,0 +1,36 @@
+import { isDeepStrictEqual } from 'node:util';
+import { appFields, appSchema } from '../../schema/app.js';
+import { type Answers, coerce, fillDefaults } from '../../schema/fields.js';
+import { validateAnswers } from '../answers.js';
+import { applyModel } from '../apply.js';
+import type { Context } from '../context.js';
+import { InputError } from '../errors.js';
+import { loadModel } from '../records.js';
+
+/** `new-app`: records one app's answers (validated against the repo's clusters), then writes the tree. */
+export async function newApp(ctx: Context, given: Answers) {
+  const known = new Set(appFields.map((f) => f.name));
+  for (const k of Object.keys(given)) if (!known.has(k)) throw new InputError(`${k}: unknown answer for new-app`);
+  const model = await loadModel(ctx.dest);
+  if (!model || model.clusters.length === 0) throw new InputError(`cluster: no cluster is recorded in ${ctx.dest}: run new-cluster first`);
+  const answers = ctx.prompt ? { ...given, ...(await ctx.prompt('new-app', given, { ctx: model })) } : given;
+  if (answers.name === undefined) throw new InputError('name: is required (--name <app>)');
+
+  const recorded = model.apps.find((a) => a.name === answers.name);
+  if (recorded) {
+    // Re-running with the same answers is a no-op; other answers for an onboarded app are refused.
+    for (const f of appFields) {
+      if (answers[f.name] === undefined) continue;
+      const value = coerce(f as never, answers[f.name]);
+      if (!isDeepStrictEqual(value, (recorded as Record<string, unknown>)[f.name]))
+        throw new InputError(
+          `${f.name}: app ${recorded.name} is already onboarded with ${JSON.stringify((recorded as Record<string, unknown>)[f.name])} (got ${JSON.stringify(value)}); edit .cnpg/answers/apps/${recorded.name}.yaml and run regen to change it`,
+        );
+    }
+  }
+  const others = model.apps.filter((a) => a.name !== answers.name);
+  const appCtx = { repo: model.repo, clusters: model.clusters, others };
+  const raw = fillDefaults(appFields, { ...recorded, ...answers }, appCtx);
+  const app = validateAnswers(appSchema(appCtx), raw, '');
+  return applyModel(ctx, { ...model, apps: [...others, app].sort((a, b) => a.name.localeCompare(b.name)) });
+}

@@ -1,0 +1,27 @@
+import { clusterFields, clusterSchema } from '../../schema/cluster.js';
+import { type Answers, fillDefaults } from '../../schema/fields.js';
+import { repoFields, repoSchema } from '../../schema/repo.js';
+import { validateAnswers } from '../answers.js';
+import { applyModel } from '../apply.js';
+import type { Context } from '../context.js';
+import { InputError } from '../errors.js';
+import { loadModel } from '../records.js';
+
+export const newClusterFields = [...repoFields, ...clusterFields];
+
+/** `new-cluster`: records the repository's and one cluster's answers, then writes the tree. */
+export async function newCluster(ctx: Context, given: Answers) {
+  const known = new Set(newClusterFields.map((f) => f.name));
+  for (const k of Object.keys(given)) if (!known.has(k)) throw new InputError(`${k}: unknown answer for new-cluster`);
+  const model = await loadModel(ctx.dest);
+  const answers = ctx.prompt ? { ...given, ...(await ctx.prompt('new-cluster', given, { ctx: model })) } : given;
+
+  const repoRaw = fillDefaults(repoFields, answers, { recorded: model?.repo });
+  const repo = validateAnswers(repoSchema, repoRaw, '');
+  const name = String(answers.clusterName ?? 'postgres');
+  const recorded = model?.clusters.find((c) => c.clusterName === name);
+  const others = (model?.clusters ?? []).filter((c) => c.clusterName !== name);
+  const clusterRaw = fillDefaults(clusterFields, { ...recorded, ...answers }, { repo, others });
+  const cluster = validateAnswers(clusterSchema({ repo, others }), clusterRaw, '');
+  return applyModel(ctx, { repo, clusters: [...others, cluster].sort((a, b) => a.clusterName.localeCompare(b.clusterName)), apps: model?.apps ?? [] });
+}

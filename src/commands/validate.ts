@@ -1,0 +1,24 @@
+import type { Context } from '../context.js';
+import { loadModel } from '../records.js';
+import { formatProblem, validateTree } from '../validate/index.js';
+
+/** `validate`: one line per problem, exit 1 when any. External inputs come from the recorded answers. */
+export async function validate(ctx: Context, opts: { schemaLocations: string[] }): Promise<number> {
+  const model = await loadModel(ctx.dest);
+  const r = model?.repo;
+  const started = Date.now();
+  const result = await validateTree({
+    root: ctx.dest,
+    schemaLocations: opts.schemaLocations.length ? opts.schemaLocations : undefined,
+    externalVariables: r?.clusterVars ?? [],
+    externalKustomizations: r
+      ? [r.secretStoreKustomization, r.storageKustomization, r.certManagerKustomization].filter(Boolean).map((k) => `${r.fluxNamespace}/${k}`)
+      : [],
+  });
+  for (const p of result.problems) ctx.out(formatProblem(p));
+  for (const n of result.notes) ctx.out(`note: ${n}`);
+  ctx.out(
+    `validate: ${result.checkedDocuments} documents, ${result.checkedKustomizations} kustomizations, ${result.problems.length} problem(s) in ${Date.now() - started} ms`,
+  );
+  return result.problems.length ? 1 : 0;
+}

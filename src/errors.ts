@@ -1,0 +1,24 @@
+/** Errors that carry the process exit code; the CLI's single top-level catch prints `message` only. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad input: answers, flags or recorded answers that break a rule. Exit 2, nothing written. */
+export class InputError extends CliError {
+  constructor(message: string) {
+    super(message, 2);
+  }
+}
+
+/** The repository is not in a state the command may change (hand-edited files, dirty tree). Exit 1. */
+export class ConflictError extends CliError {
+  constructor(message: string) {
+    super(message, 1);
+  }
+}

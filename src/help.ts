@@ -1,0 +1,35 @@
+import { appFields } from '../schema/app.js';
+import type { Field } from '../schema/fields.js';
+import { newClusterFields } from './commands/new-cluster.js';
+import { TOOL } from './format.js';
+
+const COMMON = `Common flags:
+  --dest DIR          GitOps repository to write into (default: git top-level of your directory)
+  --answers FILE      YAML map of answers (flags override it)
+  --yes, -y           ask nothing: defaults fill in, a missing required answer is an error
+  --dry-run           print what would be created or changed, write nothing
+  --force             overwrite files changed by hand since the tool wrote them
+  --allow-dirty       write over uncommitted changes, or outside a git repository
+  --debug             print stack traces
+Exit codes: 0 done, 1 failure, conflict or drift, 2 invalid input (nothing written).`;
+
+const fieldLines = (fields: readonly Field<never>[]) =>
+  fields.map((f) => `  --${f.name.padEnd(26)}${f.message}${f.choices ? ` [${f.choices.join('|')}]` : ''}${f.default ? '' : ' (required)'}`).join('\n');
+
+export const HELP: Record<string, string> = {
+  main: `${TOOL}: scaffold CloudNativePG onto a Flux GitOps repository.
+
+Usage: ${TOOL} <command> [flags]
+
+Commands:
+  new-cluster   the CNPG operator and a shared PostgreSQL cluster
+  new-app       onboard an app's database onto a shared cluster
+  regen         re-render everything from the recorded answers (--check: fail on drift)
+  validate      check a tree: schemas, CEL rules, Flux substitution, references, kustomize builds
+
+Run '${TOOL} <command> --help' for its flags.`,
+  'new-cluster': `Usage: ${TOOL} new-cluster [flags]\n\nAnswers (every prompt is a flag):\n${fieldLines(newClusterFields as never)}\n\n${COMMON}`,
+  'new-app': `Usage: ${TOOL} new-app --name APP [flags]\n\nAnswers (every prompt is a flag):\n${fieldLines(appFields as never)}\n\n${COMMON}`,
+  regen: `Usage: ${TOOL} regen [--check] [--dest DIR]\n\nRe-renders every unit recorded under .cnpg/answers/ and compares with the tree.\n  --check   write nothing; exit 1 on drift with a diff per file\nWithout --check, rewrites what drifted (all or nothing); --force, --allow-dirty, --dry-run as for new-cluster.`,
+  validate: `Usage: ${TOOL} validate [--dest DIR] [--schema-location DIR]...\n\nChecks every YAML document under DIR. One line per problem: path:line: kind/name: message.\nExit 1 when there is any problem.`,
+};

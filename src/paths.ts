@@ -1,0 +1,16 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The package root (holds package.json), found from this module so it works from src/ and dist/src/. */
+export const PACKAGE_ROOT = (() => {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('cnpg-scaffold: package root not found');
+    dir = up;
+  }
+  return dir;
+})();
+
+export const TEMPLATES_DIR = join(PACKAGE_ROOT, 'templates');

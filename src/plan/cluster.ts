@@ -1,0 +1,111 @@
+import type { AppAnswers } from '../../schema/app.js';
+import type { ClusterAnswers } from '../../schema/cluster.js';
+import { kustomization, owned } from './emit.js';
+import {
+  type RepoModel,
+  appNames,
+  appsOf,
+  clusterPath,
+  databaseRoleCr,
+  objectStoreName,
+  pluginName,
+  superuserEnabled,
+  usesPlugin,
+} from './model.js';
+import type { PlannedFile } from './types.js';
+
+const unitOf = (c: ClusterAnswers) => `cluster/${c.clusterName}`;
+
+/** The object store block shared by the plugin's ObjectStore and the in-tree barmanObjectStore. */
+function storeConfig(c: ClusterAnswers) {
+  const [caSecret, caKey] = c.backupEndpointCA ? c.backupEndpointCA.split('/') : [];
+  return {
+    destinationPath: c.backupDestinationPath,
+    ...(c.backupEndpoint ? { endpointURL: c.backupEndpoint } : {}),
+    ...(caSecret ? { endpointCA: { name: caSecret, key: caKey } } : {}),
+    s3Credentials: {
+      accessKeyId: { name: c.backupCredentialsSecret, key: 'ACCESS_KEY_ID' },
+      secretAccessKey: { name: c.backupCredentialsSecret, key: 'SECRET_ACCESS_KEY' },
+    },
+    wal: { compression: c.backupCompression, maxParallel: 2 },
+    data: { compression: c.backupCompression },
+  };
+}
+
+/** Egress target for the object store: by name from the endpoint URL, or AWS S3's domain. */
+function objectStoreHost(c: ClusterAnswers) {
+  if (!c.backups) return null;
+  if (!c.backupEndpoint) return { host: '*.amazonaws.com', pattern: true, port: '443' };
+  const url = new URL(c.backupEndpoint);
+  return { host: url.hostname, pattern: false, port: url.port || (url.protocol === 'http:' ? '80' : '443') };
+}
+
+/** Roles in `Cluster.spec.managed.roles`: only for operators without the DatabaseRole CR. */
+const managedRoles = (m: RepoModel, apps: AppAnswers[]) =>
+  databaseRoleCr(m) ? [] : apps.filter((a) => a.provisioning === 'declarative').map((a) => ({ name: a.role, passwordSecret: appNames(a.name).rolePassword }));
+
+export async function planCluster(m: RepoModel, c: ClusterAnswers): Promise<PlannedFile[]> {
+  const dir = clusterPath(m, c);
+  const unit = unitOf(c);
+  const apps = appsOf(m, c);
+  const plugin = usesPlugin(c);
+  const inTree = c.backups && !plugin;
+  const appDirs = apps.filter((a) => a.provisioning === 'declarative' || m.repo.networkPolicies).map((a) => `./apps/${a.name}`);
+  const resources = [
+    './externalsecret.yaml',
+    './cluster.yaml',
+    ...(plugin ? ['./objectstore.yaml'] : []),
+    ...(c.backups ? ['./scheduledbackup.yaml'] : []),
+    ...(m.repo.networkPolicies ? ['./networkpolicy.yaml'] : []),
+    ...appDirs,
+  ];
+  const files: PlannedFile[] = [
+    await kustomization(`${dir}/kustomization.yaml`, unit, resources),
+    await owned(`${dir}/cluster.yaml`, unit, [
+      [
+        'cluster/cluster.yaml.hbs',
+        {
+          ...c,
+          name: c.clusterName,
+          partOf: m.repo.partOf,
+          superuserAccess: superuserEnabled(m, c),
+          parameters: Object.keys(c.parameters).length ? c.parameters : null,
+          roles: managedRoles(m, apps),
+          plugin: plugin ? { name: pluginName, objectStore: objectStoreName(c) } : null,
+          inTree: inTree ? { retention: c.backupRetention, store: storeConfig(c) } : null,
+        },
+      ],
+    ]),
+    await owned(`${dir}/externalsecret.yaml`, unit, [
+      [
+        'cluster/externalsecret.yaml.hbs',
+        { ...c, secretStore: m.repo.secretStore, backupSecret: c.backups ? c.backupCredentialsSecret : null, backupItem: c.backupCredentialsItem },
+      ],
+    ]),
+  ];
+  if (plugin) {
+    const env = c.backupProvider === 's3' ? [] : [
+      { name: 'AWS_REQUEST_CHECKSUM_CALCULATION', value: 'when_required' },
+      { name: 'AWS_RESPONSE_CHECKSUM_VALIDATION', value: 'when_required' },
+    ];
+    files.push(await owned(`${dir}/objectstore.yaml`, unit, [['cluster/objectstore.yaml.hbs', { name: objectStoreName(c), retention: c.backupRetention, store: storeConfig(c), env }]]));
+  }
+  if (c.backups) {
+    files.push(
+      await owned(`${dir}/scheduledbackup.yaml`, unit, [
+        ['cluster/scheduledbackup.yaml.hbs', { name: `${c.clusterName}-daily`, schedule: c.backupSchedule, cluster: c.clusterName, plugin: plugin ? pluginName : null }],
+      ]),
+    );
+  }
+  if (m.repo.networkPolicies) {
+    files.push(
+      await owned(`${dir}/networkpolicy.yaml`, unit, [
+        [
+          'cluster/networkpolicy.yaml.hbs',
+          { name: c.clusterName, cluster: c.clusterName, operatorNamespace: m.repo.namespace, monitoringNamespace: m.repo.monitoringNamespace, objectStore: objectStoreHost(c) },
+        ],
+      ]),
+    );
+  }
+  return files;
+}

@@ -1,0 +1,15 @@
+import { formatOwnedYaml } from '../format.js';
+import { renderTemplate } from '../render.js';
+import type { PlannedFile } from './types.js';
+
+export type Doc = [template: string, view: object];
+
+/** An owned file from one or more rendered documents. */
+export async function owned(path: string, unit: string, docs: Doc[]): Promise<PlannedFile> {
+  const body = docs.map(([t, v]) => renderTemplate(t, v).replace(/^---\n/, '')).join('---\n');
+  return { mode: 'owned', path, unit, contents: await formatOwnedYaml(unit, body) };
+}
+
+/** A kustomize kustomization.yaml (or Component) listing `resources`. */
+export const kustomization = (path: string, unit: string, resources: string[], component = false) =>
+  owned(path, unit, [['kustomize/kustomization.yaml.hbs', { resources, component }]]);

@@ -1,0 +1,42 @@
+import { planApp, planComponents } from './app.js';
+import { planCluster } from './cluster.js';
+import type { RepoModel } from './model.js';
+import { planOperator } from './operator.js';
+import type { Plan, PlannedFile } from './types.js';
+
+/**
+ * The whole repository's plan from its recorded answers. Always the whole repository: the cluster's
+ * output follows from its apps (roles, superuser access), so every command plans everything and
+ * writes only what differs.
+ */
+export async function planRepo(m: RepoModel): Promise<Plan> {
+  const parts: PlannedFile[][] = [await planOperator(m)];
+  for (const c of m.clusters) parts.push(await planCluster(m, c));
+  parts.push(await planComponents(m));
+  for (const a of [...m.apps].sort((x, y) => x.name.localeCompare(y.name))) parts.push(await planApp(m, a));
+  return { files: mergeByPath(parts.flat()) };
+}
+
+/** Several units may keep entries in one user file (a namespace's kustomization.yaml): compose them. */
+function mergeByPath(files: PlannedFile[]): PlannedFile[] {
+  const byPath = new Map<string, PlannedFile>();
+  for (const f of files) {
+    if (f.path.startsWith('/') || f.path.split('/').includes('..')) throw new Error(`refusing a path outside the repository: ${f.path}`);
+    const prev = byPath.get(f.path);
+    if (!prev) {
+      byPath.set(f.path, f);
+      continue;
+    }
+    if (prev.mode === 'patched' && f.mode === 'patched') {
+      const [first, second] = [prev.apply, f.apply];
+      byPath.set(f.path, { mode: 'patched', path: f.path, unit: prev.unit, apply: (cur) => second(first(cur)) });
+      continue;
+    }
+    if (prev.mode === 'scaffold' && f.mode === 'scaffold') continue;
+    throw new Error(`two units write ${f.path} (${prev.unit} and ${f.unit})`);
+  }
+  return [...byPath.values()].sort((a, b) => a.path.localeCompare(b.path));
+}
+
+export type { Plan, PlannedFile } from './types.js';
+export type { RepoModel } from './model.js';

@@ -1,0 +1,56 @@
+import type { AppAnswers } from '../../schema/app.js';
+import type { ClusterAnswers } from '../../schema/cluster.js';
+import type { RepoAnswers } from '../../schema/repo.js';
+import { BARMAN_PLUGIN_NAME, operatorRelease } from '../versions.js';
+
+/** Every recorded unit of a repository: what a plan is computed from. */
+export interface RepoModel {
+  repo: RepoAnswers;
+  clusters: ClusterAnswers[];
+  apps: AppAnswers[];
+}
+
+export const OPERATOR_KS = 'cloudnative-pg';
+export const PLUGIN_KS = 'cloudnative-pg-barman-cloud';
+export const PLUGIN_DIR = 'barman-cloud';
+
+export const usesPlugin = (c: ClusterAnswers): boolean => c.backups && c.backupMethod === 'plugin';
+export const anyPlugin = (m: RepoModel): boolean => m.clusters.some(usesPlugin);
+export const databaseRoleCr = (m: RepoModel): boolean => operatorRelease(m.repo.chartVersion)?.databaseRole ?? false;
+
+export const clusterPath = (m: RepoModel, c: ClusterAnswers): string => `${m.repo.operatorPath}/${c.clusterDir}`;
+export const appsOf = (m: RepoModel, c: ClusterAnswers): AppAnswers[] =>
+  m.apps.filter((a) => a.cluster === c.clusterName).sort((a, b) => a.name.localeCompare(b.name));
+export const clusterOf = (m: RepoModel, a: AppAnswers): ClusterAnswers => {
+  const c = m.clusters.find((x) => x.clusterName === a.cluster);
+  if (!c) throw new Error(`app ${a.name}: cluster ${a.cluster} is not recorded`);
+  return c;
+};
+
+/** `auto`: on exactly when an app logs in as the superuser (init-container mode). */
+export const superuserEnabled = (m: RepoModel, c: ClusterAnswers): boolean =>
+  c.superuserAccess === 'auto' ? appsOf(m, c).some((a) => a.provisioning === 'init-container') : c.superuserAccess === 'true';
+
+export const objectStoreName = (c: ClusterAnswers): string => `${c.clusterName}-backup`;
+export const pluginName = BARMAN_PLUGIN_NAME;
+
+export const rwHost = (m: RepoModel, c: ClusterAnswers): string => `${c.clusterName}-rw.${m.repo.namespace}.svc.cluster.local`;
+export const roHost = (m: RepoModel, c: ClusterAnswers): string => `${c.clusterName}-ro.${m.repo.namespace}.svc.cluster.local`;
+
+/** Names derived from an app; Kubernetes names keep `-`, PostgreSQL names are the answers'. */
+export const appNames = (app: string) => ({
+  pguser: `${app}-pguser-secret`,
+  initdb: `${app}-initdb-secret`,
+  backups: `${app}-pg-backups`,
+  rolePassword: `${app}-pg-role`,
+  appPolicy: `${app}-to-postgres`,
+});
+
+export const posixRelative = (from: string, to: string): string => {
+  const f = from.split('/').filter(Boolean);
+  const t = to.split('/').filter(Boolean);
+  let i = 0;
+  while (i < f.length && i < t.length && f[i] === t[i]) i++;
+  const rel = [...f.slice(i).map(() => '..'), ...t.slice(i)].join('/');
+  return rel.startsWith('.') ? rel : `./${rel}`;
+};

@@ -1,0 +1,45 @@
+import { OPERATOR_CHART_URL, PLUGIN_CHART_URL, pluginRelease } from '../versions.js';
+import { type Doc, kustomization, owned } from './emit.js';
+import { clusterKs, operatorKs, pluginKs } from './flux.js';
+import { type RepoModel, anyPlugin, OPERATOR_KS, PLUGIN_DIR, posixRelative } from './model.js';
+import type { PlannedFile } from './types.js';
+import { ensureResources } from '../patch.js';
+
+const UNIT = 'operator';
+
+/** The operator (once per repo): ks.yaml with every Flux Kustomization, the chart, the plugin. */
+export async function planOperator(m: RepoModel): Promise<PlannedFile[]> {
+  const op = m.repo.operatorPath;
+  const plugin = anyPlugin(m);
+  const ks: Doc[] = [['flux/kustomization.yaml.hbs', operatorKs(m)]];
+  if (plugin) ks.push(['flux/kustomization.yaml.hbs', pluginKs(m)]);
+  for (const c of [...m.clusters].sort((a, b) => a.clusterName.localeCompare(b.clusterName))) ks.push(['flux/kustomization.yaml.hbs', clusterKs(m, c)]);
+
+  const appResources = ['./ocirepository.yaml', './helmrelease.yaml', ...(m.repo.networkPolicies ? ['./networkpolicy.yaml'] : [])];
+  const files: PlannedFile[] = [
+    await owned(`${op}/ks.yaml`, UNIT, ks),
+    await kustomization(`${op}/app/kustomization.yaml`, UNIT, appResources),
+    await owned(`${op}/app/ocirepository.yaml`, UNIT, [['operator/ocirepository.yaml.hbs', { name: OPERATOR_KS, url: OPERATOR_CHART_URL, tag: m.repo.chartVersion }]]),
+    await owned(`${op}/app/helmrelease.yaml`, UNIT, [['operator/helmrelease.yaml.hbs', { name: OPERATOR_KS, values: { crds: { create: true }, config: { clusterWide: true } } }]]),
+  ];
+  if (m.repo.networkPolicies) {
+    files.push(
+      await owned(`${op}/app/networkpolicy.yaml`, UNIT, [
+        ['operator/networkpolicy.yaml.hbs', { namespace: m.repo.namespace, monitoringNamespace: m.repo.monitoringNamespace, plugin }],
+      ]),
+    );
+  }
+  if (plugin) {
+    const release = pluginRelease(m.repo.pluginChartVersion);
+    files.push(
+      await kustomization(`${op}/${PLUGIN_DIR}/kustomization.yaml`, UNIT, ['./ocirepository.yaml', './helmrelease.yaml']),
+      await owned(`${op}/${PLUGIN_DIR}/ocirepository.yaml`, UNIT, [['operator/ocirepository.yaml.hbs', { name: 'plugin-barman-cloud', url: PLUGIN_CHART_URL, tag: release!.chart }]]),
+      await owned(`${op}/${PLUGIN_DIR}/helmrelease.yaml`, UNIT, [['operator/helmrelease.yaml.hbs', { name: 'plugin-barman-cloud', values: null }]]),
+    );
+  }
+  // Register ks.yaml in the namespace's kustomization.yaml when the operator lives under it.
+  const nsDir = `${m.repo.appsRoot}/${m.repo.namespace}`;
+  const rel = posixRelative(nsDir, `${op}/ks.yaml`);
+  if (!rel.startsWith('..')) files.push({ mode: 'patched', path: `${nsDir}/kustomization.yaml`, unit: UNIT, apply: (cur) => ensureResources(cur, [rel]) });
+  return files;
+}

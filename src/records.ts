@@ -1,0 +1,87 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { appSchema, type AppAnswers } from '../schema/app.js';
+import { clusterSchema, type ClusterAnswers } from '../schema/cluster.js';
+import { repoSchema, type RepoAnswers } from '../schema/repo.js';
+import { validateAnswers } from './answers.js';
+import { InputError } from './errors.js';
+import { TOOL } from './format.js';
+import type { RepoModel } from './plan/model.js';
+
+/** The tool's records in the target repo: answers per unit and the manifest of written files. */
+export const RECORD_DIR = '.cnpg';
+export const SCHEMA_VERSION = 1;
+
+export const recordPaths = {
+  repo: `${RECORD_DIR}/answers/repo.yaml`,
+  cluster: (name: string) => `${RECORD_DIR}/answers/clusters/${name}.yaml`,
+  app: (name: string) => `${RECORD_DIR}/answers/apps/${name}.yaml`,
+  manifest: `${RECORD_DIR}/manifest.json`,
+};
+
+export function serializeRecord(unit: string, answers: object): string {
+  return `# ${TOOL} answers for ${unit}: the input \`regen\` renders from. Edit and run \`npx ${TOOL} regen\`.\n${stringify({ schemaVersion: SCHEMA_VERSION, answers }, { lineWidth: 0 })}`;
+}
+
+async function readRecord(cwd: string, path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(join(cwd, path), 'utf8');
+  } catch {
+    return undefined;
+  }
+  let doc: { schemaVersion?: unknown; answers?: unknown };
+  try {
+    doc = parse(text) ?? {};
+  } catch (e) {
+    throw new InputError(`${path}: not valid YAML (${(e as Error).message.split('\n')[0]})`);
+  }
+  if (doc.schemaVersion !== SCHEMA_VERSION) {
+    throw new InputError(
+      `${path}: schemaVersion ${JSON.stringify(doc.schemaVersion)} is not ${SCHEMA_VERSION}, the version this ${TOOL} reads; ` +
+        (typeof doc.schemaVersion === 'number' && doc.schemaVersion > SCHEMA_VERSION ? `upgrade ${TOOL}` : 'no migration exists for it: re-run the command that wrote it'),
+    );
+  }
+  return doc.answers;
+}
+
+async function listNames(cwd: string, dir: string): Promise<string[]> {
+  try {
+    return (await readdir(join(cwd, dir))).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5)).sort();
+  } catch {
+    return [];
+  }
+}
+
+/** Every recorded unit, validated against the current schemas; undefined when nothing is recorded. */
+export async function loadModel(cwd: string): Promise<RepoModel | undefined> {
+  const rawRepo = await readRecord(cwd, recordPaths.repo);
+  if (rawRepo === undefined) return undefined;
+  const repo: RepoAnswers = validateAnswers(repoSchema, rawRepo, `${recordPaths.repo}: `);
+  const clusters: ClusterAnswers[] = [];
+  const rawClusters = [];
+  for (const name of await listNames(cwd, `${RECORD_DIR}/answers/clusters`)) rawClusters.push({ name, raw: await readRecord(cwd, recordPaths.cluster(name)) });
+  for (const { name, raw } of rawClusters) {
+    const c = validateAnswers(clusterSchema({ repo, others: [] }), raw, `${recordPaths.cluster(name)}: `);
+    if (c.clusterName !== name) throw new InputError(`${recordPaths.cluster(name)}: clusterName: must match the file name (got ${JSON.stringify(c.clusterName)})`);
+    clusters.push(c);
+  }
+  const apps: AppAnswers[] = [];
+  for (const name of await listNames(cwd, `${RECORD_DIR}/answers/apps`)) {
+    const raw = await readRecord(cwd, recordPaths.app(name));
+    const a = validateAnswers(appSchema({ repo, clusters, others: [] }), raw, `${recordPaths.app(name)}: `);
+    if (a.name !== name) throw new InputError(`${recordPaths.app(name)}: name: must match the file name (got ${JSON.stringify(a.name)})`);
+    apps.push(a);
+  }
+  return { repo, clusters, apps };
+}
+
+/** The record files of a model, as the tool writes them. */
+export function recordFiles(m: RepoModel): { path: string; contents: string }[] {
+  return [
+    { path: recordPaths.repo, contents: serializeRecord('the repository (operator, Flux, layout)', m.repo) },
+    ...m.clusters.map((c) => ({ path: recordPaths.cluster(c.clusterName), contents: serializeRecord(`cluster ${c.clusterName}`, c) })),
+    ...m.apps.map((a) => ({ path: recordPaths.app(a.name), contents: serializeRecord(`app ${a.name}`, a) })),
+  ];
+}

@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Handlebars from 'handlebars';
+import { parseAllDocuments, stringify } from 'yaml';
+import { TEMPLATES_DIR } from './paths.js';
+
+/**
+ * Handlebars set up for YAML: HTML escaping is off (it corrupts `&`, `'`, `"`), and values reach
+ * the output only through helpers that emit valid YAML, so no answer can break the document.
+ */
+const hbs = Handlebars.create();
+
+const PLAIN_SAFE = /^[A-Za-z0-9_./-][A-Za-z0-9_./@:=+-]*$/;
+const AMBIGUOUS = /^(true|false|yes|no|on|off|y|n|null|~|[-+]?(\d[\d_]*(\.\d*)?|\.\d+)([eE][-+]?\d+)?|0x[0-9a-fA-F]+|0o[0-7]+|\.inf|\.nan)$/i;
+
+/** One YAML scalar, safe anywhere a flow scalar may stand. */
+export function yamlScalar(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  const s = String(value);
+  if (PLAIN_SAFE.test(s) && !AMBIGUOUS.test(s) && !s.includes(': ') && !s.endsWith(':')) return s;
+  return JSON.stringify(s); // a JSON string is a valid YAML double-quoted scalar
+}
+
+/** `{{q value}}`: a scalar. */
+hbs.registerHelper('q', (value: unknown) => new hbs.SafeString(yamlScalar(value)));
+/** `{{str value}}`: always a quoted string (for fields typed string whose value may look numeric). */
+hbs.registerHelper('str', (value: unknown) => new hbs.SafeString(JSON.stringify(String(value))));
+/** `{{block obj indent}}`: a nested mapping or sequence, one line per entry, indented to sit under its key. */
+hbs.registerHelper('block', (value: unknown, indent: unknown) => {
+  const pad = ' '.repeat(typeof indent === 'number' ? indent : 0);
+  const text = stringify(value, { lineWidth: 0 }).trimEnd();
+  return new hbs.SafeString(`\n${text.split('\n').map((l) => pad + l).join('\n')}`);
+});
+/** `{{go "expr"}}`: a Go template action (External Secrets templates), emitted as a quoted string. */
+hbs.registerHelper('go', (expr: unknown) => new hbs.SafeString(JSON.stringify(`{{ ${String(expr)} }}`)));
+hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
+hbs.registerHelper('and', (...args: unknown[]) => args.slice(0, -1).every(Boolean));
+hbs.registerHelper('not', (a: unknown) => !a);
+
+const cache = new Map<string, Handlebars.TemplateDelegate>();
+
+function compiled(name: string): Handlebars.TemplateDelegate {
+  let t = cache.get(name);
+  if (!t) {
+    const source = readFileSync(join(TEMPLATES_DIR, name), 'utf8');
+    t = hbs.compile(source, { noEscape: true, strict: true });
+    cache.set(name, t);
+  }
+  return t;
+}
+
+/** Renders a template and proves the result is YAML; a failure here is a template bug, not user input. */
+export function renderTemplate(name: string, view: object): string {
+  const text = compiled(name)(view);
+  for (const doc of parseAllDocuments(text)) {
+    if (doc.errors.length) throw new Error(`template ${name} rendered invalid YAML: ${doc.errors[0]!.message}`);
+  }
+  return text;
+}

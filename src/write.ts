@@ -1,0 +1,83 @@
+import { execFileSync } from 'node:child_process';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { type Change, readManifest, sha256 } from './changes.js';
+import { ConflictError } from './errors.js';
+
+export interface WriteOptions {
+  cwd: string;
+  force?: boolean;
+  allowDirty?: boolean;
+}
+
+/** Paths (relative to cwd) with uncommitted changes; undefined outside a git work tree. */
+function gitDirtyPaths(cwd: string): Set<string> | undefined {
+  try {
+    const prefix = execFileSync('git', ['rev-parse', '--show-prefix'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const out = execFileSync('git', ['status', '--porcelain', '-z', '--untracked-files=all', '--', '.'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const paths = new Set<string>();
+    for (const entry of out.split('\0')) {
+      if (entry.length < 4) continue;
+      const p = entry.slice(3);
+      if (p.startsWith(prefix)) paths.add(p.slice(prefix.length));
+    }
+    return paths;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Refuses to run over a hand-edited file or uncommitted work, before anything is written. */
+export async function checkWritable(changes: Change[], opts: WriteOptions): Promise<void> {
+  const touched = changes.filter((c) => c.action !== 'unchanged');
+  const conflicts = touched.filter((c) => c.conflict);
+  if (conflicts.length && !opts.force) {
+    const list = conflicts.map((c) => `${c.path} (${c.conflict === 'edited' ? 'changed by hand since the tool wrote it' : 'not written by the tool'})`);
+    throw new ConflictError(`refusing to overwrite ${list.join(', ')}; pass --force to overwrite`);
+  }
+  if (opts.allowDirty || touched.length === 0) return;
+  const dirty = gitDirtyPaths(opts.cwd);
+  if (!dirty) throw new ConflictError(`${opts.cwd} is not in a git work tree; pass --allow-dirty to write anyway`);
+  // The tool's own uncommitted output is not the user's work: compare with what it last wrote.
+  const manifest = await readManifest(opts.cwd);
+  const userWork = touched.filter((c) => c.current !== undefined && dirty.has(c.path) && manifest.get(c.path)?.sha256 !== sha256(c.current));
+  if (userWork.length)
+    throw new ConflictError(`uncommitted changes in ${userWork.map((c) => c.path).join(', ')}; commit or stash them, or pass --allow-dirty`);
+}
+
+/**
+ * Writes every change or none: new contents go to temporary files beside their targets first,
+ * then each is renamed into place; if anything fails, what was replaced is put back.
+ */
+export async function commitChanges(cwd: string, changes: Change[]): Promise<void> {
+  const todo = changes.filter((c) => c.action !== 'unchanged');
+  const staged: { tmp: string; target: string }[] = [];
+  const done: Change[] = [];
+  const createdDirs: string[] = [];
+  try {
+    for (const c of todo) {
+      if (c.action === 'delete') continue;
+      const target = join(cwd, c.path);
+      const made = await mkdir(dirname(target), { recursive: true });
+      if (made) createdDirs.push(made);
+      const tmp = `${target}.cnpg-tmp-${process.pid}`;
+      await writeFile(tmp, c.desired!, 'utf8');
+      staged.push({ tmp, target });
+    }
+    let i = 0;
+    for (const c of todo) {
+      if (c.action === 'delete') await rm(join(cwd, c.path));
+      else await rename(staged[i++]!.tmp, join(cwd, c.path));
+      done.push(c);
+    }
+  } catch (error) {
+    for (const s of staged) await rm(s.tmp, { force: true });
+    for (const c of done.reverse()) {
+      const target = join(cwd, c.path);
+      if (c.current === undefined) await rm(target, { force: true });
+      else await writeFile(target, c.current, 'utf8');
+    }
+    for (const d of createdDirs.reverse()) await rm(d, { recursive: true, force: true });
+    throw error;
+  }
+}
