@@ -1,4 +1,4 @@
-import { type Document, isMap, isSeq, parseAllDocuments, parseDocument, type ToStringOptions } from 'yaml';
+import { type Document, isAlias, isMap, isScalar, isSeq, parseAllDocuments, parseDocument, type ToStringOptions } from 'yaml';
 
 /**
  * Edits of a user's YAML through the document model: only the tool's entries are added or set;
@@ -49,8 +49,18 @@ function ensureInSeq(doc: Document, path: string[], values: unknown[], same: (a:
   return changed;
 }
 
+/** The plain value at `path`, following an alias (`APP: *app`) to its anchor. */
+function valueAt(doc: Document, path: string[]): unknown {
+  const node = doc.getIn(path, true);
+  if (isAlias(node)) {
+    const target = node.resolve(doc);
+    return isScalar(target) ? target.value : undefined;
+  }
+  return isScalar(node) ? node.value : node;
+}
+
 const kindIs = (kind: string, name?: string) => (doc: Document) =>
-  doc.get('kind') === kind && (name === undefined || doc.getIn(['metadata', 'name']) === name);
+  doc.get('kind') === kind && (name === undefined || valueAt(doc, ['metadata', 'name']) === name);
 
 /** A kustomize `kustomization.yaml` lists each of `entries` under `resources`. */
 export function ensureResources(current: string | undefined, entries: string[]): string {
@@ -89,7 +99,7 @@ export function ensureFluxKustomization(current: string | undefined, want: FluxK
     changed = ensureInSeq(doc, ['spec', 'dependsOn'], want.dependsOn, (a, b) => (a as { name?: string }).name === (b as { name: string }).name) || changed;
     if (want.components.length) changed = ensureInSeq(doc, ['spec', 'components'], want.components, (a, b) => a === b) || changed;
     for (const [key, value] of Object.entries(want.substitute)) {
-      if (doc.getIn(['spec', 'postBuild', 'substitute', key]) !== value) {
+      if (valueAt(doc, ['spec', 'postBuild', 'substitute', key]) !== value) {
         if (!isMap(doc.getIn(['spec', 'postBuild', 'substitute']))) doc.setIn(['spec', 'postBuild', 'substitute'], doc.createNode({}));
         doc.setIn(['spec', 'postBuild', 'substitute', key], doc.createNode(value));
         changed = true;

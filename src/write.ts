@@ -40,7 +40,7 @@ export async function checkWritable(changes: Change[], opts: WriteOptions): Prom
   if (!dirty) throw new ConflictError(`${opts.cwd} is not in a git work tree; pass --allow-dirty to write anyway`);
   // The tool's own uncommitted output is not the user's work: compare with what it last wrote.
   const manifest = await readManifest(opts.cwd);
-  const userWork = touched.filter((c) => c.current !== undefined && dirty.has(c.path) && manifest.get(c.path)?.sha256 !== sha256(c.current));
+  const userWork = touched.filter((c) => c.mode !== 'record' && c.current !== undefined && dirty.has(c.path) && manifest.get(c.path)?.sha256 !== sha256(c.current));
   if (userWork.length)
     throw new ConflictError(`uncommitted changes in ${userWork.map((c) => c.path).join(', ')}; commit or stash them, or pass --allow-dirty`);
 }

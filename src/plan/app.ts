@@ -138,7 +138,7 @@ async function planAppSide(m: RepoModel, a: AppAnswers): Promise<PlannedFile[]> 
     postBuild: { substitute, substituteFrom: [] },
   };
   const created = await format(
-    `# Created by cnpg-scaffold for ${a.name}. Yours to edit: the tool only keeps its entries\n# (dependsOn, components, postBuild.substitute) in place.\n${renderTemplate('flux/kustomization.yaml.hbs', ks)}`,
+    `# Created by cnpg-scaffold for ${a.name}. Yours to edit: the tool only keeps its entries\n# (dependsOn, components, postBuild.substitute) in place.\n${renderTemplate('flux/kustomization.yaml.hbs', ks).replace(/^---\n/, '')}`,
     { parser: 'yaml', printWidth: 120 },
   );
   const want = {

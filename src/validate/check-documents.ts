@@ -1,0 +1,44 @@
+import { compileSchemaFile } from "./ajv-setup.js";
+import { CelNotes, checkCel } from "./cel.js";
+import { lineOf } from "./parse.js";
+import { checkSchema, dotted, holdsPlaceholder } from "./schema-check.js";
+import type { SchemaLocator } from "./schema-store.js";
+import { metaName, type Problem, type RenderedDoc } from "./types.js";
+
+export interface DocumentCheck {
+  problems: Problem[];
+  notes: Set<string>;
+}
+
+/** Schema (ajv) and CEL validation of each rendered document. */
+export function checkDocuments(rendered: readonly RenderedDoc[], locator: SchemaLocator): DocumentCheck {
+  const result: DocumentCheck = { problems: [], notes: new Set() };
+  const cel = new CelNotes();
+  const seen = new Set<string>(); // identical renders (same file, doc, text) are checked once
+  for (const r of rendered) {
+    const key = `${r.raw.file}#${r.raw.index}#${JSON.stringify(r.obj)}#${[...r.placeholderVars].join(",")}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const file = locator.find(r.obj.apiVersion, r.obj.kind);
+    if (!file) {
+      result.problems.push({ path: r.raw.file, line: r.raw.line, kind: r.obj.kind, name: metaName(r.obj), message: `no schema for ${r.obj.apiVersion}/${r.obj.kind}` });
+      continue;
+    }
+    let compiled;
+    try {
+      compiled = compileSchemaFile(file);
+    } catch (err) {
+      result.notes.add(`schema ${file} could not be compiled (${(err as Error).message.split("\n")[0]}): ${r.obj.kind} not checked`);
+      continue;
+    }
+    compiled.notes.forEach((n) => result.notes.add(n));
+    result.problems.push(...checkSchema(r, compiled));
+    if (!compiled.hasCelRules) continue;
+    for (const f of checkCel(compiled.schema, r.obj, cel)) {
+      if (holdsPlaceholder(r, f.path)) continue;
+      result.problems.push({ path: r.raw.file, line: lineOf(r.raw, f.path), kind: r.obj.kind, name: metaName(r.obj), message: `${dotted(f.path)}: ${f.message}` });
+    }
+  }
+  cel.notes.forEach((n) => result.notes.add(n));
+  return result;
+}

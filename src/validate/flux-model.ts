@@ -1,0 +1,105 @@
+import path from "node:path";
+import type { KustomizeModel, Reached } from "./kustomize-model.js";
+import { asArray, getPath, isMap, metaName, str, type JsonMap, type RawDoc } from "./types.js";
+
+export const FLUX_KUSTOMIZE_GROUP = "kustomize.toolkit.fluxcd.io/";
+
+export function isFluxKustomization(obj: JsonMap): boolean {
+  return typeof obj.apiVersion === "string" && obj.apiVersion.startsWith(FLUX_KUSTOMIZE_GROUP) && obj.kind === "Kustomization";
+}
+
+export function isKustomizeInput(obj: JsonMap): boolean {
+  return typeof obj.apiVersion === "string" && obj.apiVersion.startsWith("kustomize.config.k8s.io/");
+}
+
+const CLUSTER_SCOPED = new Set([
+  "Namespace", "ClusterSecretStore", "ClusterExternalSecret", "ClusterGenerator", "ClusterImageCatalog",
+  "CiliumClusterwideNetworkPolicy", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition",
+  "StorageClass", "PersistentVolume", "PriorityClass", "ClusterIssuer", "IngressClass",
+  "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "VolumeSnapshotClass",
+]);
+
+export function isClusterScoped(kind: string): boolean {
+  return CLUSTER_SCOPED.has(kind);
+}
+
+/** A Flux Kustomization and what it applies. */
+export interface FluxScope {
+  raw: RawDoc;
+  id: string; // namespace/name
+  namespace: string;
+  name: string;
+  targetNamespace?: string;
+  hasPostBuild: boolean;
+  values: Map<string, string>;
+  /** substituteFrom sources not found in the tree (and not optional). */
+  externalSources: string[];
+  reached: Reached[];
+}
+
+/** The namespace kustomize alone gives a document (no Flux), for documents outside any Flux scope. */
+export function staticNamespace(raw: RawDoc, kustomizeNs: ReadonlyMap<string, string>): string {
+  if (isClusterScoped(raw.obj.kind)) return "";
+  return kustomizeNs.get(raw.file) ?? str(getPath(raw.obj, ["metadata", "namespace"])) ?? "default";
+}
+
+function decodeSecretData(obj: JsonMap): Map<string, string> {
+  const out = new Map<string, string>();
+  const data = obj.data;
+  if (isMap(data)) for (const [k, v] of Object.entries(data)) if (typeof v === "string") out.set(k, Buffer.from(v, "base64").toString("utf8"));
+  const stringData = obj.stringData;
+  if (isMap(stringData)) for (const [k, v] of Object.entries(stringData)) out.set(k, String(v));
+  return out;
+}
+
+function configData(obj: JsonMap): Map<string, string> {
+  if (obj.kind === "Secret") return decodeSecretData(obj);
+  const out = new Map<string, string>();
+  if (isMap(obj.data)) for (const [k, v] of Object.entries(obj.data)) out.set(k, String(v));
+  return out;
+}
+
+export function buildFluxScopes(docs: readonly RawDoc[], kustomize: KustomizeModel, kustomizeNs: ReadonlyMap<string, string>, notes: Set<string>): FluxScope[] {
+  const scopes: FluxScope[] = [];
+  for (const raw of docs) {
+    if (!isFluxKustomization(raw.obj)) continue;
+    const namespace = staticNamespace(raw, kustomizeNs);
+    const name = metaName(raw.obj);
+    const specPath = str(getPath(raw.obj, ["spec", "path"])) ?? "./";
+    if (specPath.includes("${")) {
+      notes.add(`${raw.file}: Kustomization ${name}: spec.path uses a variable; its output is not modelled`);
+      continue;
+    }
+    const dir = path.posix.normalize(specPath.replace(/^\.?\/?/, "")).replace(/^\.$/, "").replace(/\/$/, "");
+    const components = asArray(getPath(raw.obj, ["spec", "components"]))
+      .map(str)
+      .filter((c): c is string => !!c)
+      .map((c) => path.posix.normalize(path.posix.join(dir, c)).replace(/\/$/, ""));
+    const postBuild = getPath(raw.obj, ["spec", "postBuild"]);
+    const values = new Map<string, string>();
+    const externalSources: string[] = [];
+    for (const ref of asArray(getPath(postBuild, ["substituteFrom"]))) {
+      if (!isMap(ref)) continue;
+      const kind = str(ref.kind) ?? "ConfigMap";
+      const refName = str(ref.name) ?? "";
+      const candidates = docs.filter((d) => d.obj.kind === kind && d.obj.apiVersion === "v1" && metaName(d.obj) === refName);
+      const source = candidates.find((d) => staticNamespace(d, kustomizeNs) === namespace) ?? candidates[0];
+      if (source) for (const [k, v] of configData(source.obj)) values.set(k, v);
+      else if (ref.optional !== true) externalSources.push(`${kind}/${refName}`);
+    }
+    const substitute = getPath(postBuild, ["substitute"]);
+    if (isMap(substitute)) for (const [k, v] of Object.entries(substitute)) values.set(k, String(v));
+    scopes.push({
+      raw,
+      id: `${namespace}/${name}`,
+      namespace,
+      name,
+      targetNamespace: str(getPath(raw.obj, ["spec", "targetNamespace"])),
+      hasPostBuild: isMap(postBuild),
+      values,
+      externalSources,
+      reached: kustomize.reach(dir, components),
+    });
+  }
+  return scopes;
+}

@@ -1,0 +1,104 @@
+import path from "node:path";
+import { checkDocuments } from "./check-documents.js";
+import { inPaths, listYamlFiles } from "./files.js";
+import { buildFluxScopes } from "./flux-model.js";
+import { findKubectl, kustomizeBuilds } from "./kubectl-build.js";
+import { KustomizeModel } from "./kustomize-model.js";
+import { parseFile } from "./parse.js";
+import { renderAll } from "./render.js";
+import { SchemaLocator } from "./schema-store.js";
+import type { Problem, RawDoc, ValidateOptions, ValidateResult } from "./types.js";
+import { checkDatabaseOwners } from "./xref/database-owner.js";
+import { checkDependsOn } from "./xref/depends-on.js";
+import { checkNetworkPolicies } from "./xref/network-policy.js";
+import { checkSecrets } from "./xref/secrets.js";
+
+export type { Problem, ValidateOptions, ValidateResult } from "./types.js";
+
+export function formatProblem(p: Problem): string {
+  const who = p.kind || p.name ? `${p.kind || "-"}/${p.name || "-"}: ` : "";
+  return `${p.path}:${p.line}: ${who}${p.message}`;
+}
+
+function sortAndDedupe(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems
+    .filter((p) => {
+      const key = formatProblem(p);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line || a.message.localeCompare(b.message)));
+}
+
+/** Validates a GitOps tree: parsing, schemas, CEL rules, Flux substitution, kustomize builds, cross-references. */
+export async function validateTree(opts: ValidateOptions): Promise<ValidateResult> {
+  const root = path.resolve(opts.root);
+  const notes = new Set<string>();
+  const problems: Problem[] = [];
+
+  const tree = await listYamlFiles(root);
+  for (const dir of tree.helmTemplateDirs) notes.add(`${dir}: Helm chart templates are not plain YAML: skipped`);
+  const docs: RawDoc[] = [];
+  for (const file of tree.yaml) {
+    const parsed = await parseFile(root, file);
+    docs.push(...parsed.docs);
+    problems.push(...parsed.problems);
+  }
+
+  const kustomize = new KustomizeModel(root, tree.yaml);
+  const kustomizeDirs = [...new Set(tree.yaml.map((f) => path.posix.dirname(f)).map((d) => (d === "." ? "" : d)))].filter((d) => kustomize.get(d));
+  // Namespace kustomize gives each file (outermost kustomization that sets one wins).
+  const kustomizeNs = new Map<string, string>();
+  for (const dir of kustomizeDirs) for (const r of kustomize.reach(dir)) if (r.namespace) kustomizeNs.set(r.file, r.namespace);
+  for (const e of kustomize.errors) problems.push({ path: e.file, line: 1, kind: "Kustomization", name: "", message: `cannot read: ${e.message}` });
+
+  const scopes = buildFluxScopes(docs, kustomize, kustomizeNs, notes);
+  const render = renderAll({
+    root,
+    docs,
+    scopes,
+    kustomizeNs,
+    nonResourceFiles: kustomize.nonResourceFiles,
+    externalVariables: opts.externalVariables,
+  });
+  problems.push(...render.problems);
+  render.notes.forEach((n) => notes.add(n));
+
+  const locator = new SchemaLocator(opts.schemaLocations, root);
+  if (locator.remoteSkipped) notes.add("remote schema locations are not supported offline");
+  const selected = render.rendered.filter((r) => inPaths(r.raw.file, opts.paths));
+  const checked = checkDocuments(selected, locator);
+  problems.push(...checked.problems);
+  checked.notes.forEach((n) => notes.add(n));
+
+  // Cross-references need every document for context; problems are filtered by `paths` below.
+  problems.push(
+    ...checkDependsOn(render.rendered, opts.externalKustomizations),
+    ...checkSecrets(render.rendered, opts.externalSecrets),
+    ...checkDatabaseOwners(render.rendered),
+    ...checkNetworkPolicies(render.rendered),
+  );
+
+  if (opts.kubectl !== "off") {
+    const kubectl = findKubectl();
+    if (!kubectl) notes.add("kubectl not found: kustomize builds skipped");
+    else {
+      const dirs = kustomizeDirs.filter((d) => inPaths(`${d}/kustomization.yaml`, opts.paths) || inPaths(d, opts.paths));
+      const scopesInPaths = scopes.filter((s) => inPaths(s.raw.file, opts.paths));
+      const built = await kustomizeBuilds(root, kubectl, kustomize, dirs, scopesInPaths);
+      problems.push(...built.problems);
+      built.notes.forEach((n) => notes.add(n));
+    }
+  }
+
+  const checkedDocuments = new Set(selected.map((r) => `${r.raw.file}#${r.raw.index}`)).size;
+  return {
+    problems: sortAndDedupe(problems.filter((p) => inPaths(p.path, opts.paths))),
+    checkedDocuments,
+    // kustomization dirs (Components excluded) plus Flux Kustomizations whose output was modelled
+    checkedKustomizations: kustomizeDirs.filter((d) => kustomize.get(d)?.kind === "Kustomization").length + scopes.length,
+    notes: [...notes].sort(),
+  };
+}

@@ -1,0 +1,89 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { LineCounter, parseAllDocuments, type Document } from "yaml";
+import { isMap, type KubeObject, type Problem, type RawDoc } from "./types.js";
+
+// YAML 1.2 core plus `<<` merge keys, which Kubernetes' YAML 1.1 decoder accepts.
+export const YAML_OPTIONS = { merge: true, prettyErrors: false } as const;
+
+export interface ParsedFile {
+  docs: RawDoc[];
+  /** Documents without apiVersion/kind (kustomize inputs excepted): not Kubernetes objects. */
+  ignored: number;
+  problems: Problem[];
+}
+
+export async function parseFile(root: string, file: string): Promise<ParsedFile> {
+  const text = await readFile(path.join(root, file), "utf8");
+  return parseText(file, text);
+}
+
+export function parseText(file: string, text: string): ParsedFile {
+  const lineCounter = new LineCounter();
+  const all = parseAllDocuments(text, { ...YAML_OPTIONS, lineCounter });
+  const result: ParsedFile = { docs: [], ignored: 0, problems: [] };
+  if (!Array.isArray(all)) return result; // empty stream
+  all.forEach((doc, index) => {
+    const start = lineStart(text, doc.range[0]);
+    const line = lineCounter.linePos(doc.contents?.range[0] ?? doc.range[0]).line;
+    if (doc.errors.length > 0) {
+      for (const err of doc.errors.slice(0, 1)) {
+        result.problems.push({
+          path: file,
+          line: err.linePos?.[0].line ?? line,
+          kind: "",
+          name: "",
+          message: `YAML parse error: ${firstLine(err.message)}`,
+        });
+      }
+      return;
+    }
+    const obj = toObject(doc);
+    if (!obj) {
+      if (doc.contents) result.ignored++;
+      return;
+    }
+    const docText = text.slice(start, doc.range[2]);
+    result.docs.push({ file, index, line, text: docText, doc, lineCounter, offset: start, obj });
+  });
+  return result;
+}
+
+function toObject(doc: Document.Parsed): KubeObject | undefined {
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 1000 });
+  } catch {
+    return undefined;
+  }
+  if (!isMap(value) || typeof value.apiVersion !== "string" || typeof value.kind !== "string") return undefined;
+  return value as KubeObject;
+}
+
+function lineStart(text: string, offset: number): number {
+  const nl = text.lastIndexOf("\n", offset - 1);
+  return nl + 1;
+}
+
+function firstLine(s: string): string {
+  return s.split("\n")[0] ?? s;
+}
+
+/** 1-based line of the node at `path` inside a raw document, else of the document. */
+export function lineOf(raw: RawDoc, path: readonly (string | number)[]): number {
+  for (let len = path.length; len > 0; len--) {
+    const node = raw.doc.getIn(path.slice(0, len), true) as { range?: [number, number, number] } | undefined;
+    if (node && node.range) return raw.lineCounter.linePos(node.range[0]).line;
+    // A missing leaf: try its parent.
+  }
+  return raw.line;
+}
+
+/** Line of a mapping key (better than its value for "unknown field" errors). */
+export function keyLineOf(raw: RawDoc, parent: readonly (string | number)[], key: string): number {
+  const map = parent.length ? raw.doc.getIn(parent, true) : raw.doc.contents;
+  const items = (map as { items?: { key?: { value?: unknown; range?: [number, number, number] } }[] } | null)?.items;
+  const pair = items?.find((p) => p.key?.value === key);
+  if (pair?.key?.range) return raw.lineCounter.linePos(pair.key.range[0]).line;
+  return lineOf(raw, parent);
+}

@@ -1,0 +1,141 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { isNode, parse, visit } from "yaml";
+import { isClusterScoped, isKustomizeInput, staticNamespace, type FluxScope } from "./flux-model.js";
+import { YAML_OPTIONS, lineOf } from "./parse.js";
+import { substitute } from "./substitute.js";
+import { getPath, isMap, metaName, str, type KubeObject, type Problem, type RawDoc, type RenderedDoc } from "./types.js";
+
+export interface RenderInput {
+  root: string;
+  docs: readonly RawDoc[];
+  scopes: readonly FluxScope[];
+  kustomizeNs: ReadonlyMap<string, string>;
+  nonResourceFiles: ReadonlySet<string>;
+  externalVariables?: readonly string[];
+}
+
+export interface RenderOutput {
+  rendered: RenderedDoc[];
+  problems: Problem[];
+  notes: string[];
+}
+
+const DISABLED = "kustomize.toolkit.fluxcd.io/substitute";
+
+function substitutionDisabled(obj: KubeObject): boolean {
+  return str(getPath(obj, ["metadata", "annotations", DISABLED])) === "disabled";
+}
+
+/** Line of the first use of `needle` outside a comment. */
+function lineOfText(raw: RawDoc, needle: string): number {
+  for (let idx = raw.text.indexOf(needle); idx >= 0; idx = raw.text.indexOf(needle, idx + 1)) {
+    const lineStart = raw.text.lastIndexOf("\n", idx) + 1;
+    if (!/(^|\s)#/.test(raw.text.slice(lineStart, idx))) return raw.lineCounter.linePos(raw.offset + idx).line;
+  }
+  return raw.line;
+}
+
+/**
+ * Flux substitutes in the YAML that kustomize emits: comments are gone, scalar styles stay
+ * (so `port: ${PORT}` becomes an integer and `port: "${PORT}"` a string).
+ */
+export function manifestText(raw: RawDoc): string {
+  const copy = raw.doc.clone();
+  visit(copy, (_key, node) => {
+    if (isNode(node)) {
+      node.comment = null;
+      node.commentBefore = null;
+    }
+  });
+  copy.comment = null;
+  copy.commentBefore = null;
+  return copy.toString({ lineWidth: 0 });
+}
+
+/** Every document as it would be applied: once per Flux Kustomization that reaches it, else once as written. */
+export function renderAll(input: RenderInput): RenderOutput {
+  const out: RenderOutput = { rendered: [], problems: [], notes: [] };
+  const byFile = new Map<string, RawDoc[]>();
+  for (const d of input.docs) byFile.set(d.file, [...(byFile.get(d.file) ?? []), d]);
+  const reachedDocs = new Set<RawDoc>();
+  for (const scope of input.scopes) {
+    const specPath = str(getPath(scope.raw.obj, ["spec", "path"])) ?? "./";
+    if (!existsSync(path.join(input.root, specPath))) {
+      out.problems.push(problemAt(scope.raw, ["spec", "path"], `spec.path ${specPath} does not exist in the tree`));
+      continue;
+    }
+    for (const reached of scope.reached) {
+      for (const raw of byFile.get(reached.file) ?? []) {
+        if (isKustomizeInput(raw.obj)) continue;
+        reachedDocs.add(raw);
+        const r = renderInScope(raw, scope, reached.namespace, input, out);
+        if (r) out.rendered.push(r);
+      }
+    }
+  }
+  for (const raw of input.docs) {
+    if (reachedDocs.has(raw) || isKustomizeInput(raw.obj) || input.nonResourceFiles.has(raw.file)) continue;
+    const r = renderAlone(raw, input);
+    if (r) out.rendered.push(r);
+  }
+  return out;
+}
+
+function problemAt(raw: RawDoc, at: (string | number)[], message: string, obj: KubeObject = raw.obj): Problem {
+  return { path: raw.file, line: lineOf(raw, at), kind: obj.kind, name: metaName(obj), message };
+}
+
+function renderInScope(raw: RawDoc, scope: FluxScope, kustomizeNs: string | undefined, input: RenderInput, out: RenderOutput): RenderedDoc | undefined {
+  let obj = raw.obj;
+  const placeholderVars = new Set<string>();
+  if (scope.hasPostBuild && !substitutionDisabled(raw.obj) && raw.text.includes("${")) {
+    const hasExternal = scope.externalSources.length > 0;
+    const unknown = new Set(hasExternal ? (input.externalVariables ?? []) : []);
+    // Without the list of external variable names, any name could come from the external source.
+    const acceptAny = hasExternal && input.externalVariables === undefined;
+    if (acceptAny) out.notes.push(`Kustomization ${scope.id}: variables from ${scope.externalSources.join(", ")} are unknown; unprovided variables are not reported`);
+    const sub = substitute(manifestText(raw), scope.values, unknown, acceptAny);
+    [...sub.placeholders, ...sub.missing].forEach((v) => placeholderVars.add(v));
+    const parsed = reparse(raw, sub.text, out, `after substitution by Kustomization ${scope.id}`);
+    for (const name of sub.missing) {
+      out.problems.push({
+        path: raw.file,
+        line: lineOfText(raw, `\${${name}`),
+        kind: raw.obj.kind,
+        name: metaName(parsed ?? raw.obj),
+        message: `variable \${${name}} is not provided (Flux 2.9 substitution is strict) in Kustomization ${scope.id}`,
+      });
+    }
+    if (!parsed) return undefined;
+    obj = parsed;
+  }
+  const namespace = isClusterScoped(obj.kind)
+    ? ""
+    : (scope.targetNamespace ?? kustomizeNs ?? str(getPath(obj, ["metadata", "namespace"])) ?? scope.namespace);
+  return { raw, obj, namespace, placeholderVars, flux: scope.id };
+}
+
+function renderAlone(raw: RawDoc, input: RenderInput): RenderedDoc | undefined {
+  let obj = raw.obj;
+  const placeholderVars = new Set<string>();
+  // Not applied by any Flux Kustomization in the tree (or a component nobody uses): variables stay unknown.
+  if (raw.text.includes("${")) {
+    const sub = substitute(manifestText(raw), new Map(), new Set(), true);
+    sub.placeholders.forEach((v) => placeholderVars.add(v));
+    const parsed = reparse(raw, sub.text, { problems: [], notes: [], rendered: [] }, "");
+    if (parsed) obj = parsed;
+  }
+  return { raw, obj, namespace: staticNamespace(raw, input.kustomizeNs), placeholderVars };
+}
+
+function reparse(raw: RawDoc, text: string, out: RenderOutput, context: string): KubeObject | undefined {
+  try {
+    const value: unknown = parse(text, YAML_OPTIONS);
+    if (isMap(value) && typeof value.apiVersion === "string" && typeof value.kind === "string") return value as KubeObject;
+    out.problems.push(problemAt(raw, [], `${context}: the document is no longer a Kubernetes object`));
+  } catch (err) {
+    out.problems.push(problemAt(raw, [], `${context}: YAML parse error: ${(err as Error).message.split("\n")[0]}`));
+  }
+  return undefined;
+}

@@ -1,0 +1,18 @@
+import { lineOf } from "../parse.js";
+import { holdsPlaceholder } from "../schema-check.js";
+import { metaName, type Problem, type RenderedDoc } from "../types.js";
+
+export type Path = (string | number)[];
+
+export function problemAt(r: RenderedDoc, path: Path, message: string): Problem {
+  return { path: r.raw.file, line: lineOf(r.raw, path), kind: r.obj.kind, name: metaName(r.obj), message };
+}
+
+/** A reference we cannot judge: its value came from an unknown variable or was never substituted. */
+export function unresolved(r: RenderedDoc, path: Path, value: string): boolean {
+  return value.includes("${") || holdsPlaceholder(r, path);
+}
+
+export function isKind(r: RenderedDoc, groupPrefix: string, kind: string): boolean {
+  return r.obj.kind === kind && (groupPrefix === "" ? !r.obj.apiVersion.includes("/") : r.obj.apiVersion.startsWith(groupPrefix));
+}
