@@ -1,0 +1,94 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { R2, ROOT, commitAll, snapshot, tempRepo } from '../helpers.js';
+
+const BIN = join(ROOT, 'dist', 'src', 'cli.js');
+const run = (cwd: string, ...args: string[]) => {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, INIT_CWD: cwd } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+};
+
+describe('cnpg-scaffold bin', () => {
+  it('bad answers exit 2 with one line naming the field and rule, and write nothing', () => {
+    const dir = tempRepo(true);
+    const before = snapshot(dir);
+    for (const [args, field] of [
+      [['--clusterName', 'Bad_Name', '--backupEndpoint', R2], 'clusterName'],
+      [['--backupEndpoint', R2, '--backupSchedule', '0 0 * * *'], 'backupSchedule'],
+      [['--instances', 'three', '--backupEndpoint', R2], 'instances'],
+      [[], 'backupEndpoint'],
+      [['--backupEndpoint', R2, '--parameters', 'shared_preload_libraries=pg_stat_statements'], 'parameters'],
+    ] as const) {
+      const r = run(dir, 'new-cluster', '--yes', '--dest', '.', ...args);
+      expect(r.code, r.err).toBe(2);
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+      expect(r.err).toContain(`${field}:`);
+    }
+    expect(run(dir, 'new-cluster', '--yes', '--nope', 'x').code).toBe(2);
+    expect(snapshot(dir)).toEqual(before);
+  });
+
+  it('new-app refuses reserved, invalid, duplicate and unknown answers with exit 2', () => {
+    const dir = tempRepo(true);
+    expect(run(dir, 'new-cluster', '--yes', '--dest', '.', '--backupEndpoint', R2).code).toBe(0);
+    expect(run(dir, 'new-app', '--yes', '--dest', '.', '--name', 'wiki', '--namespace', 'docs').code).toBe(0);
+    commitAll(dir);
+    const before = snapshot(dir);
+    const cases: [string[], string][] = [
+      [['--name', 'postgres'], 'reserved'],
+      [['--name', 'template1'], 'reserved'],
+      [['--name', 'pg-stats'], 'reserved'],
+      [['--name', 'Wiki'], 'DNS-1123'],
+      [['--name', 'a'.repeat(42)], 'at most 41'],
+      [['--name', 'other', '--cluster', 'nope'], 'recorded cluster'],
+      [['--name', 'other', '--extensions', 'postgis'], 'not offered'],
+      [['--name', 'other', '--database', 'wiki'], 'already the database'],
+      [['--name', 'wiki', '--namespace', 'elsewhere'], 'already onboarded'],
+      [['--name', 'on'], 'YAML'],
+    ];
+    for (const [args, text] of cases) {
+      const r = run(dir, 'new-app', '--yes', '--dest', '.', ...args);
+      expect(r.code, `${args.join(' ')}: ${r.err}`).toBe(2);
+      expect(r.err).toContain(text);
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+    }
+    expect(snapshot(dir)).toEqual(before);
+    // The same answers again: a no-op, not an error.
+    const again = run(dir, 'new-app', '--yes', '--dest', '.', '--name', 'wiki', '--namespace', 'docs');
+    expect(again.code).toBe(0);
+    expect(again.out).toContain('0 created, 0 updated, 0 deleted');
+  });
+
+  it('--dry-run writes nothing; a hand-edited file needs --force; uncommitted user work needs --allow-dirty', () => {
+    const dir = tempRepo(true);
+    const before = snapshot(dir);
+    const dry = run(dir, 'new-cluster', '--yes', '--dest', '.', '--backupEndpoint', R2, '--dry-run');
+    expect(dry.code).toBe(0);
+    expect(dry.out).toContain('would create kubernetes/apps/databases/cloudnative-pg/cluster/cluster.yaml');
+    expect(snapshot(dir)).toEqual(before);
+
+    expect(run(dir, 'new-cluster', '--yes', '--dest', '.', '--backupEndpoint', R2).code).toBe(0);
+    commitAll(dir);
+    const cluster = join(dir, 'kubernetes/apps/databases/cloudnative-pg/cluster/cluster.yaml');
+    writeFileSync(cluster, snapshot(dir)['kubernetes/apps/databases/cloudnative-pg/cluster/cluster.yaml']!.replace('instances: 3', 'instances: 5'));
+    commitAll(dir);
+    const refused = run(dir, 'new-cluster', '--yes', '--dest', '.', '--instances', '2');
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('cluster.yaml (changed by hand');
+    expect(run(dir, 'new-cluster', '--yes', '--dest', '.', '--instances', '2', '--force').code).toBe(0);
+    commitAll(dir);
+
+    writeFileSync(cluster, 'edited\n');
+    const dirty = run(dir, 'new-cluster', '--yes', '--dest', '.', '--instances', '3', '--force');
+    expect(dirty.code).toBe(1);
+    expect(dirty.err).toContain('uncommitted changes');
+  });
+
+  it('prints help that lists every answer flag', () => {
+    const r = run(ROOT, 'new-app', '--help');
+    expect(r.code).toBe(0);
+    for (const flag of ['--name', '--namespace', '--path', '--cluster', '--database', '--role', '--extensions', '--provisioning', '--backups']) expect(r.out).toContain(flag);
+  });
+});
