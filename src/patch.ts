@@ -9,7 +9,8 @@ import { type Document, isAlias, isMap, isScalar, isSeq, parseAllDocuments, pars
 function styleOf(text: string): ToStringOptions {
   // Users write sequences either indented under their key or flush with it; keep theirs.
   const flush = /^( *)[^\s#-][^:\n]*:\s*\n\1- /m.test(text);
-  return { indentSeq: !flush, lineWidth: 0 };
+  const tightFlow = /[{[][^\s}\]]/.test(text) && !/[{[] [^\s]/.test(text);
+  return { indentSeq: !flush, lineWidth: 0, flowCollectionPadding: !tightFlow };
 }
 
 type Edit = (doc: Document) => boolean;

@@ -1,0 +1,124 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { newApp } from '../../src/commands/new-app.js';
+import { newCluster } from '../../src/commands/new-cluster.js';
+import { ensureFluxKustomization, ensureResources } from '../../src/patch.js';
+import { validateTree } from '../../src/validate/index.js';
+import { R2, ROOT, ctxFor, snapshot, tempRepo } from '../helpers.js';
+
+const GOLDEN = join(ROOT, 'test', 'golden', 'cnpg-1.30-defaults');
+
+/** The newest operator with every default, two apps: DatabaseRole CRs instead of managed roles. */
+async function renderDefaults(dir: string) {
+  await newCluster(ctxFor(dir), { backupEndpoint: R2 });
+  await newApp(ctxFor(dir), { name: 'gitea', namespace: 'dev', extensions: ['citext'] });
+  await newApp(ctxFor(dir), { name: 'authentik', namespace: 'security', provisioning: 'init-container' });
+}
+
+describe('golden output', () => {
+  it('matches test/golden/cnpg-1.30-defaults (UPDATE_GOLDENS=1 rewrites it; read the diff)', async () => {
+    const dir = tempRepo();
+    await renderDefaults(dir);
+    const got = snapshot(dir);
+    if (process.env.UPDATE_GOLDENS) {
+      rmSync(GOLDEN, { recursive: true, force: true });
+      for (const [p, text] of Object.entries(got)) {
+        mkdirSync(dirname(join(GOLDEN, p)), { recursive: true });
+        writeFileSync(join(GOLDEN, p), text);
+      }
+    }
+    expect(got).toEqual(snapshot(GOLDEN));
+    const result = await validateTree({ root: dir, externalVariables: ['CLUSTER_NAME'], externalKustomizations: ['flux-system/external-secrets-stores', 'flux-system/cert-manager'] });
+    expect(result.problems.map((p) => `${p.path}:${p.line}: ${p.message}`)).toEqual([]);
+  }, 30_000);
+
+  it('interactive and non-interactive runs give the same files for the same answers', async () => {
+    const flags = tempRepo();
+    const prompted = tempRepo();
+    await newCluster(ctxFor(flags), { backupEndpoint: R2, instances: '2' });
+    const prompt = async (_g: string, known: Record<string, unknown>) => ({ ...known, backupEndpoint: R2, instances: 2 });
+    await newCluster(ctxFor(prompted, { prompt: prompt as never }), {});
+    expect(snapshot(prompted)).toEqual(snapshot(flags));
+  });
+});
+
+describe('YAML safety', () => {
+  it('answers with & \' " < : # {{ }} and newlines stay data, never structure', async () => {
+    const dir = tempRepo();
+    const nasty = `a&b 'q' "dq" <x>: # not a comment {{ .secret }}\nsecond: line`;
+    await newCluster(ctxFor(dir), { backupEndpoint: R2, superuserItem: nasty, parameters: { log_line_prefix: nasty } });
+    const text = readFileSync(join(dir, 'kubernetes/apps/databases/cloudnative-pg/cluster/externalsecret.yaml'), 'utf8');
+    const [superuser] = parseAllDocuments(text).map((d) => d.toJS());
+    expect(superuser.spec.data[0].remoteRef.key).toBe(nasty);
+    expect(superuser.spec.target.template.data.password).toBe('{{ .password }}');
+    const cluster = parseAllDocuments(readFileSync(join(dir, 'kubernetes/apps/databases/cloudnative-pg/cluster/cluster.yaml'), 'utf8'))[0]!.toJS();
+    expect(cluster.spec.postgresql.parameters.log_line_prefix).toBe(nasty);
+  });
+});
+
+describe('patching a user\'s files', () => {
+  const userKs = `---
+# my app; do not reorder
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: &app wiki
+  namespace: flux-system
+spec:
+  path: ./kubernetes/apps/docs/wiki/app # the app
+  sourceRef: {kind: GitRepository, name: home}
+  dependsOn:
+  - name: rook-ceph # storage first
+  postBuild:
+    substitute:
+      APP: *app
+      SUBDOMAIN: wiki
+`;
+  const want = {
+    name: 'wiki',
+    defaults: { targetNamespace: 'docs', prune: true },
+    dependsOn: [{ name: 'cloudnative-pg-cluster', namespace: 'flux-system' }],
+    components: ['../../../../components/cnpg'],
+    substitute: { APP: 'wiki', CNPG_DATABASE: 'wiki' },
+  };
+
+  it('adds only the tool\'s entries; comments, order, aliases and flush sequences survive', () => {
+    const out = ensureFluxKustomization(userKs, want, 'unused');
+    expect(out).toMatchSnapshot();
+    for (const line of userKs.split('\n').filter(Boolean)) expect(out).toContain(line);
+    expect(ensureFluxKustomization(out, want, 'unused')).toBe(out);
+  });
+
+  it('registers ks.yaml in a namespace kustomization.yaml once, keeping comments', () => {
+    const ns = `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  # apps\n  - ./namespace.yaml\n`;
+    const out = ensureResources(ns, ['./wiki/ks.yaml']);
+    expect(out).toBe(`${ns}  - ./wiki/ks.yaml\n`);
+    expect(ensureResources(out, ['./wiki/ks.yaml'])).toBe(out);
+  });
+});
+
+describe('onboarding app B after app A', () => {
+  it('leaves A\'s files untouched and changes shared files only by B\'s lines', async () => {
+    const dir = tempRepo();
+    await newCluster(ctxFor(dir), { backupEndpoint: R2, chartVersion: '0.27.1' });
+    await newApp(ctxFor(dir), { name: 'alpha', namespace: 'apps' });
+    const a = snapshot(dir);
+    await newApp(ctxFor(dir), { name: 'beta', namespace: 'apps' });
+    const b = snapshot(dir);
+    const changed = Object.keys(a).filter((p) => a[p] !== b[p]).sort();
+    expect(changed).toEqual([
+      '.cnpg/manifest.json',
+      'kubernetes/apps/apps/kustomization.yaml',
+      'kubernetes/apps/databases/cloudnative-pg/cluster/cluster.yaml',
+      'kubernetes/apps/databases/cloudnative-pg/cluster/kustomization.yaml',
+    ]);
+    const added = (p: string) => b[p]!.split('\n').filter((l) => !a[p]!.split('\n').includes(l));
+    const removed = (p: string) => a[p]!.split('\n').filter((l) => !b[p]!.split('\n').includes(l));
+    for (const p of changed.slice(1)) expect(removed(p)).toEqual([]);
+    expect(added('kubernetes/apps/apps/kustomization.yaml')).toEqual(['  - ./beta/ks.yaml']);
+    expect(added('kubernetes/apps/databases/cloudnative-pg/cluster/kustomization.yaml')).toEqual(['  - ./apps/beta']);
+    expect(added('kubernetes/apps/databases/cloudnative-pg/cluster/cluster.yaml')).toEqual(['      - name: beta', '          name: beta-pg-role']);
+  });
+});

@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { hasKubectl, validateFixture } from "./helpers.js";
+
+describe("kubectl kustomize builds", () => {
+  it.skipIf(!hasKubectl)("builds kustomization dirs and Flux Kustomizations with components", async () => {
+    const r = await validateFixture("kustomize-pass", { kubectl: "auto" });
+    expect(r.lines).toEqual([]);
+    expect(r.checkedKustomizations).toBe(2); // base/ and the Flux Kustomization
+  });
+
+  it.skipIf(!hasKubectl)("reports the first line of a failed build", async () => {
+    const r = await validateFixture("kustomize-fail", { kubectl: "auto" });
+    expect(r.lines).toEqual([
+      "broken/kustomization.yaml:1: Kustomization/broken: kubectl kustomize failed: accumulating resources: accumulation err='accumulating resources from './missing.yaml': evalsymlink failure on 'broken/missing.yaml' : lstat broken/missing.yaml: no such file or directory': must build at directory: not a valid directory: evalsymlink failure on 'broken/missing.yaml' : lstat broken/missing.yaml: no such file or directory",
+      `flux/ks.yaml:11: Kustomization/base: kubectl kustomize failed: accumulating components: loader.New "must build at directory: not a valid directory: evalsymlink failure on 'components/missing' : lstat components: no such file or directory"`,
+    ]);
+  });
+
+  it("notes when kubectl is missing instead of failing", async () => {
+    const savedPath = process.env.PATH;
+    process.env.PATH = "/nonexistent";
+    try {
+      const r = await validateFixture("kustomize-fail", { kubectl: "auto" });
+      expect(r.lines).toEqual([]);
+      expect(r.notes).toContain("kubectl not found: kustomize builds skipped");
+    } finally {
+      process.env.PATH = savedPath;
+    }
+  });
+});

@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { validateFixture } from "./helpers.js";
+
+const SECRET_MSG = "(no ExternalSecret target or Secret of that name)";
+
+describe("cross-references", () => {
+  describe("a. Flux dependsOn", () => {
+    const opts = { externalKustomizations: ["flux-system/external-secrets-stores"] };
+    it("passes when every dependency exists or is declared external", async () => {
+      expect((await validateFixture("depends-on-pass", opts)).lines).toEqual([]);
+    });
+    it("reports missing dependencies, with the dependent's namespace as default", async () => {
+      expect((await validateFixture("depends-on-fail", opts)).lines).toEqual([
+        "ks.yaml:31: Kustomization/cloudnative-pg-cluster: dependsOn flux-system/cloudnative-pg-operator: no Flux Kustomization of that name in the tree",
+        "ks.yaml:33: Kustomization/cloudnative-pg-cluster: dependsOn databases/cloudnative-pg: no Flux Kustomization of that name in the tree",
+      ]);
+    });
+  });
+
+  it("a Flux Kustomization's spec.path exists in the tree", async () => {
+    expect((await validateFixture("flux-path-fail")).lines).toEqual([
+      "ks.yaml:9: Kustomization/moved-app: spec.path ./kubernetes/apps/moved-app/app does not exist in the tree",
+    ]);
+  });
+
+  describe("b. Secrets produced in the same namespace", () => {
+    const opts = { externalSecrets: ["alpha/pg-ca", "beta/pg-ca"] };
+    it("passes with ExternalSecrets, (SOPS) Secrets and component names substituted per app", async () => {
+      expect((await validateFixture("secrets-pass", opts)).lines).toEqual([]);
+    });
+    it("reports each missing Secret once per manifest, per app for components", async () => {
+      expect((await validateFixture("secrets-fail", opts)).lines).toEqual([
+        `components/cnpg/cronjob.yaml:21: CronJob/beta-pg-backups: Secret beta-pguser-secret is not produced in namespace beta ${SECRET_MSG}`,
+        `databases/cluster.yaml:10: Cluster/pg: Secret pg-superuser is not produced in namespace databases ${SECRET_MSG}`,
+        `databases/cluster.yaml:16: Cluster/pg: Secret pg-initdb is not produced in namespace databases ${SECRET_MSG}`,
+        `databases/cluster.yaml:22: Cluster/pg: Secret reporting-password is not produced in namespace databases ${SECRET_MSG}`,
+        `databases/cluster.yaml:41: DatabaseRole/svc: Secret svc-password is not produced in namespace databases ${SECRET_MSG}`,
+        `databases/objectstore.yaml:15: ObjectStore/backups: Secret store-creds is not produced in namespace databases ${SECRET_MSG}`,
+      ]);
+    });
+  });
+
+  describe("c. Database owners", () => {
+    it("passes for initdb owners (explicit and default), managed roles and DatabaseRoles", async () => {
+      expect((await validateFixture("database-owner-pass")).lines).toEqual([]);
+    });
+    it("reports owners that are not roles of the database's cluster", async () => {
+      const hint = "add a DatabaseRole, a managed.roles entry or the initdb owner";
+      expect((await validateFixture("database-owner-fail")).lines).toEqual([
+        `databases.yaml:22: Database/ghost: owner ghost is not a role of cluster pg: ${hint}`,
+        `databases.yaml:33: Database/svc: owner svc is not a role of cluster small: ${hint}`,
+        `databases.yaml:44: Database/elsewhere: owner app is not a role of cluster pg: ${hint}`,
+        `databases.yaml:55: Database/lost: owner app is not a role of cluster pg: ${hint} (cluster pg is not defined in namespace apps)`,
+      ]);
+    });
+  });
+
+  describe("d. network policy counterparts", () => {
+    it("passes when the database side admits the app namespace", async () => {
+      expect((await validateFixture("network-policy-pass")).lines).toEqual([]);
+    });
+    it("reports app egress to CNPG without a database-side policy", async () => {
+      expect((await validateFixture("network-policy-fail")).lines).toEqual([
+        "app.yaml:17: CiliumNetworkPolicy/myapp-to-postgres: egress to CNPG cluster postgres in namespace databases has no database-side CiliumNetworkPolicy admitting namespace apps",
+        "app.yaml:37: CiliumNetworkPolicy/myapp-to-local-db: egress to CNPG cluster myapp-db in namespace apps has no database-side CiliumNetworkPolicy admitting namespace apps",
+      ]);
+    });
+  });
+});
