@@ -1,7 +1,7 @@
 import { compileSchemaFile } from "./ajv-setup.js";
 import { CelNotes, checkCel } from "./cel.js";
 import { lineOf } from "./parse.js";
-import { checkSchema, dotted, holdsPlaceholder } from "./schema-check.js";
+import { checkSchema, displayName, dotted, holdsPlaceholder } from "./schema-check.js";
 import type { SchemaLocator } from "./schema-store.js";
 import { metaName, type Problem, type RenderedDoc } from "./types.js";
 
@@ -11,11 +11,13 @@ export interface DocumentCheck {
 }
 
 /** Schema (ajv) and CEL validation of each rendered document. */
-export function checkDocuments(rendered: readonly RenderedDoc[], locator: SchemaLocator): DocumentCheck {
+export async function checkDocuments(rendered: readonly RenderedDoc[], locator: SchemaLocator): Promise<DocumentCheck> {
   const result: DocumentCheck = { problems: [], notes: new Set() };
   const cel = new CelNotes();
   const seen = new Set<string>(); // identical renders (same file, doc, text) are checked once
   for (const r of rendered) {
+    // Yield between documents so concurrent kubectl builds can be started and collected.
+    await new Promise((resolve) => setImmediate(resolve));
     const key = `${r.raw.file}#${r.raw.index}#${JSON.stringify(r.obj)}#${[...r.placeholderVars].join(",")}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -32,11 +34,16 @@ export function checkDocuments(rendered: readonly RenderedDoc[], locator: Schema
       continue;
     }
     compiled.notes.forEach((n) => result.notes.add(n));
-    result.problems.push(...checkSchema(r, compiled));
-    if (!compiled.hasCelRules) continue;
-    for (const f of checkCel(compiled.schema, r.obj, cel)) {
-      if (holdsPlaceholder(r, f.path)) continue;
-      result.problems.push({ path: r.raw.file, line: lineOf(r.raw, f.path), kind: r.obj.kind, name: metaName(r.obj), message: `${dotted(f.path)}: ${f.message}` });
+    try {
+      result.problems.push(...checkSchema(r, compiled));
+      if (!compiled.hasCelRules) continue;
+      for (const f of checkCel(compiled.schema, r.obj, cel)) {
+        if (holdsPlaceholder(r, f.path)) continue;
+        result.problems.push({ path: r.raw.file, line: lineOf(r.raw, f.path), kind: r.obj.kind, name: displayName(r), message: `${dotted(f.path)}: ${f.message}` });
+      }
+    } catch (err) {
+      // A validator bug must not hide the other documents' results.
+      result.notes.add(`${r.raw.file}:${r.raw.line}: internal error while checking ${r.obj.kind}: ${(err as Error).message}`);
     }
   }
   cel.notes.forEach((n) => result.notes.add(n));

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { checkDocuments } from "./check-documents.js";
 import { inPaths, listYamlFiles } from "./files.js";
-import { buildFluxScopes } from "./flux-model.js";
+import { buildFluxScopes, type FluxScope } from "./flux-model.js";
 import { findKubectl, kustomizeBuilds } from "./kubectl-build.js";
 import { KustomizeModel } from "./kustomize-model.js";
 import { parseFile } from "./parse.js";
@@ -32,6 +32,26 @@ function sortAndDedupe(problems: Problem[]): Problem[] {
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line || a.message.localeCompare(b.message)));
 }
 
+async function startBuilds(
+  root: string,
+  opts: ValidateOptions,
+  kustomize: KustomizeModel,
+  kustomizeDirs: string[],
+  scopes: FluxScope[],
+  notes: Set<string>,
+): Promise<Problem[]> {
+  if (opts.kubectl === "off") return [];
+  const kubectl = findKubectl();
+  if (!kubectl) {
+    notes.add("kubectl not found: kustomize builds skipped");
+    return [];
+  }
+  const dirs = kustomizeDirs.filter((d) => inPaths(kustomize.get(d)?.file ?? d, opts.paths));
+  const built = await kustomizeBuilds(root, kubectl, kustomize, dirs, scopes.filter((s) => inPaths(s.raw.file, opts.paths)));
+  built.notes.forEach((n) => notes.add(n));
+  return built.problems;
+}
+
 /** Validates a GitOps tree: parsing, schemas, CEL rules, Flux substitution, kustomize builds, cross-references. */
 export async function validateTree(opts: ValidateOptions): Promise<ValidateResult> {
   const root = path.resolve(opts.root);
@@ -49,9 +69,12 @@ export async function validateTree(opts: ValidateOptions): Promise<ValidateResul
 
   const kustomize = new KustomizeModel(root, tree.yaml);
   const kustomizeDirs = [...new Set(tree.yaml.map((f) => path.posix.dirname(f)).map((d) => (d === "." ? "" : d)))].filter((d) => kustomize.get(d));
-  // Namespace kustomize gives each file (outermost kustomization that sets one wins).
+  // Namespace kustomize gives each file; parents sort first and reach() already applies
+  // the outer kustomization's namespace, so the first answer is kept.
   const kustomizeNs = new Map<string, string>();
-  for (const dir of kustomizeDirs) for (const r of kustomize.reach(dir)) if (r.namespace) kustomizeNs.set(r.file, r.namespace);
+  for (const dir of kustomizeDirs) {
+    for (const r of kustomize.reach(dir)) if (r.namespace && !kustomizeNs.has(r.file)) kustomizeNs.set(r.file, r.namespace);
+  }
   for (const e of kustomize.errors) problems.push({ path: e.file, line: 1, kind: "Kustomization", name: "", message: `cannot read: ${e.message}` });
 
   const scopes = buildFluxScopes(docs, kustomize, kustomizeNs, notes);
@@ -66,10 +89,13 @@ export async function validateTree(opts: ValidateOptions): Promise<ValidateResul
   problems.push(...render.problems);
   render.notes.forEach((n) => notes.add(n));
 
+  // kubectl runs in child processes: start the builds now so they overlap schema compilation.
+  const builds = startBuilds(root, opts, kustomize, kustomizeDirs, scopes, notes);
+
   const locator = new SchemaLocator(opts.schemaLocations, root);
   if (locator.remoteSkipped) notes.add("remote schema locations are not supported offline");
   const selected = render.rendered.filter((r) => inPaths(r.raw.file, opts.paths));
-  const checked = checkDocuments(selected, locator);
+  const checked = await checkDocuments(selected, locator);
   problems.push(...checked.problems);
   checked.notes.forEach((n) => notes.add(n));
 
@@ -81,17 +107,7 @@ export async function validateTree(opts: ValidateOptions): Promise<ValidateResul
     ...checkNetworkPolicies(render.rendered),
   );
 
-  if (opts.kubectl !== "off") {
-    const kubectl = findKubectl();
-    if (!kubectl) notes.add("kubectl not found: kustomize builds skipped");
-    else {
-      const dirs = kustomizeDirs.filter((d) => inPaths(`${d}/kustomization.yaml`, opts.paths) || inPaths(d, opts.paths));
-      const scopesInPaths = scopes.filter((s) => inPaths(s.raw.file, opts.paths));
-      const built = await kustomizeBuilds(root, kubectl, kustomize, dirs, scopesInPaths);
-      problems.push(...built.problems);
-      built.notes.forEach((n) => notes.add(n));
-    }
-  }
+  problems.push(...(await builds));
 
   const checkedDocuments = new Set(selected.map((r) => `${r.raw.file}#${r.raw.index}`)).size;
   return {

@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { accessSync, constants } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -75,7 +76,11 @@ export async function kustomizeBuilds(
   for (const dir of dirs) {
     const k = model.get(dir);
     if (!k || k.kind === "Component") continue;
-    jobs.push({ dir: path.join(root, dir), strip: [`${root}/`], problem: { path: k.file, line: 1, kind: "Kustomization", name: dir || "." } });
+    if (k.helmCharts) {
+      notes.push(`${k.file}: uses helmCharts (needs helm): kubectl kustomize skipped`);
+      continue;
+    }
+    jobs.push({ dir: path.join(root, dir), strip: [`${root}/`], problem: { path: k.file, line: 1, kind: "Kustomization", name: path.posix.basename(dir) || "." } });
   }
   for (const scope of scopes) {
     const components = asArray(getPath(scope.raw.obj, ["spec", "components"])).map(str).filter((c): c is string => !!c);
@@ -85,7 +90,8 @@ export async function kustomizeBuilds(
       notes.push(`Kustomization ${scope.id}: spec.path has no kustomization.yaml; components not built with kubectl`);
       continue;
     }
-    const tmp = await mkdtemp(path.join(os.tmpdir(), "cnpg-validate-"));
+    // Synchronous setup: the first builds spawn before the caller goes on with CPU-bound work.
+    const tmp = mkdtempSync(path.join(os.tmpdir(), "cnpg-validate-"));
     // kustomize rejects absolute roots: reference the tree relative to the temp dir.
     const rel = (p: string) => path.relative(tmp, p).split(path.sep).join("/");
     const overlay = {
@@ -94,7 +100,7 @@ export async function kustomizeBuilds(
       resources: [rel(specDir)],
       components: components.map((c) => rel(path.resolve(specDir, c))),
     };
-    await writeFile(path.join(tmp, "kustomization.yaml"), stringify(overlay));
+    writeFileSync(path.join(tmp, "kustomization.yaml"), stringify(overlay));
     jobs.push({
       dir: tmp,
       cleanup: tmp,

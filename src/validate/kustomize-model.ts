@@ -12,6 +12,7 @@ export interface KustomizeDir {
   namespace?: string;
   resources: string[]; // relative to root, normalised
   components: string[];
+  helmCharts: boolean; // needs `--enable-helm` and a helm binary
 }
 
 /** A file reached through kustomize, with the namespace kustomize would give its objects. */
@@ -80,6 +81,7 @@ export class KustomizeModel {
       namespace: str(data.namespace),
       resources: [...local(data.resources), ...local(data.bases)],
       components: local(data.components),
+      helmCharts: asArray(data.helmCharts).length > 0,
     };
   }
 

@@ -94,8 +94,10 @@ function renderInScope(raw: RawDoc, scope: FluxScope, kustomizeNs: string | unde
     const unknown = new Set(hasExternal ? (input.externalVariables ?? []) : []);
     // Without the list of external variable names, any name could come from the external source.
     const acceptAny = hasExternal && input.externalVariables === undefined;
-    if (acceptAny) out.notes.push(`Kustomization ${scope.id}: variables from ${scope.externalSources.join(", ")} are unknown; unprovided variables are not reported`);
     const sub = substitute(manifestText(raw), scope.values, unknown, acceptAny);
+    if (acceptAny && sub.placeholders.length > 0) {
+      out.notes.push(`Kustomization ${scope.id}: variables from ${scope.externalSources.join(", ")} are unknown; unprovided variables are not reported`);
+    }
     [...sub.placeholders, ...sub.missing].forEach((v) => placeholderVars.add(v));
     const parsed = reparse(raw, sub.text, out, `after substitution by Kustomization ${scope.id}`);
     for (const name of sub.missing) {
@@ -103,7 +105,7 @@ function renderInScope(raw: RawDoc, scope: FluxScope, kustomizeNs: string | unde
         path: raw.file,
         line: lineOfText(raw, `\${${name}`),
         kind: raw.obj.kind,
-        name: metaName(parsed ?? raw.obj),
+        name: nameAfter(raw, parsed, [...sub.missing, ...sub.placeholders]),
         message: `variable \${${name}} is not provided (Flux 2.9 substitution is strict) in Kustomization ${scope.id}`,
       });
     }
@@ -112,8 +114,14 @@ function renderInScope(raw: RawDoc, scope: FluxScope, kustomizeNs: string | unde
   }
   const namespace = isClusterScoped(obj.kind)
     ? ""
-    : (scope.targetNamespace ?? kustomizeNs ?? str(getPath(obj, ["metadata", "namespace"])) ?? scope.namespace);
+    : (scope.targetNamespace ?? kustomizeNs ?? str(getPath(obj, ["metadata", "namespace"])) ?? "default");
   return { raw, obj, namespace, placeholderVars, flux: scope.id };
+}
+
+/** The substituted name, unless it was built from variables without a value (then as written). */
+function nameAfter(raw: RawDoc, parsed: KubeObject | undefined, unknown: string[]): string {
+  const written = metaName(raw.obj);
+  return parsed && !unknown.some((v) => written.includes(`\${${v}`)) ? metaName(parsed) : written;
 }
 
 function renderAlone(raw: RawDoc, input: RenderInput): RenderedDoc | undefined {

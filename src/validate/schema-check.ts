@@ -30,6 +30,11 @@ export function holdsPlaceholder(rendered: RenderedDoc, path: Path): boolean {
   return false;
 }
 
+/** The name to show: the substituted one, unless it was built from unknown variables (then as written). */
+export function displayName(rendered: RenderedDoc): string {
+  return holdsPlaceholder(rendered, ["metadata", "name"]) ? metaName(rendered.raw.obj) : metaName(rendered.obj);
+}
+
 /** What the API server would not get: SOPS metadata is stripped by Flux before apply. */
 function applied(obj: Record<string, unknown>): Record<string, unknown> {
   if (!("sops" in obj)) return obj;
@@ -50,7 +55,7 @@ export function checkSchema(rendered: RenderedDoc, compiled: CompiledSchema): Pr
   for (const [instancePath, errors] of groups) {
     const path = toPath(instancePath);
     for (const { message, line } of describe(rendered, path, errors)) {
-      problems.push({ path: rendered.raw.file, line, kind: rendered.obj.kind, name: metaName(rendered.obj), message });
+      problems.push({ path: rendered.raw.file, line, kind: rendered.obj.kind, name: displayName(rendered), message });
     }
   }
   return problems;

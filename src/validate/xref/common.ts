@@ -1,11 +1,11 @@
 import { lineOf } from "../parse.js";
-import { holdsPlaceholder } from "../schema-check.js";
-import { metaName, type Problem, type RenderedDoc } from "../types.js";
+import { displayName, holdsPlaceholder } from "../schema-check.js";
+import { type Problem, type RenderedDoc } from "../types.js";
 
 export type Path = (string | number)[];
 
 export function problemAt(r: RenderedDoc, path: Path, message: string): Problem {
-  return { path: r.raw.file, line: lineOf(r.raw, path), kind: r.obj.kind, name: metaName(r.obj), message };
+  return { path: r.raw.file, line: lineOf(r.raw, path), kind: r.obj.kind, name: displayName(r), message };
 }
 
 /** A reference we cannot judge: its value came from an unknown variable or was never substituted. */

@@ -8,8 +8,7 @@ function clusterRoles(cluster: RenderedDoc): string[] {
   const spec = cluster.obj.spec;
   const roles = ["postgres"];
   for (const role of asArray(getPath(spec, ["managed", "roles"]))) {
-    const name = isMap(role) ? str(role.name) : undefined;
-    if (name && role && isMap(role) && role.ensure !== "absent") roles.push(name);
+    if (isMap(role) && typeof role.name === "string" && role.ensure !== "absent") roles.push(role.name);
   }
   const bootstrap = getPath(spec, ["bootstrap"]);
   // No bootstrap section means initdb with owner `app`; recovery/pg_basebackup also take an owner.
