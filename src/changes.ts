@@ -36,11 +36,11 @@ export async function readText(cwd: string, path: string): Promise<string | unde
   }
 }
 
+const parseManifest = (text: string | undefined): Map<string, ManifestEntry> =>
+  new Map(((text ? (JSON.parse(text) as { files?: ManifestEntry[] }).files : undefined) ?? []).map((e) => [e.path, e]));
+
 export async function readManifest(cwd: string): Promise<Map<string, ManifestEntry>> {
-  const text = await readText(cwd, recordPaths.manifest);
-  if (!text) return new Map();
-  const parsed = JSON.parse(text) as { files?: ManifestEntry[] };
-  return new Map((parsed.files ?? []).map((e) => [e.path, e]));
+  return parseManifest(await readText(cwd, recordPaths.manifest));
 }
 
 export function serializeManifest(entries: ManifestEntry[]): string {
@@ -50,10 +50,12 @@ export function serializeManifest(entries: ManifestEntry[]): string {
 
 /**
  * Compares a plan (and the answer records) with the tree: what to create, update or delete, and
- * which owned files were changed by hand. Reads only; nothing is written here.
+ * which owned files were changed by hand. The last change is always the manifest's own.
+ * Reads only; nothing is written here.
  */
-export async function computeChanges(cwd: string, plan: Plan, records: { path: string; contents: string }[]): Promise<{ changes: Change[]; manifest: string }> {
-  const manifest = await readManifest(cwd);
+export async function computeChanges(cwd: string, plan: Plan, records: { path: string; contents: string }[]): Promise<Change[]> {
+  const manifestText = await readText(cwd, recordPaths.manifest);
+  const manifest = parseManifest(manifestText);
   const changes: Change[] = [];
   const entries: ManifestEntry[] = [];
   const decide = (path: string, current: string | undefined, desired: string): Action => (current === undefined ? 'create' : current === desired ? 'unchanged' : 'update');
@@ -95,5 +97,7 @@ export async function computeChanges(cwd: string, plan: Plan, records: { path: s
     if (sha256(current) !== old.sha256) change.conflict = 'edited';
     changes.push(change);
   }
-  return { changes, manifest: serializeManifest(entries) };
+  const desired = serializeManifest(entries);
+  changes.push({ path: recordPaths.manifest, unit: 'records', mode: 'record', action: decide(recordPaths.manifest, manifestText, desired), current: manifestText, desired });
+  return changes;
 }

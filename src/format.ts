@@ -10,8 +10,8 @@ export function header(unit: string): string {
   ].join('\n');
 }
 
-/** Owned YAML: header + prettier, so output is stable whatever the template's whitespace. */
-export async function formatOwnedYaml(unit: string, body: string): Promise<string> {
-  const text = `${header(unit)}\n${body.replace(/^---\n/, '')}`;
-  return format(text, { parser: 'yaml', printWidth: 120, proseWrap: 'preserve' });
-}
+/** YAML the tool writes, formatted so output is stable whatever the template's whitespace. */
+export const formatYaml = (text: string): Promise<string> => format(text, { parser: 'yaml', printWidth: 120, proseWrap: 'preserve' });
+
+/** Owned YAML: the header, then the formatted body. */
+export const formatOwnedYaml = (unit: string, body: string): Promise<string> => formatYaml(`${header(unit)}\n${body.replace(/^---\n/, '')}`);

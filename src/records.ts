@@ -60,9 +60,8 @@ export async function loadModel(cwd: string): Promise<RepoModel | undefined> {
   if (rawRepo === undefined) return undefined;
   const repo: RepoAnswers = validateAnswers(repoSchema, rawRepo, `${recordPaths.repo}: `);
   const clusters: ClusterAnswers[] = [];
-  const rawClusters = [];
-  for (const name of await listNames(cwd, `${RECORD_DIR}/answers/clusters`)) rawClusters.push({ name, raw: await readRecord(cwd, recordPaths.cluster(name)) });
-  for (const { name, raw } of rawClusters) {
+  for (const name of await listNames(cwd, `${RECORD_DIR}/answers/clusters`)) {
+    const raw = await readRecord(cwd, recordPaths.cluster(name));
     const c = validateAnswers(clusterSchema({ repo, others: [] }), raw, `${recordPaths.cluster(name)}: `);
     if (c.clusterName !== name) throw new InputError(`${recordPaths.cluster(name)}: clusterName: must match the file name (got ${JSON.stringify(c.clusterName)})`);
     clusters.push(c);

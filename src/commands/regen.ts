@@ -1,6 +1,6 @@
 import { createTwoFilesPatch } from 'diff';
 import pc from 'picocolors';
-import { computeChanges, readText, serializeManifest, type Change } from '../changes.js';
+import { computeChanges, serializeManifest, type Change } from '../changes.js';
 import type { Context } from '../context.js';
 import { InputError } from '../errors.js';
 import { planRepo } from '../plan/index.js';
@@ -29,12 +29,10 @@ export async function regen(ctx: Context, opts: { check: boolean }): Promise<num
   const model = await loadModel(ctx.dest);
   if (!model) throw new InputError(`${RECORD_DIR}/answers: no recorded answers in ${ctx.dest} (run new-cluster first)`);
   const plan = await planRepo(model);
-  const { changes, manifest } = await computeChanges(ctx.dest, plan, recordFiles(model));
-  const manifestNow = await readText(ctx.dest, recordPaths.manifest);
-  // The manifest's hashes follow the files; only its list of paths is compared, as a file like any other.
-  const samePaths = manifestNow !== undefined && listOf(manifestNow) === listOf(manifest);
-  if (!samePaths) changes.push({ path: recordPaths.manifest, unit: 'records', mode: 'record', action: manifestNow === undefined ? 'create' : 'update', current: manifestNow, desired: manifest });
-  const drift = changes.filter((c) => c.action !== 'unchanged');
+  const changes = await computeChanges(ctx.dest, plan, recordFiles(model));
+  // The manifest's hashes follow the files (patched ones are the user's to edit): a check compares its list of paths only.
+  const hashesOnly = (c: Change) => c.path === recordPaths.manifest && c.current !== undefined && listOf(c.current) === listOf(c.desired!);
+  const drift = changes.filter((c) => c.action !== 'unchanged' && !hashesOnly(c));
   const units = 1 + model.clusters.length + model.apps.length;
   const summary = () =>
     `regen${opts.check ? ' --check' : ''}: ${units} units, ${changes.length} files compared, ${drift.length} drifted (${Date.now() - started} ms)`;
@@ -42,14 +40,13 @@ export async function regen(ctx: Context, opts: { check: boolean }): Promise<num
   if (opts.check) {
     for (const c of drift) {
       ctx.out(`${c.path}: ${describe(c)}`);
-      if (c.action !== 'create' && c.action !== 'delete' || c.current !== undefined) {
+      if (c.current !== undefined) {
         ctx.out(colour(createTwoFilesPatch(`a/${c.path}`, `b/${c.path}`, c.current ?? '', c.desired ?? '', 'on disk', 'generated', { context: 3 })).trimEnd());
       }
     }
     ctx.out(summary());
     return drift.length ? 1 : 0;
   }
-  if (samePaths && manifestNow !== manifest) changes.push({ path: recordPaths.manifest, unit: 'records', mode: 'record', action: 'update', current: manifestNow, desired: manifest });
   await checkWritable(changes, ctx);
   for (const c of changes.filter((x) => x.action !== 'unchanged')) ctx.out(`${ctx.dryRun ? 'would ' : ''}${c.action} ${c.path}`);
   if (!ctx.dryRun) await commitChanges(ctx.dest, changes);

@@ -1,5 +1,5 @@
 import type { AppAnswers } from '../../schema/app.js';
-import { type RepoModel, appNames, clusterOf, roHost, rwHost } from './model.js';
+import { type RepoModel, clusterOf, roHost, rwHost } from './model.js';
 
 /**
  * The values app-side templates need, each with the Flux variable that carries it in the shared
@@ -95,4 +95,3 @@ export function substituteFor(m: RepoModel, a: AppAnswers): Record<string, strin
   return out;
 }
 
-export { appNames };

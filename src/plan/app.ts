@@ -6,7 +6,7 @@ import { BACKUP_ENV, backupScript } from './backup-script.js';
 import { type Doc, kustomization, owned } from './emit.js';
 import { type RepoModel, appNames, clusterOf, clusterPath, databaseRoleCr, posixRelative } from './model.js';
 import type { PlannedFile } from './types.js';
-import { format } from 'prettier';
+import { formatYaml } from '../format.js';
 
 const unitOf = (a: AppAnswers) => `app/${a.name}`;
 
@@ -137,9 +137,8 @@ async function planAppSide(m: RepoModel, a: AppAnswers): Promise<PlannedFile[]> 
     healthCheckExprs: [],
     postBuild: { substitute, substituteFrom: [] },
   };
-  const created = await format(
+  const created = await formatYaml(
     `# Created by cnpg-scaffold for ${a.name}. Yours to edit: the tool only keeps its entries\n# (dependsOn, components, postBuild.substitute) in place.\n${renderTemplate('flux/kustomization.yaml.hbs', ks).replace(/^---\n/, '')}`,
-    { parser: 'yaml', printWidth: 120 },
   );
   const want = {
     name: a.name,
