@@ -4,6 +4,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { parse } from 'yaml';
 import type { GlobalFlags } from './args.js';
 import { InputError } from './errors.js';
+import { ttyProgress, type Progress } from './progress.js';
 import type { Answers } from '../schema/fields.js';
 
 /** Asks for answers; given what is known so far, returns the answers the user gave. */
@@ -22,6 +23,8 @@ export interface Context {
   /** Prompts run only in a TTY without --yes/--answers; tests inject their own. */
   prompt?: PromptFn;
   out: (line: string) => void;
+  /** A transient status line on long runs (a TTY's stderr); tests leave it out. */
+  progress?: Progress;
 }
 
 /** `--dest`, or the git top-level of the user's directory (INIT_CWD under npm run). */
@@ -66,5 +69,6 @@ export function makeContext(flags: GlobalFlags, out: (line: string) => void, pro
     allowDirty: flags.allowDirty,
     prompt: interactive ? prompt : undefined,
     out,
+    progress: ttyProgress(),
   };
 }

@@ -5,7 +5,7 @@ import { appSchema, type AppAnswers } from '../schema/app.js';
 import { clusterSchema, type ClusterAnswers } from '../schema/cluster.js';
 import { repoSchema, type RepoAnswers } from '../schema/repo.js';
 import { validateAnswers } from './answers.js';
-import { InputError } from './errors.js';
+import { CliError, InputError } from './errors.js';
 import { TOOL } from './format.js';
 import type { RepoModel } from './plan/model.js';
 
@@ -24,12 +24,46 @@ export function serializeRecord(unit: string, answers: object): string {
   return `# ${TOOL} answers for ${unit}: the input \`regen\` renders from. Edit and run \`npx ${TOOL} regen\`.\n${stringify({ schemaVersion: SCHEMA_VERSION, answers }, { lineWidth: 0 })}`;
 }
 
+type Migration = (answers: Record<string, unknown>) => Record<string, unknown>;
+
+/**
+ * Upgrades recorded answers from schema version N (the key) to N + 1. Version 1 is the first
+ * schema, so there are none yet; a schema change that alters an answer's meaning adds one here,
+ * and `regen --check` then reports the rewritten record as drift instead of re-reading it silently.
+ */
+export const MIGRATIONS: Readonly<Record<number, Migration>> = {};
+
+/** The answers of a parsed record, migrated to SCHEMA_VERSION; a version it cannot read is one clear error. */
+export function migrateRecord(path: string, doc: { schemaVersion?: unknown; answers?: unknown }, migrations = MIGRATIONS): unknown {
+  const version = doc.schemaVersion;
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 0) {
+    throw new InputError(
+      `${path}: schemaVersion: must be a whole number (got ${version === undefined ? 'nothing' : JSON.stringify(version)}); a record ${TOOL} wrote starts with \`schemaVersion: ${SCHEMA_VERSION}\` and holds \`answers:\``,
+    );
+  }
+  if (version > SCHEMA_VERSION) {
+    throw new InputError(`${path}: schemaVersion: ${version} was written by a newer ${TOOL} (this one reads up to ${SCHEMA_VERSION}): upgrade ${TOOL}`);
+  }
+  let answers = doc.answers;
+  for (let v = version; v < SCHEMA_VERSION; v++) {
+    const step = migrations[v];
+    if (!step) {
+      throw new InputError(
+        `${path}: schemaVersion: ${version} has no migration to ${SCHEMA_VERSION}; check the answers against \`${TOOL} ${path.includes('/apps/') ? 'new-app' : 'new-cluster'} --help\`, set \`schemaVersion: ${SCHEMA_VERSION}\` and run \`${TOOL} regen --check\``,
+      );
+    }
+    answers = step((answers ?? {}) as Record<string, unknown>);
+  }
+  return answers;
+}
+
 async function readRecord(cwd: string, path: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(join(cwd, path), 'utf8');
-  } catch {
-    return undefined;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new CliError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, 1);
   }
   let doc: { schemaVersion?: unknown; answers?: unknown };
   try {
@@ -37,13 +71,8 @@ async function readRecord(cwd: string, path: string): Promise<unknown> {
   } catch (e) {
     throw new InputError(`${path}: not valid YAML (${(e as Error).message.split('\n')[0]})`);
   }
-  if (doc.schemaVersion !== SCHEMA_VERSION) {
-    throw new InputError(
-      `${path}: schemaVersion ${JSON.stringify(doc.schemaVersion)} is not ${SCHEMA_VERSION}, the version this ${TOOL} reads; ` +
-        (typeof doc.schemaVersion === 'number' && doc.schemaVersion > SCHEMA_VERSION ? `upgrade ${TOOL}` : 'no migration exists for it: re-run the command that wrote it'),
-    );
-  }
-  return doc.answers;
+  if (typeof doc !== 'object' || Array.isArray(doc)) throw new InputError(`${path}: must hold a YAML map with schemaVersion and answers`);
+  return migrateRecord(path, doc);
 }
 
 async function listNames(cwd: string, dir: string): Promise<string[]> {

@@ -1,15 +1,28 @@
 import { createTwoFilesPatch } from 'diff';
 import pc from 'picocolors';
-import { computeChanges, serializeManifest, type Change } from '../changes.js';
+import { computeChanges, serializeManifest, type Change, type ManifestEntry } from '../changes.js';
 import type { Context } from '../context.js';
 import { InputError } from '../errors.js';
+import { TOOL } from '../format.js';
 import { planRepo } from '../plan/index.js';
 import { RECORD_DIR, loadModel, recordFiles, recordPaths } from '../records.js';
 import { checkWritable, commitChanges } from '../write.js';
 
-const KIND: Record<string, string> = { create: 'missing', update: 'changed', delete: 'orphan' };
+/** One line per drifted file: what differs and what `regen` would do about it. */
+function describe(c: Change): string {
+  if (c.path === recordPaths.manifest) return `out of date (${manifestDelta(c.current, c.desired)})`;
+  if (c.action === 'create') return 'missing (regen writes it)';
+  if (c.action === 'delete') return `orphan: no recorded unit produces it now (regen deletes it${c.conflict === 'edited' ? ' with --force: it was changed by hand' : ''})`;
+  if (c.mode === 'owned') return c.conflict === 'edited' ? 'changed by hand' : c.conflict === 'foreign' ? 'not written by the tool' : 'out of date';
+  if (c.mode === 'patched') return "the tool's entries are missing or differ";
+  return 'changed';
+}
 
-function colour(patch: string): string {
+/** A unified diff, git style (no `===` banner), coloured on a TTY. */
+function unifiedDiff(c: Change): string {
+  const patch = createTwoFilesPatch(`a/${c.path}`, `b/${c.path}`, c.current ?? '', c.desired ?? '', 'on disk', 'generated', { context: 3 })
+    .replace(/^=+\n/, '')
+    .trimEnd();
   if (!process.stdout.isTTY) return patch;
   return patch
     .split('\n')
@@ -17,34 +30,37 @@ function colour(patch: string): string {
     .join('\n');
 }
 
-function describe(c: Change): string {
-  if (c.action === 'update' && c.mode === 'owned') return c.conflict === 'edited' ? 'changed by hand' : c.conflict === 'foreign' ? 'not written by the tool' : 'out of date';
-  if (c.action === 'update' && c.mode === 'patched') return "the tool's entries are missing or differ";
-  return KIND[c.action] ?? c.action;
-}
-
 /** `regen`: re-render every recorded unit; `--check` reports drift (exit 1), otherwise rewrites it. */
 export async function regen(ctx: Context, opts: { check: boolean }): Promise<number> {
   const started = Date.now();
   const model = await loadModel(ctx.dest);
   if (!model) throw new InputError(`${RECORD_DIR}/answers: no recorded answers in ${ctx.dest} (run new-cluster first)`);
-  const plan = await planRepo(model);
+  const units = 1 + model.clusters.length + model.apps.length;
+  const progress = ctx.progress ?? (() => {});
+  let rendered = 0;
+  const plan = await planRepo(model, (unit) => progress(`regen: rendering ${++rendered}/${units} ${unit}`));
+  progress(`regen: comparing ${plan.files.length} files`);
   const changes = await computeChanges(ctx.dest, plan, recordFiles(model));
+  progress();
+  const planned = new Set(changes.map((c) => c.path));
+  const manifestChange = changes.find((c) => c.path === recordPaths.manifest);
+  // Entries the tool kept in users' files for a unit no longer recorded: regen never edits those away.
+  const leftovers = (entriesOf(manifestChange?.current) ?? []).filter((e) => e.mode === 'patched' && !planned.has(e.path));
   // The manifest's hashes follow the files (patched ones are the user's to edit): a check compares its list of paths only.
   const hashesOnly = (c: Change) => c.path === recordPaths.manifest && c.current !== undefined && listOf(c.current) === listOf(c.desired!);
   const drift = changes.filter((c) => c.action !== 'unchanged' && !hashesOnly(c));
-  const units = 1 + model.clusters.length + model.apps.length;
   const summary = () =>
     `regen${opts.check ? ' --check' : ''}: ${units} units, ${changes.length} files compared, ${drift.length} drifted (${Date.now() - started} ms)`;
 
+  for (const e of leftovers) ctx.out(`note: ${e.path}: still holds entries for ${e.unit}, which is no longer recorded: remove them by hand`);
   if (opts.check) {
     for (const c of drift) {
       ctx.out(`${c.path}: ${describe(c)}`);
-      if (c.current !== undefined) {
-        ctx.out(colour(createTwoFilesPatch(`a/${c.path}`, `b/${c.path}`, c.current ?? '', c.desired ?? '', 'on disk', 'generated', { context: 3 })).trimEnd());
-      }
+      // Whole-file creations and deletions are named, not printed; the manifest follows the files.
+      if (c.action === 'update' && c.path !== recordPaths.manifest) ctx.out(unifiedDiff(c));
     }
     ctx.out(summary());
+    if (drift.length) ctx.out(`Run \`${TOOL} regen\` to bring the tree in line with the answers (files changed by hand need --force).`);
     return drift.length ? 1 : 0;
   }
   await checkWritable(changes, ctx);
@@ -54,10 +70,25 @@ export async function regen(ctx: Context, opts: { check: boolean }): Promise<num
   return 0;
 }
 
-const listOf = (manifestText: string): string => {
+const entriesOf = (manifestText: string | undefined): ManifestEntry[] | undefined => {
   try {
-    return serializeManifest((JSON.parse(manifestText).files ?? []).map((f: { path: string; mode: string; unit: string }) => ({ path: f.path, mode: f.mode, unit: f.unit, sha256: '' })));
+    return JSON.parse(manifestText ?? '').files ?? [];
   } catch {
-    return '';
+    return undefined;
   }
 };
+
+const listOf = (manifestText: string): string => serializeManifest((entriesOf(manifestText) ?? []).map((f) => ({ ...f, sha256: '' })));
+
+function manifestDelta(current: string | undefined, desired: string | undefined): string {
+  if (current === undefined) return 'missing';
+  const before = entriesOf(current);
+  if (!before) return 'not valid JSON';
+  const after = entriesOf(desired) ?? [];
+  const key = (e: ManifestEntry) => `${e.path}|${e.unit}|${e.mode}`;
+  const old = new Set(before.map(key));
+  const now = new Set(after.map(key));
+  const added = after.filter((e) => !old.has(key(e))).length;
+  const removed = before.filter((e) => !now.has(key(e))).length;
+  return `${added} entries to add, ${removed} to remove`;
+}

@@ -14,7 +14,9 @@ export async function validate(ctx: Context, opts: { schemaLocations: string[] }
     externalKustomizations: r
       ? [r.secretStoreKustomization, r.storageKustomization, r.certManagerKustomization].filter(Boolean).map((k) => `${r.fluxNamespace}/${k}`)
       : [],
+    onProgress: ctx.progress,
   });
+  ctx.progress?.();
   for (const p of result.problems) ctx.out(formatProblem(p));
   for (const n of result.notes) ctx.out(`note: ${n}`);
   ctx.out(

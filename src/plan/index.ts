@@ -9,11 +9,18 @@ import type { Plan, PlannedFile } from './types.js';
  * output follows from its apps (roles, superuser access), so every command plans everything and
  * writes only what differs.
  */
-export async function planRepo(m: RepoModel): Promise<Plan> {
+export async function planRepo(m: RepoModel, onUnit: (unit: string) => void = () => {}): Promise<Plan> {
+  onUnit('operator');
   const parts: PlannedFile[][] = [await planOperator(m)];
-  for (const c of m.clusters) parts.push(await planCluster(m, c));
+  for (const c of m.clusters) {
+    onUnit(`cluster/${c.clusterName}`);
+    parts.push(await planCluster(m, c));
+  }
   parts.push(await planComponents(m));
-  for (const a of [...m.apps].sort((x, y) => x.name.localeCompare(y.name))) parts.push(await planApp(m, a));
+  for (const a of [...m.apps].sort((x, y) => x.name.localeCompare(y.name))) {
+    onUnit(`app/${a.name}`);
+    parts.push(await planApp(m, a));
+  }
   return { files: mergeByPath(parts.flat()) };
 }
 

@@ -58,7 +58,10 @@ export async function validateTree(opts: ValidateOptions): Promise<ValidateResul
   const notes = new Set<string>();
   const problems: Problem[] = [];
 
+  const progress = opts.onProgress ?? (() => {});
+  progress("validate: reading the tree");
   const tree = await listYamlFiles(root);
+  progress(`validate: parsing ${tree.yaml.length} files`);
   for (const dir of tree.helmTemplateDirs) notes.add(`${dir}: Helm chart templates are not plain YAML: skipped`);
   const docs: RawDoc[] = [];
   for (const file of tree.yaml) {
@@ -95,6 +98,7 @@ export async function validateTree(opts: ValidateOptions): Promise<ValidateResul
   const locator = new SchemaLocator(opts.schemaLocations, root);
   if (locator.remoteSkipped) notes.add("remote schema locations are not supported offline");
   const selected = render.rendered.filter((r) => inPaths(r.raw.file, opts.paths));
+  progress(`validate: checking ${selected.length} rendered documents against their schemas`);
   const checked = await checkDocuments(selected, locator);
   problems.push(...checked.problems);
   checked.notes.forEach((n) => notes.add(n));
@@ -107,6 +111,7 @@ export async function validateTree(opts: ValidateOptions): Promise<ValidateResul
     ...checkNetworkPolicies(render.rendered),
   );
 
+  progress("validate: waiting for kubectl kustomize builds");
   problems.push(...(await builds));
 
   const checkedDocuments = new Set(selected.map((r) => `${r.raw.file}#${r.raw.index}`)).size;

@@ -22,6 +22,8 @@ export interface ValidateOptions {
   externalKustomizations?: string[];
   /** Secrets that exist outside the tree, as `namespace/name`. */
   externalSecrets?: string[];
+  /** Called as each phase starts, for a status line on long runs. */
+  onProgress?: (status: string) => void;
 }
 
 export interface ValidateResult {

@@ -1,0 +1,100 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { regen } from '../../src/commands/regen.js';
+import { newApp } from '../../src/commands/new-app.js';
+import { newCluster } from '../../src/commands/new-cluster.js';
+import { EXAMPLE, R2, ROOT, ctxFor, tempRepo } from '../helpers.js';
+
+const BIN = join(ROOT, 'dist', 'src', 'cli.js');
+const GOLDEN = join(ROOT, 'test', 'golden', 'regen-check');
+const CLUSTER = 'kubernetes/apps/databases/cloudnative-pg/cluster/cluster.yaml';
+const WIKI_DB = 'kubernetes/apps/databases/cloudnative-pg/cluster/apps/wiki/database.yaml';
+
+/** What a user sees from `regen --check`: exit code, stdout, stderr; timings blanked. */
+function check(dir: string): string {
+  const r = spawnSync(process.execPath, [BIN, 'regen', '--check', '--dest', '.'], { cwd: dir, encoding: 'utf8', env: { ...process.env, INIT_CWD: dir } });
+  const blank = (s: string) => s.replace(/\(\d+ ms\)/g, '(N ms)');
+  return `$ cnpg-scaffold regen --check\nexit ${r.status}\n--- stdout\n${blank(r.stdout)}--- stderr\n${blank(r.stderr)}`;
+}
+
+let base: string;
+beforeAll(async () => {
+  base = tempRepo();
+  await newCluster(ctxFor(base), { backupEndpoint: R2 });
+  await newApp(ctxFor(base), { name: 'wiki', namespace: 'docs' });
+  await newApp(ctxFor(base), { name: 'chat', namespace: 'comms', provisioning: 'init-container', backups: false });
+});
+
+/** A copy of the base tree with one change made to it. */
+function variant(change: (dir: string) => void): string {
+  const dir = tempRepo();
+  cpSync(base, dir, { recursive: true });
+  change(dir);
+  return dir;
+}
+const edit = (dir: string, path: string, from: string, to: string) => {
+  const text = readFileSync(join(dir, path), 'utf8');
+  expect(text).toContain(from);
+  writeFileSync(join(dir, path), text.replace(from, to));
+};
+
+const CASES: Record<string, (dir: string) => void> = {
+  clean: () => {},
+  'hand-edited': (dir) => edit(dir, CLUSTER, 'instances: 3', 'instances: 4'),
+  deleted: (dir) => rmSync(join(dir, WIKI_DB)),
+  // The app's answers are gone: every file only it produced is now an orphan.
+  orphan: (dir) => rmSync(join(dir, '.cnpg/answers/apps/chat.yaml')),
+  'stale-schema': (dir) => edit(dir, '.cnpg/answers/apps/wiki.yaml', 'schemaVersion: 1', 'schemaVersion: 0'),
+  'newer-schema': (dir) => edit(dir, '.cnpg/answers/apps/wiki.yaml', 'schemaVersion: 1', 'schemaVersion: 2'),
+  'invalid-answers': (dir) => edit(dir, '.cnpg/answers/clusters/postgres.yaml', 'instances: 3', 'instances: 0'),
+};
+
+describe('regen --check output (test/golden/regen-check; UPDATE_GOLDENS=1 rewrites it: read the diff)', () => {
+  for (const [name, change] of Object.entries(CASES)) {
+    it(name, () => {
+      const got = check(variant(change));
+      const file = join(GOLDEN, `${name}.txt`);
+      if (process.env.UPDATE_GOLDENS) {
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, got);
+      }
+      expect(got).toBe(readFileSync(file, 'utf8'));
+    });
+  }
+});
+
+describe('regen --check on the bundled example', () => {
+  it('any changed byte of a generated file fails the check with a diff that shows it', async () => {
+    const dir = tempRepo();
+    cpSync(EXAMPLE, dir, { recursive: true });
+    const manifest = JSON.parse(readFileSync(join(dir, '.cnpg/manifest.json'), 'utf8')) as { files: { path: string; mode: string }[] };
+    const owned = manifest.files.filter((f) => f.mode === 'owned').map((f) => f.path);
+    expect(owned.length).toBeGreaterThan(30);
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...owned), fc.nat(), fc.integer({ min: 0x20, max: 0x7e }), async (path, at, code) => {
+        const file = join(dir, path);
+        const original = readFileSync(file, 'utf8');
+        const i = at % original.length;
+        fc.pre(original.charCodeAt(i) !== code);
+        const edited = original.slice(0, i) + String.fromCharCode(code) + original.slice(i + 1);
+        writeFileSync(file, edited);
+        try {
+          const ctx = ctxFor(dir);
+          expect(await regen(ctx, { check: true })).toBe(1);
+          const out = ctx.lines.join('\n');
+          const line = edited.slice(edited.lastIndexOf('\n', i) + 1, (edited.indexOf('\n', i) + 1 || edited.length + 1) - 1);
+          expect(out).toContain(`${path}: changed by hand`);
+          expect(out).toContain(`\n-${line}\n`);
+        } finally {
+          writeFileSync(file, original);
+        }
+      }),
+      { numRuns: 40 },
+    );
+    const ctx = ctxFor(dir);
+    expect(await regen(ctx, { check: true })).toBe(0);
+  }, 60_000);
+});
