@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { regen } from '../../src/commands/regen.js';
+import { migrateRecord } from '../../src/records.js';
 import { newApp } from '../../src/commands/new-app.js';
 import { newCluster } from '../../src/commands/new-cluster.js';
 import { EXAMPLE, R2, ROOT, ctxFor, tempRepo } from '../helpers.js';
@@ -97,4 +98,14 @@ describe('regen --check on the bundled example', () => {
     const ctx = ctxFor(dir);
     expect(await regen(ctx, { check: true })).toBe(0);
   }, 60_000);
+});
+
+describe('recorded answers from an older schema', () => {
+  it('are migrated step by step when a migration exists, never re-read as they are', () => {
+    const steps = { 0: (a: Record<string, unknown>) => ({ ...a, renamed: a.old, old: undefined }) };
+    expect(migrateRecord('x.yaml', { schemaVersion: 0, answers: { old: 'v' } }, steps)).toEqual({ renamed: 'v', old: undefined });
+    expect(migrateRecord('x.yaml', { schemaVersion: 1, answers: { old: 'v' } }, steps)).toEqual({ old: 'v' });
+    expect(() => migrateRecord('x.yaml', { answers: {} }, steps)).toThrow(/x.yaml: schemaVersion: must be a whole number \(got nothing\)/);
+    expect(() => migrateRecord('x.yaml', { schemaVersion: '1', answers: {} }, steps)).toThrow(/must be a whole number \(got "1"\)/);
+  });
 });
