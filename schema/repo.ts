@@ -70,6 +70,13 @@ export const repoFields: readonly Field<RepoCtx>[] = [
   { name: 'componentsPath', kind: 'string', message: 'Directory of the shared Kustomize Components', default: recordedOr('componentsPath', 'kubernetes/components') },
   { name: 'monitoringNamespace', kind: 'string', message: 'Namespace of Prometheus (scrapes metrics on 9187)', default: recordedOr('monitoringNamespace', 'monitoring') },
   { name: 'networkPolicies', kind: 'bool', message: 'Emit CiliumNetworkPolicies', default: recordedOr('networkPolicies', true) },
+  {
+    name: 'ciWorkflow',
+    kind: 'enum',
+    message: 'CI job that fails a pull request on drift or invalid manifests (written once, then yours)',
+    choices: ['github', 'none'],
+    default: (_a, ctx) => ctx.recorded?.ciWorkflow ?? 'github',
+  },
 ];
 
 const fluxRef = z.union([z.literal(''), kubeName]);
@@ -94,6 +101,8 @@ export const repoSchema = z
     componentsPath: repoPath,
     monitoringNamespace: dns1123Label(),
     networkPolicies: z.boolean({ message: 'must be true or false' }),
+    // Added after schema 1 shipped: a record without it gets the default, and regen --check shows both changes.
+    ciWorkflow: z.enum(['github', 'none'], { message: 'must be "github" or "none"' }).default('github'),
   })
   .strict();
 

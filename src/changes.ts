@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConflictError } from './errors.js';
+import { TOOL } from './format.js';
+import { TOOL_VERSION } from './paths.js';
 import type { Plan } from './plan/types.js';
 import { recordPaths } from './records.js';
 
@@ -45,7 +47,7 @@ export async function readManifest(cwd: string): Promise<Map<string, ManifestEnt
 
 export function serializeManifest(entries: ManifestEntry[]): string {
   const files = [...entries].sort((a, b) => a.path.localeCompare(b.path));
-  return `${JSON.stringify({ generator: 'cnpg-scaffold', files }, null, 2)}\n`;
+  return `${JSON.stringify({ generator: TOOL, version: TOOL_VERSION, files }, null, 2)}\n`;
 }
 
 /**

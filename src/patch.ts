@@ -115,3 +115,13 @@ export function ensureFluxKustomization(current: string | undefined, want: FluxK
   const body = parseDocument(created).toString({ lineWidth: 0 });
   return `${current}${sep}---\n${body}`;
 }
+
+/** A line-based ignore file (`.sourceignore`, gitignore syntax): append the entries it lacks, touch nothing else. */
+export function ensureLines(current: string | undefined, entries: string[], comment: string): string {
+  const norm = (l: string) => l.trim().replace(/^\//, '').replace(/\/$/, '');
+  const have = new Set((current ?? '').split('\n').map(norm));
+  const missing = entries.filter((e) => !have.has(norm(e)));
+  if (current !== undefined && missing.length === 0) return current;
+  const base = current === undefined || current === '' ? '' : current.endsWith('\n') ? current : `${current}\n`;
+  return `${base}# ${comment}\n${missing.join('\n')}\n`;
+}

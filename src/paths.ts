@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,3 +14,6 @@ export const PACKAGE_ROOT = (() => {
 })();
 
 export const TEMPLATES_DIR = join(PACKAGE_ROOT, 'templates');
+
+/** This package's version: recorded in the manifest, so CI can run the version that wrote a tree. */
+export const TOOL_VERSION: string = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')).version;

@@ -2,6 +2,7 @@ import { planApp, planComponents } from './app.js';
 import { planCluster } from './cluster.js';
 import type { RepoModel } from './model.js';
 import { planOperator } from './operator.js';
+import { planRepoFiles } from './repo-files.js';
 import type { Plan, PlannedFile } from './types.js';
 
 /**
@@ -11,7 +12,7 @@ import type { Plan, PlannedFile } from './types.js';
  */
 export async function planRepo(m: RepoModel, onUnit: (unit: string) => void = () => {}): Promise<Plan> {
   onUnit('operator');
-  const parts: PlannedFile[][] = [await planOperator(m)];
+  const parts: PlannedFile[][] = [await planOperator(m), await planRepoFiles(m)];
   for (const c of m.clusters) {
     onUnit(`cluster/${c.clusterName}`);
     parts.push(await planCluster(m, c));

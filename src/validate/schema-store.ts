@@ -1,17 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
+import { PACKAGE_ROOT } from "../paths.js";
 
-/** The package's shipped `schemas/` dir: walk up from this module to the dir holding package.json. */
+/** The package's shipped `schemas/` dir. */
 export function defaultSchemaDir(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(path.join(dir, "package.json"))) return path.join(dir, "schemas");
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error("cnpg-scaffold: package root (package.json) not found above the validate module");
-    dir = parent;
-  }
+  return path.join(PACKAGE_ROOT, "schemas");
 }
 
 export interface GroupVersionKind {

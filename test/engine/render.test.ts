@@ -4,7 +4,8 @@ import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { newApp } from '../../src/commands/new-app.js';
 import { newCluster } from '../../src/commands/new-cluster.js';
-import { ensureFluxKustomization, ensureResources } from '../../src/patch.js';
+import { ensureFluxKustomization, ensureLines, ensureResources } from '../../src/patch.js';
+import { regen } from '../../src/commands/regen.js';
 import { validateTree } from '../../src/validate/index.js';
 import { R2, ROOT, ctxFor, snapshot, tempRepo } from '../helpers.js';
 
@@ -96,6 +97,33 @@ spec:
     const out = ensureResources(ns, ['./wiki/ks.yaml']);
     expect(out).toBe(`${ns}  - ./wiki/ks.yaml\n`);
     expect(ensureResources(out, ['./wiki/ks.yaml'])).toBe(out);
+  });
+
+  it('adds the records to .sourceignore once, whatever spelling the user chose', () => {
+    expect(ensureLines(undefined, ['/.cnpg/'], 'why')).toBe('# why\n/.cnpg/\n');
+    expect(ensureLines('*.md', ['/.cnpg/'], 'why')).toBe('*.md\n# why\n/.cnpg/\n');
+    for (const mine of ['.cnpg\n', '.cnpg/\n', '# keep\n/.cnpg\n']) expect(ensureLines(mine, ['/.cnpg/'], 'why')).toBe(mine);
+  });
+});
+
+describe('the CI job for users\' repositories', () => {
+  it('runs the check and validate with the version that wrote the tree, and stays the user\'s file', async () => {
+    const dir = tempRepo();
+    await newCluster(ctxFor(dir), { backupEndpoint: R2 });
+    const path = join(dir, '.github/workflows/cnpg-scaffold.yaml');
+    const job = parseAllDocuments(readFileSync(path, 'utf8'))[0]!.toJS();
+    const runs = job.jobs.check.steps.map((s: { run?: string }) => s.run ?? '').join('\n');
+    expect(runs).toContain('require(\'./.cnpg/manifest.json\').version');
+    expect(runs).toContain('regen --check --dest .');
+    expect(runs).toContain('validate --dest .');
+    expect(JSON.parse(readFileSync(join(dir, '.cnpg/manifest.json'), 'utf8')).version).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
+    writeFileSync(path, `${readFileSync(path, 'utf8')}# my own step\n`);
+    const ctx = ctxFor(dir);
+    expect(await regen(ctx, { check: true })).toBe(0);
+
+    const none = tempRepo();
+    await newCluster(ctxFor(none), { backupEndpoint: R2, ciWorkflow: 'none' });
+    expect(Object.keys(snapshot(none)).filter((p) => p.startsWith('.github'))).toEqual([]);
   });
 });
 

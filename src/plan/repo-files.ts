@@ -1,0 +1,33 @@
+import { formatYaml, TOOL } from '../format.js';
+import { ensureLines } from '../patch.js';
+import { RECORD_DIR, recordPaths } from '../records.js';
+import { renderTemplate } from '../render.js';
+import type { RepoModel } from './model.js';
+import type { PlannedFile } from './types.js';
+
+const UNIT = 'operator';
+export const WORKFLOW_PATH = '.github/workflows/cnpg-scaffold.yaml';
+/** The Node major the CI job runs the tool on: the current LTS line. */
+const CI_NODE = 24;
+
+/** Repository-level files: Flux ignores the tool's records; a CI job runs the drift check. */
+export async function planRepoFiles(m: RepoModel): Promise<PlannedFile[]> {
+  const files: PlannedFile[] = [
+    {
+      mode: 'patched',
+      path: '.sourceignore',
+      unit: UNIT,
+      apply: (cur) => ensureLines(cur, [`/${RECORD_DIR}/`], `${TOOL}'s recorded answers and manifest: not for Flux to apply`),
+    },
+  ];
+  if (m.repo.ciWorkflow === 'github') {
+    const body = await formatYaml(renderTemplate('ci/github-workflow.yaml.hbs', { nodeVersion: CI_NODE, manifest: recordPaths.manifest }));
+    const header = [
+      `# Written once by ${TOOL} new-cluster; it is yours now (regen never rewrites it).`,
+      '# Fails a pull request when the committed tree is not what the recorded answers generate,',
+      '# or when a manifest would be rejected on apply.',
+    ].join('\n');
+    files.push({ mode: 'scaffold', path: WORKFLOW_PATH, unit: UNIT, contents: `${header}\n${body}` });
+  }
+  return files;
+}
