@@ -31,5 +31,13 @@ Run '${TOOL} <command> --help' for its flags.`,
   'new-cluster': `Usage: ${TOOL} new-cluster [flags]\n\nAnswers (every prompt is a flag):\n${fieldLines(newClusterFields as never)}\n\n${COMMON}`,
   'new-app': `Usage: ${TOOL} new-app --name APP [flags]\n\nAnswers (every prompt is a flag):\n${fieldLines(appFields as never)}\n\n${COMMON}`,
   regen: `Usage: ${TOOL} regen [--check] [--dest DIR]\n\nRe-renders every unit recorded under .cnpg/answers/ and compares with the tree.\n  --check   write nothing; exit 1 on drift with a diff per file\nWithout --check, rewrites what drifted (all or nothing); --force, --allow-dirty, --dry-run as for new-cluster.`,
-  validate: `Usage: ${TOOL} validate [--dest DIR] [--schema-location DIR]...\n\nChecks every YAML document under DIR. One line per problem: path:line: kind/name: message.\nExit 1 when there is any problem.`,
+  validate: `Usage: ${TOOL} validate [--dest DIR] [--schema-location LOC]...
+
+Checks every YAML document under DIR: JSON schema, CRD CEL rules, Flux substitution, cross-references,
+kubectl kustomize builds (when kubectl is on PATH). One line per problem: path:line: kind/name: message.
+  --schema-location LOC   where schemas are found, in order (repeatable; kubeconform style):
+                          a directory or URL in the CRDs-catalog layout (group/kind_version.json), a
+                          template such as https://host/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json,
+                          or "default" for the schemas shipped with ${TOOL} (the only location when none is given)
+Exit 1 when there is any problem; a kind with no schema is a problem.`,
 };

@@ -96,8 +96,8 @@ export async function validateTree(opts: ValidateOptions): Promise<ValidateResul
   const builds = startBuilds(root, opts, kustomize, kustomizeDirs, scopes, notes);
 
   const locator = new SchemaLocator(opts.schemaLocations, root);
-  if (locator.remoteSkipped) notes.add("remote schema locations are not supported offline");
   const selected = render.rendered.filter((r) => inPaths(r.raw.file, opts.paths));
+  await locator.prefetch(selected.map((r) => [r.obj.apiVersion, r.obj.kind] as const), notes);
   progress(`validate: checking ${selected.length} rendered documents against their schemas`);
   const checked = await checkDocuments(selected, locator);
   problems.push(...checked.problems);

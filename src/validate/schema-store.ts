@@ -60,23 +60,77 @@ export function candidatePaths(location: string, gvk: GroupVersionKind): string[
   return bases.flatMap((b) => (b.endsWith(".json") ? [b, `${b}.gz`] : [b]));
 }
 
+/** Schemas fetched from URL templates this run, by URL: read like files. */
+const fetched = new Map<string, unknown>();
+
 export function readSchemaFile(file: string): unknown {
+  if (isRemote(file)) {
+    if (!fetched.has(file)) throw new Error(`${file} was not fetched`);
+    return structuredClone(fetched.get(file));
+  }
   const buf = readFileSync(file);
   const text = file.endsWith(".gz") ? gunzipSync(buf).toString("utf8") : buf.toString("utf8");
   return JSON.parse(text);
 }
 
-/** Resolves schema files for kinds across the configured locations. */
+/** A URL location without a template is a base URL in the CRDs-catalog layout. */
+function remoteUrl(location: string, gvk: GroupVersionKind): string {
+  const template = location.includes("{{") ? location : `${location.replace(/\/$/, "")}/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json`;
+  return expandTemplate(template, gvk);
+}
+
+const FETCH_TIMEOUT_MS = 15_000;
+
+/** Locations that failed to answer at all this run: asked no more, noted once. */
+const unreachable = new Set<string>();
+
+/** Fetches one schema: the URL when found, undefined on 404; a location that fails otherwise is noted once and skipped. */
+async function fetchSchema(location: string, url: string, notes: Set<string>): Promise<string | undefined> {
+  if (fetched.has(url)) return url;
+  if (unreachable.has(location)) return undefined;
+  let failure: string;
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+    if (res.status === 404) return undefined;
+    if (res.ok) {
+      fetched.set(url, JSON.parse(await res.text()));
+      return url;
+    }
+    failure = `HTTP ${res.status} for ${url}`;
+  } catch (err) {
+    const e = err as Error & { cause?: { code?: string } };
+    failure = `${e.cause?.code ?? e.message} for ${url}`;
+  }
+  if (!unreachable.has(location)) notes.add(`schema location ${location}: ${failure}: not used`);
+  unreachable.add(location);
+  return undefined;
+}
+
+/** Resolves schemas for kinds across the configured locations, in order: the first that has one wins. */
 export class SchemaLocator {
   readonly locations: string[];
-  readonly remoteSkipped: boolean;
   private readonly cache = new Map<string, string | null>();
 
   constructor(locations: string[] | undefined, root: string) {
     const given = locations && locations.length > 0 ? locations : ["default"];
-    const local = given.filter((l) => !isRemote(l));
-    this.remoteSkipped = local.length < given.length;
-    this.locations = local.map((l) => (l === "default" ? defaultSchemaDir() : path.resolve(root, l)));
+    this.locations = given.map((l) => (l === "default" ? defaultSchemaDir() : isRemote(l) ? l : path.resolve(root, l)));
+  }
+
+  /** Looks every kind up once, fetching from URL locations; after this, find() answers from memory. */
+  async prefetch(kinds: Iterable<readonly [apiVersion: string, kind: string]>, notes: Set<string>): Promise<void> {
+    const todo = new Map<string, GroupVersionKind>();
+    for (const [apiVersion, kind] of kinds) todo.set(`${apiVersion}|${kind}`, parseApiVersion(apiVersion, kind));
+    await Promise.all(
+      [...todo].map(async ([key, gvk]) => {
+        if (this.cache.has(key)) return;
+        let found: string | undefined;
+        for (const loc of this.locations) {
+          found = isRemote(loc) ? await fetchSchema(loc, remoteUrl(loc, gvk), notes) : candidatePaths(loc, gvk).find((p) => existsSync(p));
+          if (found) break;
+        }
+        this.cache.set(key, found ?? null);
+      }),
+    );
   }
 
   find(apiVersion: string, kind: string): string | undefined {
@@ -86,7 +140,8 @@ export class SchemaLocator {
     const gvk = parseApiVersion(apiVersion, kind);
     let found: string | null = null;
     for (const loc of this.locations) {
-      found = candidatePaths(loc, gvk).find((p) => !isRemote(p) && existsSync(p)) ?? null;
+      if (isRemote(loc)) continue; // URL locations answer only through prefetch()
+      found = candidatePaths(loc, gvk).find((p) => existsSync(p)) ?? null;
       if (found) break;
     }
     this.cache.set(key, found);

@@ -1,4 +1,9 @@
+import { existsSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { defaultSchemaDir, readSchemaFile } from "../../src/validate/schema-store.js";
 import { validateFixture } from "./helpers.js";
 
 describe("schema validation", () => {
@@ -21,9 +26,38 @@ describe("schema validation", () => {
     expect(r.notes.some((n) => n.includes('"^\\\\PC*$" translated to /^\\P{C}*$/u'))).toBe(true);
   });
 
-  it("reports remote schema locations once and finds nothing there", async () => {
-    const r = await validateFixture("cel-pass", { schemaLocations: ["https://example.com/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json"] });
-    expect(r.notes).toContain("remote schema locations are not supported offline");
-    expect(r.lines[0]).toMatch(/no schema for postgresql.cnpg.io\/v1\/DatabaseRole$/);
+  it("fetches schemas from URL templates (kubeconform style), in order, and notes a location it cannot reach", async () => {
+    const requests: string[] = [];
+    // Serves the shipped schemas over HTTP, as a CRDs-catalog mirror would (plain JSON).
+    const server = createServer((req, res) => {
+      requests.push(req.url ?? "");
+      const file = path.join(defaultSchemaDir(), decodeURIComponent(req.url ?? ""));
+      const found = [file, `${file}.gz`].find((f) => existsSync(f));
+      if (!found) return res.writeHead(404).end();
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(readSchemaFile(found)));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    // A port nothing listens on: bind one, then let it go.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const dead = `http://127.0.0.1:${(closed.address() as AddressInfo).port}/unreachable`;
+    await new Promise((resolve) => closed.close(resolve));
+    try {
+      const template = `http://127.0.0.1:${port}/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json`;
+      const r = await validateFixture("schema-fail", { schemaLocations: [dead, template] });
+      expect(r.lines).toContain("cluster.yaml:8: Cluster/postgres: spec.instances: must be integer (got string)");
+      expect(r.lines).toContain("cluster.yaml:9: Cluster/postgres: spec.bogusField: unknown field (not in the schema)");
+      // Built-in kinds are not in the CRDs-catalog layout: without `default` they have no schema.
+      expect(r.lines).toContain("secret.yaml:1: Secret/creds: no schema for v1/Secret");
+      expect(r.notes.filter((n) => n.startsWith(`schema location ${dead}: ECONNREFUSED for ${dead}/`))).toHaveLength(1);
+      expect(requests).toContain("/postgresql.cnpg.io/cluster_v1.json");
+      expect(requests.filter((u) => u === "/postgresql.cnpg.io/cluster_v1.json")).toHaveLength(1);
+
+      const both = await validateFixture("schema-fail", { schemaLocations: [template, "default"] });
+      expect(both.lines).toContain("secret.yaml:6: Secret/creds: metadata.colour: unknown field (not in the schema)");
+    } finally {
+      server.close();
+    }
   });
 });
