@@ -2,8 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConflictError } from './errors.js';
-import { TOOL } from './format.js';
-import { TOOL_VERSION } from './paths.js';
+import { TOOL, TOOL_VERSION } from './paths.js';
 import type { Plan } from './plan/types.js';
 import { recordPaths } from './records.js';
 

@@ -1,50 +1,46 @@
 #!/usr/bin/env node
 import { parseArgs } from './args.js';
-import { appFields } from '../schema/app.js';
-import { newApp } from './commands/new-app.js';
-import { newCluster, newClusterFields } from './commands/new-cluster.js';
-import { regen } from './commands/regen.js';
-import { validate } from './commands/validate.js';
-import { loadAnswersFile, makeContext } from './context.js';
 import { CliError, InputError } from './errors.js';
-import { HELP } from './help.js';
-import { plopPrompt } from './prompt.js';
 
-const COMMANDS: Record<string, { fields: readonly unknown[] }> = {
-  'new-cluster': { fields: newClusterFields },
-  'new-app': { fields: appFields },
-  regen: { fields: [] },
-  regenerate: { fields: [] },
-  validate: { fields: [] },
+/** Each command loads only what it uses, so `--help` and `regen` skip plop, prettier's YAML plugin setup, ajv and CEL. */
+const FIELDS: Record<string, () => Promise<readonly unknown[]>> = {
+  'new-cluster': async () => (await import('./commands/new-cluster.js')).newClusterFields,
+  'new-app': async () => (await import('../schema/app.js')).appFields,
+  regen: async () => [],
+  regenerate: async () => [],
+  validate: async () => [],
 };
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
-    console.log(HELP.main);
+    console.log((await import('./help.js')).MAIN_HELP);
     return command ? 0 : 2;
   }
-  const spec = COMMANDS[command];
-  if (!spec) throw new InputError(`unknown command ${JSON.stringify(command)} (new-cluster, new-app, regen, validate)`);
-  const { flags, given } = parseArgs(rest, spec.fields as never);
+  const loadFields = FIELDS[command];
+  if (!loadFields) throw new InputError(`unknown command ${JSON.stringify(command)} (new-cluster, new-app, regen, validate)`);
+  const fields = await loadFields();
+  const { flags, given } = parseArgs(rest, fields as never);
   const name = command === 'regenerate' ? 'regen' : command;
   if (flags.help) {
-    console.log(HELP[name]);
+    console.log((await import('./help.js')).commandHelp(name, fields as never));
     return 0;
   }
-  const ctx = makeContext(flags, (line) => console.log(line), plopPrompt);
+  const { loadAnswersFile, makeContext } = await import('./context.js');
+  const interactive = async () => (await import('./prompt.js')).plopPrompt;
+  const ctx = makeContext(flags, (line) => console.log(line), name.startsWith('new-') ? await interactive() : undefined);
   const fromFile = await loadAnswersFile(ctx.cwd, flags.answers);
   switch (name) {
     case 'new-cluster':
-      await newCluster(ctx, { ...fromFile, ...given });
+      await (await import('./commands/new-cluster.js')).newCluster(ctx, { ...fromFile, ...given });
       return 0;
     case 'new-app':
-      await newApp(ctx, { ...fromFile, ...given });
+      await (await import('./commands/new-app.js')).newApp(ctx, { ...fromFile, ...given });
       return 0;
     case 'regen':
-      return regen(ctx, { check: flags.check });
+      return (await import('./commands/regen.js')).regen(ctx, { check: flags.check });
     default:
-      return validate(ctx, { schemaLocations: flags.schemaLocation });
+      return (await import('./commands/validate.js')).validate(ctx, { schemaLocations: flags.schemaLocation });
   }
 }
 

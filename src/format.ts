@@ -1,6 +1,5 @@
 import { format } from 'prettier';
-
-export const TOOL = 'cnpg-scaffold';
+import { TOOL } from './paths.js';
 
 /** The first lines of every file the tool owns: what made it and how to make it again. */
 export function header(unit: string): string {

@@ -1,7 +1,6 @@
-import { appFields } from '../schema/app.js';
 import type { Field } from '../schema/fields.js';
-import { newClusterFields } from './commands/new-cluster.js';
-import { TOOL } from './format.js';
+
+import { TOOL } from './paths.js';
 
 const COMMON = `Common flags:
   --dest DIR          GitOps repository to write into (default: git top-level of your directory)
@@ -16,8 +15,7 @@ Exit codes: 0 done, 1 failure, conflict or drift, 2 invalid input (nothing writt
 const fieldLines = (fields: readonly Field<never>[]) =>
   fields.map((f) => `  --${f.name.padEnd(26)}${f.message}${f.choices ? ` [${f.choices.join('|')}]` : ''}${f.default ? '' : ' (required)'}`).join('\n');
 
-export const HELP: Record<string, string> = {
-  main: `${TOOL}: scaffold CloudNativePG onto a Flux GitOps repository.
+export const MAIN_HELP = `${TOOL}: scaffold CloudNativePG onto a Flux GitOps repository.
 
 Usage: ${TOOL} <command> [flags]
 
@@ -27,9 +25,18 @@ Commands:
   regen         re-render everything from the recorded answers (--check: fail on drift)
   validate      check a tree: schemas, CEL rules, Flux substitution, references, kustomize builds
 
-Run '${TOOL} <command> --help' for its flags.`,
-  'new-cluster': `Usage: ${TOOL} new-cluster [flags]\n\nAnswers (every prompt is a flag):\n${fieldLines(newClusterFields as never)}\n\n${COMMON}`,
-  'new-app': `Usage: ${TOOL} new-app --name APP [flags]\n\nAnswers (every prompt is a flag):\n${fieldLines(appFields as never)}\n\n${COMMON}`,
+Run '${TOOL} <command> --help' for its flags.`;
+
+/** A command's help; new-cluster and new-app list their answer fields. */
+export function commandHelp(command: string, fields: readonly Field<never>[]): string {
+  if (command === 'new-cluster' || command === 'new-app') {
+    const usage = command === 'new-app' ? `${TOOL} new-app --name APP [flags]` : `${TOOL} new-cluster [flags]`;
+    return `Usage: ${usage}\n\nAnswers (every prompt is a flag):\n${fieldLines(fields)}\n\n${COMMON}`;
+  }
+  return STATIC_HELP[command]!;
+}
+
+const STATIC_HELP: Record<string, string> = {
   regen: `Usage: ${TOOL} regen [--check] [--dest DIR]\n\nRe-renders every unit recorded under .cnpg/answers/ and compares with the tree.\n  --check   write nothing; exit 1 on drift with a diff per file\nWithout --check, rewrites what drifted (all or nothing); --force, --allow-dirty, --dry-run as for new-cluster.`,
   validate: `Usage: ${TOOL} validate [--dest DIR] [--schema-location LOC]...
 

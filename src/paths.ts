@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+export const TOOL = 'cnpg-scaffold';
+
 /** The package root (holds package.json), found from this module so it works from src/ and dist/src/. */
 export const PACKAGE_ROOT = (() => {
   let dir = dirname(fileURLToPath(import.meta.url));

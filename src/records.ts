@@ -6,7 +6,7 @@ import { clusterSchema, type ClusterAnswers } from '../schema/cluster.js';
 import { repoSchema, type RepoAnswers } from '../schema/repo.js';
 import { validateAnswers } from './answers.js';
 import { CliError, InputError } from './errors.js';
-import { TOOL } from './format.js';
+import { TOOL } from './paths.js';
 import type { RepoModel } from './plan/model.js';
 
 /** The tool's records in the target repo: answers per unit and the manifest of written files. */

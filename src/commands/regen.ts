@@ -3,7 +3,7 @@ import pc from 'picocolors';
 import { computeChanges, serializeManifest, type Change, type ManifestEntry } from '../changes.js';
 import type { Context } from '../context.js';
 import { InputError } from '../errors.js';
-import { TOOL } from '../format.js';
+import { TOOL } from '../paths.js';
 import { planRepo } from '../plan/index.js';
 import { RECORD_DIR, loadModel, recordFiles, recordPaths } from '../records.js';
 import { checkWritable, commitChanges } from '../write.js';

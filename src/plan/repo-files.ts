@@ -1,4 +1,5 @@
-import { formatYaml, TOOL } from '../format.js';
+import { formatYaml } from '../format.js';
+import { TOOL } from '../paths.js';
 import { ensureLines } from '../patch.js';
 import { RECORD_DIR, recordPaths } from '../records.js';
 import { renderTemplate } from '../render.js';
