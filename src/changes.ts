@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConflictError } from './errors.js';
+import { ConflictError, InputError } from './errors.js';
 import { TOOL, TOOL_VERSION } from './paths.js';
 import type { Plan } from './plan/types.js';
 import { recordPaths } from './records.js';
@@ -37,8 +37,16 @@ export async function readText(cwd: string, path: string): Promise<string | unde
   }
 }
 
-const parseManifest = (text: string | undefined): Map<string, ManifestEntry> =>
-  new Map(((text ? (JSON.parse(text) as { files?: ManifestEntry[] }).files : undefined) ?? []).map((e) => [e.path, e]));
+function parseManifest(text: string | undefined): Map<string, ManifestEntry> {
+  let files: unknown;
+  try {
+    files = text === undefined ? [] : (JSON.parse(text) as { files?: unknown }).files;
+  } catch {
+    throw new InputError(`${recordPaths.manifest}: not valid JSON: restore it from git; it tells the tool's files from yours`);
+  }
+  if (!Array.isArray(files)) throw new InputError(`${recordPaths.manifest}: files: must be a list (restore it from git)`);
+  return new Map((files as ManifestEntry[]).map((e) => [e.path, e]));
+}
 
 export async function readManifest(cwd: string): Promise<Map<string, ManifestEntry>> {
   return parseManifest(await readText(cwd, recordPaths.manifest));

@@ -45,6 +45,9 @@ export function migrateRecord(path: string, doc: { schemaVersion?: unknown; answ
     throw new InputError(`${path}: schemaVersion: ${version} was written by a newer ${TOOL} (this one reads up to ${SCHEMA_VERSION}): upgrade ${TOOL}`);
   }
   let answers = doc.answers;
+  if (!answers || typeof answers !== 'object' || Array.isArray(answers)) {
+    throw new InputError(`${path}: answers: must be a map of answers (got ${answers === undefined ? 'nothing' : JSON.stringify(answers)})`);
+  }
   for (let v = version; v < SCHEMA_VERSION; v++) {
     const step = migrations[v];
     if (!step) {

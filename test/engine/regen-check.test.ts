@@ -51,6 +51,7 @@ const CASES: Record<string, (dir: string) => void> = {
   'stale-schema': (dir) => edit(dir, '.cnpg/answers/apps/wiki.yaml', 'schemaVersion: 1', 'schemaVersion: 0'),
   'newer-schema': (dir) => edit(dir, '.cnpg/answers/apps/wiki.yaml', 'schemaVersion: 1', 'schemaVersion: 2'),
   'invalid-answers': (dir) => edit(dir, '.cnpg/answers/clusters/postgres.yaml', 'instances: 3', 'instances: 0'),
+  'corrupt-manifest': (dir) => edit(dir, '.cnpg/manifest.json', '"files": [', '"files": ['.slice(0, -1)),
 };
 
 describe('regen --check output (test/golden/regen-check; UPDATE_GOLDENS=1 rewrites it: read the diff)', () => {
