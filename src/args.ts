@@ -12,16 +12,17 @@ export interface GlobalFlags {
   help: boolean;
   check: boolean;
   schemaLocation: string[];
+  ignoreMissingSchemas: boolean;
 }
 
 const GLOBAL_BOOLS: Record<string, keyof GlobalFlags> = {
-  yes: 'yes', y: 'yes', 'dry-run': 'dryRun', force: 'force', 'allow-dirty': 'allowDirty', debug: 'debug', help: 'help', h: 'help', check: 'check',
+  yes: 'yes', y: 'yes', 'dry-run': 'dryRun', force: 'force', 'allow-dirty': 'allowDirty', debug: 'debug', help: 'help', h: 'help', check: 'check', 'ignore-missing-schemas': 'ignoreMissingSchemas',
 };
 const GLOBAL_VALUES: Record<string, keyof GlobalFlags> = { dest: 'dest', answers: 'answers', 'schema-location': 'schemaLocation' };
 
 /** Parses `--flag value`, `--flag=value`, `--bool`, `--no-bool`; answer flags are named after the fields. */
 export function parseArgs(argv: string[], fields: readonly Field<never>[]): { flags: GlobalFlags; given: Record<string, unknown> } {
-  const flags: GlobalFlags = { yes: false, dryRun: false, force: false, allowDirty: false, debug: false, help: false, check: false, schemaLocation: [] };
+  const flags: GlobalFlags = { yes: false, dryRun: false, force: false, allowDirty: false, debug: false, help: false, check: false, schemaLocation: [], ignoreMissingSchemas: false };
   const given: Record<string, unknown> = {};
   const byName = new Map(fields.map((f) => [f.name, f]));
   for (let i = 0; i < argv.length; i++) {

@@ -40,7 +40,7 @@ async function main(argv: string[]): Promise<number> {
     case 'regen':
       return (await import('./commands/regen.js')).regen(ctx, { check: flags.check });
     default:
-      return (await import('./commands/validate.js')).validate(ctx, { schemaLocations: flags.schemaLocation });
+      return (await import('./commands/validate.js')).validate(ctx, { schemaLocations: flags.schemaLocation, ignoreMissingSchemas: flags.ignoreMissingSchemas });
   }
 }
 

@@ -46,5 +46,6 @@ kubectl kustomize builds (when kubectl is on PATH). One line per problem: path:l
                           a directory or URL in the CRDs-catalog layout (group/kind_version.json), a
                           template such as https://host/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json,
                           or "default" for the schemas shipped with ${TOOL} (the only location when none is given)
-Exit 1 when there is any problem; a kind with no schema is a problem.`,
+  --ignore-missing-schemas  a kind with no schema in any location is a note instead of a problem
+Exit 1 when there is any problem; a kind with no schema is a problem unless --ignore-missing-schemas.`,
 };

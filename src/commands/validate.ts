@@ -1,9 +1,15 @@
 import type { Context } from '../context.js';
 import { loadModel } from '../records.js';
+import { InputError } from '../errors.js';
 import { formatProblem, validateTree } from '../validate/index.js';
+import { unknownTemplateVariables } from '../validate/schema-store.js';
 
 /** `validate`: one line per problem, exit 1 when any. External inputs come from the recorded answers. */
-export async function validate(ctx: Context, opts: { schemaLocations: string[] }): Promise<number> {
+export async function validate(ctx: Context, opts: { schemaLocations: string[]; ignoreMissingSchemas?: boolean }): Promise<number> {
+  for (const loc of opts.schemaLocations) {
+    const unknown = unknownTemplateVariables(loc);
+    if (unknown.length) throw new InputError(`--schema-location: unknown template variable ${unknown.map((v) => `{{.${v}}}`).join(', ')} in ${loc}`);
+  }
   const model = await loadModel(ctx.dest);
   const r = model?.repo;
   const started = Date.now();
@@ -14,9 +20,9 @@ export async function validate(ctx: Context, opts: { schemaLocations: string[] }
     externalKustomizations: r
       ? [r.secretStoreKustomization, r.storageKustomization, r.certManagerKustomization].filter(Boolean).map((k) => `${r.fluxNamespace}/${k}`)
       : [],
+    ignoreMissingSchemas: opts.ignoreMissingSchemas,
     onProgress: ctx.progress,
-  });
-  ctx.progress?.();
+  }).finally(() => ctx.progress?.());
   for (const p of result.problems) ctx.out(formatProblem(p));
   for (const n of result.notes) ctx.out(`note: ${n}`);
   ctx.out(

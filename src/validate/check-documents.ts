@@ -11,7 +11,7 @@ export interface DocumentCheck {
 }
 
 /** Schema (ajv) and CEL validation of each rendered document. */
-export async function checkDocuments(rendered: readonly RenderedDoc[], locator: SchemaLocator): Promise<DocumentCheck> {
+export async function checkDocuments(rendered: readonly RenderedDoc[], locator: SchemaLocator, ignoreMissing = false): Promise<DocumentCheck> {
   const result: DocumentCheck = { problems: [], notes: new Set() };
   const cel = new CelNotes();
   const seen = new Set<string>(); // identical renders (same file, doc, text) are checked once
@@ -22,6 +22,10 @@ export async function checkDocuments(rendered: readonly RenderedDoc[], locator: 
     if (seen.has(key)) continue;
     seen.add(key);
     const file = locator.find(r.obj.apiVersion, r.obj.kind);
+    if (!file && ignoreMissing) {
+      result.notes.add(`no schema for ${r.obj.apiVersion}/${r.obj.kind}: not checked (--ignore-missing-schemas)`);
+      continue;
+    }
     if (!file) {
       result.problems.push({ path: r.raw.file, line: r.raw.line, kind: r.obj.kind, name: metaName(r.obj), message: `no schema for ${r.obj.apiVersion}/${r.obj.kind}` });
       continue;

@@ -99,7 +99,7 @@ export async function validateTree(opts: ValidateOptions): Promise<ValidateResul
   const selected = render.rendered.filter((r) => inPaths(r.raw.file, opts.paths));
   await locator.prefetch(selected.map((r) => [r.obj.apiVersion, r.obj.kind] as const), notes);
   progress(`validate: checking ${selected.length} rendered documents against their schemas`);
-  const checked = await checkDocuments(selected, locator);
+  const checked = await checkDocuments(selected, locator, opts.ignoreMissingSchemas);
   problems.push(...checked.problems);
   checked.notes.forEach((n) => notes.add(n));
 

@@ -33,14 +33,33 @@ function coreFileNames(gvk: GroupVersionKind): string[] {
   return [`${kind}-${first}-${gvk.version}.json`];
 }
 
-function expandTemplate(template: string, gvk: GroupVersionKind): string {
+/**
+ * kubeconform's template variables. No Kubernetes version is targeted, so the version is
+ * `master`; validation rejects unknown fields, so the strict schemas are the right ones.
+ */
+function templateValues(gvk: GroupVersionKind): Record<string, string> {
   const first = gvk.group.split(".")[0] ?? "";
-  const kindSuffix = gvk.group ? `-${first}-${gvk.version}` : `-${gvk.version}`;
-  return template
-    .replace(/\{\{\s*\.Group\s*\}\}/g, gvk.group)
-    .replace(/\{\{\s*\.ResourceKind\s*\}\}/g, gvk.kind.toLowerCase())
-    .replace(/\{\{\s*\.ResourceAPIVersion\s*\}\}/g, gvk.version)
-    .replace(/\{\{\s*\.KindSuffix\s*\}\}/g, kindSuffix);
+  return {
+    Group: gvk.group,
+    ResourceKind: gvk.kind.toLowerCase(),
+    ResourceAPIVersion: gvk.version,
+    KindSuffix: gvk.group ? `-${first}-${gvk.version}` : `-${gvk.version}`,
+    NormalizedKubernetesVersion: "master",
+    StrictSuffix: "-strict",
+  };
+}
+
+const TEMPLATE_VAR = /\{\{\s*\.(\w+)\s*\}\}/g;
+
+/** The template variables a location uses that kubeconform's convention does not define. */
+export function unknownTemplateVariables(location: string): string[] {
+  const known = Object.keys(templateValues({ group: "", version: "", kind: "" }));
+  return [...location.matchAll(TEMPLATE_VAR)].map((m) => m[1]!).filter((v) => !known.includes(v));
+}
+
+function expandTemplate(template: string, gvk: GroupVersionKind): string {
+  const values = templateValues(gvk);
+  return template.replace(TEMPLATE_VAR, (whole, name: string) => values[name] ?? whole);
 }
 
 export function isRemote(location: string): boolean {
@@ -73,43 +92,51 @@ export function readSchemaFile(file: string): unknown {
   return JSON.parse(text);
 }
 
-/** A URL location without a template is a base URL in the CRDs-catalog layout. */
-function remoteUrl(location: string, gvk: GroupVersionKind): string {
-  const template = location.includes("{{") ? location : `${location.replace(/\/$/, "")}/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json`;
-  return expandTemplate(template, gvk);
+/** A URL location without a template is a base URL in the CRDs-catalog layout, which holds no built-in kinds. */
+function remoteUrl(location: string, gvk: GroupVersionKind): string | undefined {
+  if (location.includes("{{")) return expandTemplate(location, gvk);
+  if (isBuiltinGroup(gvk.group)) return undefined;
+  return `${location.replace(/\/$/, "")}/${gvk.group}/${gvk.kind.toLowerCase()}_${gvk.version}.json`;
 }
 
 const FETCH_TIMEOUT_MS = 15_000;
 
-/** Locations that failed to answer at all this run: asked no more, noted once. */
-const unreachable = new Set<string>();
-
-/** Fetches one schema: the URL when found, undefined on 404; a location that fails otherwise is noted once and skipped. */
-async function fetchSchema(location: string, url: string, notes: Set<string>): Promise<string | undefined> {
+/**
+ * Fetches one schema: the URL when found, undefined when not. A location that does not answer at all
+ * (DNS, refused, timeout) is noted once and not asked again this run; an HTTP error is noted per URL.
+ */
+async function fetchSchema(location: string, url: string, unreachable: Set<string>, notes: Set<string>): Promise<string | undefined> {
   if (fetched.has(url)) return url;
   if (unreachable.has(location)) return undefined;
-  let failure: string;
+  let text: string;
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
     if (res.status === 404) return undefined;
-    if (res.ok) {
-      fetched.set(url, JSON.parse(await res.text()));
-      return url;
+    if (!res.ok) {
+      notes.add(`schema location ${location}: HTTP ${res.status} for ${url}`);
+      return undefined;
     }
-    failure = `HTTP ${res.status} for ${url}`;
+    text = await res.text();
   } catch (err) {
     const e = err as Error & { cause?: { code?: string } };
-    failure = `${e.cause?.code ?? e.message} for ${url}`;
+    if (!unreachable.has(location)) notes.add(`schema location ${location}: ${e.cause?.code ?? e.name ?? e.message} for ${url}: not used`);
+    unreachable.add(location);
+    return undefined;
   }
-  if (!unreachable.has(location)) notes.add(`schema location ${location}: ${failure}: not used`);
-  unreachable.add(location);
-  return undefined;
+  try {
+    fetched.set(url, JSON.parse(text));
+    return url;
+  } catch {
+    notes.add(`schema location ${location}: ${url} is not JSON`);
+    return undefined;
+  }
 }
 
 /** Resolves schemas for kinds across the configured locations, in order: the first that has one wins. */
 export class SchemaLocator {
   readonly locations: string[];
   private readonly cache = new Map<string, string | null>();
+  private readonly unreachable = new Set<string>();
 
   constructor(locations: string[] | undefined, root: string) {
     const given = locations && locations.length > 0 ? locations : ["default"];
@@ -125,7 +152,10 @@ export class SchemaLocator {
         if (this.cache.has(key)) return;
         let found: string | undefined;
         for (const loc of this.locations) {
-          found = isRemote(loc) ? await fetchSchema(loc, remoteUrl(loc, gvk), notes) : candidatePaths(loc, gvk).find((p) => existsSync(p));
+          if (isRemote(loc)) {
+            const url = remoteUrl(loc, gvk);
+            found = url ? await fetchSchema(loc, url, this.unreachable, notes) : undefined;
+          } else found = candidatePaths(loc, gvk).find((p) => existsSync(p));
           if (found) break;
         }
         this.cache.set(key, found ?? null);

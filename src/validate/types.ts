@@ -22,6 +22,8 @@ export interface ValidateOptions {
   externalKustomizations?: string[];
   /** Secrets that exist outside the tree, as `namespace/name`. */
   externalSecrets?: string[];
+  /** kubeconform's -ignore-missing-schemas: a kind with no schema is a note, not a problem. */
+  ignoreMissingSchemas?: boolean;
   /** Called as each phase starts, for a status line on long runs. */
   onProgress?: (status: string) => void;
 }

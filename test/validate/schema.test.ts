@@ -3,7 +3,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { defaultSchemaDir, readSchemaFile } from "../../src/validate/schema-store.js";
+import { defaultSchemaDir, readSchemaFile, unknownTemplateVariables } from "../../src/validate/schema-store.js";
 import { validateFixture } from "./helpers.js";
 
 describe("schema validation", () => {
@@ -31,7 +31,8 @@ describe("schema validation", () => {
     // Serves the shipped schemas over HTTP, as a CRDs-catalog mirror would (plain JSON).
     const server = createServer((req, res) => {
       requests.push(req.url ?? "");
-      const file = path.join(defaultSchemaDir(), decodeURIComponent(req.url ?? ""));
+      if (req.url?.startsWith("/busy/")) return res.writeHead(503).end();
+      const file = path.join(defaultSchemaDir(), decodeURIComponent(req.url ?? "").replace(/^\/base\//, "/"));
       const found = [file, `${file}.gz`].find((f) => existsSync(f));
       if (!found) return res.writeHead(404).end();
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(readSchemaFile(found)));
@@ -56,8 +57,34 @@ describe("schema validation", () => {
 
       const both = await validateFixture("schema-fail", { schemaLocations: [template, "default"] });
       expect(both.lines).toContain("secret.yaml:6: Secret/creds: metadata.colour: unknown field (not in the schema)");
+
+      // A base URL is the CRDs-catalog layout: built-in kinds are not asked for there. An HTTP error
+      // is noted per URL and does not take the location out of use.
+      requests.length = 0;
+      const busy = `http://127.0.0.1:${port}/busy`;
+      const base = await validateFixture("schema-fail", { schemaLocations: [busy, `http://127.0.0.1:${port}/base/`, "default"] });
+      expect(base.lines).toContain("cluster.yaml:8: Cluster/postgres: spec.instances: must be integer (got string)");
+      expect(requests.filter((u) => u.startsWith("/base/")).sort()).toEqual([
+        "/base/cilium.io/ciliumnetworkpolicy_v2.json",
+        "/base/example.com/widget_v1.json",
+        "/base/postgresql.cnpg.io/cluster_v1.json",
+        "/base/postgresql.cnpg.io/database_v1.json",
+      ]);
+      expect(base.notes.filter((n) => n.startsWith(`schema location ${busy}: HTTP 503`))).toHaveLength(4);
     } finally {
       server.close();
     }
+  });
+
+  it("with ignoreMissingSchemas, a kind with no schema is a note (kubeconform's -ignore-missing-schemas)", async () => {
+    const r = await validateFixture("schema-fail", { ignoreMissingSchemas: true });
+    expect(r.lines.some((l) => l.includes("no schema"))).toBe(false);
+    expect(r.notes).toContain("no schema for example.com/v1/Widget: not checked (--ignore-missing-schemas)");
+    expect(r.lines).toContain("cluster.yaml:8: Cluster/postgres: spec.instances: must be integer (got string)");
+  });
+
+  it("knows kubeconform's template variables and rejects others", () => {
+    expect(unknownTemplateVariables("https://h/{{.NormalizedKubernetesVersion}}-standalone{{.StrictSuffix}}/{{.ResourceKind}}{{.KindSuffix}}.json")).toEqual([]);
+    expect(unknownTemplateVariables("https://h/{{.Group}}/{{.Kind}}.json")).toEqual(["Kind"]);
   });
 });
