@@ -8,7 +8,7 @@ import { checkWritable, commitChanges } from './write.js';
 export async function applyModel(ctx: Context, model: RepoModel): Promise<Change[]> {
   const plan = await planRepo(model);
   const changes = await computeChanges(ctx.dest, plan, recordFiles(model));
-  await checkWritable(changes, ctx);
+  await checkWritable(changes, { dest: ctx.dest, force: ctx.force, allowDirty: ctx.allowDirty });
   const touched = changes.filter((c) => c.action !== 'unchanged');
   for (const c of touched) ctx.out(`${ctx.dryRun ? 'would ' : ''}${c.action} ${c.path}${c.conflict ? ' (--force)' : ''}`);
   if (!ctx.dryRun) await commitChanges(ctx.dest, changes);

@@ -5,12 +5,13 @@ import { type Change, readManifest, sha256 } from './changes.js';
 import { ConflictError } from './errors.js';
 
 export interface WriteOptions {
-  cwd: string;
+  /** The repository written into (not the user's directory: `--dest` may point elsewhere). */
+  dest: string;
   force?: boolean;
   allowDirty?: boolean;
 }
 
-/** Paths (relative to cwd) with uncommitted changes; undefined outside a git work tree. */
+/** Paths (relative to dir) with uncommitted changes; undefined outside a git work tree. */
 function gitDirtyPaths(cwd: string): Set<string> | undefined {
   try {
     const prefix = execFileSync('git', ['rev-parse', '--show-prefix'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
@@ -30,16 +31,22 @@ function gitDirtyPaths(cwd: string): Set<string> | undefined {
 /** Refuses to run over a hand-edited file or uncommitted work, before anything is written. */
 export async function checkWritable(changes: Change[], opts: WriteOptions): Promise<void> {
   const touched = changes.filter((c) => c.action !== 'unchanged');
+  if (touched.length === 0) return;
+  const leftovers = changes.filter((c) => c.conflict === 'leftover');
+  if (leftovers.length && !opts.force) {
+    const list = leftovers.map((c) => `${c.path} (${c.unit})`).join(', ');
+    throw new ConflictError(`${list}: still hold entries of units no longer recorded; remove those entries (or the files) by hand first, or pass --force to write the rest anyway`);
+  }
   const conflicts = touched.filter((c) => c.conflict);
   if (conflicts.length && !opts.force) {
     const list = conflicts.map((c) => `${c.path} (${c.conflict === 'edited' ? 'changed by hand since the tool wrote it' : 'not written by the tool'})`);
     throw new ConflictError(`refusing to overwrite ${list.join(', ')}; pass --force to overwrite`);
   }
-  if (opts.allowDirty || touched.length === 0) return;
-  const dirty = gitDirtyPaths(opts.cwd);
-  if (!dirty) throw new ConflictError(`${opts.cwd} is not in a git work tree; pass --allow-dirty to write anyway`);
+  if (opts.allowDirty) return;
+  const dirty = gitDirtyPaths(opts.dest);
+  if (!dirty) throw new ConflictError(`${opts.dest} is not in a git work tree; pass --allow-dirty to write anyway`);
   // The tool's own uncommitted output is not the user's work: compare with what it last wrote.
-  const manifest = await readManifest(opts.cwd);
+  const manifest = await readManifest(opts.dest);
   const userWork = touched.filter((c) => c.mode !== 'record' && c.current !== undefined && dirty.has(c.path) && manifest.get(c.path)?.sha256 !== sha256(c.current));
   if (userWork.length)
     throw new ConflictError(`uncommitted changes in ${userWork.map((c) => c.path).join(', ')}; commit or stash them, or pass --allow-dirty`);

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { R2, ROOT, commitAll, snapshot, tempRepo } from '../helpers.js';
@@ -84,6 +84,22 @@ describe('cnpg-scaffold bin', () => {
     const dirty = run(dir, 'new-cluster', '--yes', '--dest', '.', '--instances', '3', '--force');
     expect(dirty.code).toBe(1);
     expect(dirty.err).toContain('uncommitted changes');
+  });
+
+  it('guards uncommitted work in --dest, wherever the command runs from', () => {
+    const top = tempRepo(true);
+    const outside = tempRepo();
+    mkdirSync(join(top, 'gitops'));
+    expect(run(outside, 'new-cluster', '--yes', '--dest', join(top, 'gitops'), '--backupEndpoint', R2).code).toBe(0);
+    commitAll(top);
+    const cluster = join(top, 'gitops/kubernetes/apps/databases/cloudnative-pg/cluster/cluster.yaml');
+    writeFileSync(cluster, readFileSync(cluster, 'utf8').replace('instances: 3', 'instances: 5'));
+    // From the git top-level (as `npm run` would) and from outside the repository: the same verdict.
+    for (const [cwd, dest] of [[top, 'gitops'], [outside, join(top, 'gitops')]] as const) {
+      const r = run(cwd, 'new-cluster', '--yes', '--dest', dest, '--instances', '2', '--force');
+      expect(r.code, r.err).toBe(1);
+      expect(r.err).toContain('uncommitted changes in kubernetes/apps/databases/cloudnative-pg/cluster/cluster.yaml');
+    }
   });
 
   it('prints help that lists every answer flag', () => {
