@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join, posix } from 'node:path';
+import { z } from 'zod';
 import { ConflictError, InputError } from './errors.js';
 import { TOOL, TOOL_VERSION } from './paths.js';
 import type { Plan } from './plan/types.js';
@@ -8,12 +9,18 @@ import { recordPaths } from './records.js';
 
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-export interface ManifestEntry {
-  path: string;
-  unit: string;
-  mode: 'owned' | 'patched' | 'scaffold' | 'record';
-  sha256: string;
-}
+// The manifest decides what regen may delete: an entry must name a file inside the repository.
+const manifestEntry = z.object({
+  path: z
+    .string()
+    .min(1)
+    .refine((p) => !isAbsolute(p) && !p.includes('\\') && posix.normalize(p) === p && !p.startsWith('..') && !p.split('/').includes('..') && !p.startsWith('.git/'), 'must be a relative path inside the repository (not under .git/)'),
+  unit: z.string().min(1),
+  mode: z.enum(['owned', 'patched', 'scaffold', 'record']),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a sha256 hex digest'),
+});
+
+export type ManifestEntry = z.infer<typeof manifestEntry>;
 
 export type Action = 'create' | 'update' | 'delete' | 'unchanged';
 
@@ -24,8 +31,11 @@ export interface Change {
   action: Action;
   current: string | undefined;
   desired: string | undefined;
-  /** Why an owned file may not be overwritten: changed by hand, or never written by the tool. */
-  conflict?: 'edited' | 'foreign';
+  /**
+   * Why a file needs the user: an owned file changed by hand or never written by the tool, or a
+   * user's file that still holds the entries of a unit no longer recorded (`leftover`).
+   */
+  conflict?: 'edited' | 'foreign' | 'leftover';
 }
 
 export async function readText(cwd: string, path: string): Promise<string | undefined> {
@@ -45,7 +55,16 @@ function parseManifest(text: string | undefined): Map<string, ManifestEntry> {
     throw new InputError(`${recordPaths.manifest}: not valid JSON: restore it from git; it tells the tool's files from yours`);
   }
   if (!Array.isArray(files)) throw new InputError(`${recordPaths.manifest}: files: must be a list (restore it from git)`);
-  return new Map((files as ManifestEntry[]).map((e) => [e.path, e]));
+  const entries = new Map<string, ManifestEntry>();
+  files.forEach((raw, i) => {
+    const e = manifestEntry.safeParse(raw);
+    if (!e.success) {
+      const issue = e.error.issues[0]!;
+      throw new InputError(`${recordPaths.manifest}: files[${i}]${issue.path.map((p) => `.${String(p)}`).join('')}: ${issue.message} (restore it from git)`);
+    }
+    entries.set(e.data.path, e.data);
+  });
+  return entries;
 }
 
 export async function readManifest(cwd: string): Promise<Map<string, ManifestEntry>> {
@@ -90,6 +109,10 @@ export async function computeChanges(cwd: string, plan: Plan, records: { path: s
       }
       changes.push({ path: f.path, unit: f.unit, mode: 'patched', action: decide(f.path, current, desired), current, desired });
       entries.push({ path: f.path, unit: f.unit, mode: 'patched', sha256: sha256(desired) });
+    } else if (current === undefined && known) {
+      // Written once and since deleted by the user: theirs to delete; neither restored nor reported.
+      changes.push({ path: f.path, unit: f.unit, mode: 'scaffold', action: 'unchanged', current, desired: undefined });
+      entries.push(known);
     } else {
       const desired = current ?? f.contents;
       changes.push({ path: f.path, unit: f.unit, mode: 'scaffold', action: current === undefined ? 'create' : 'unchanged', current, desired });
@@ -99,9 +122,17 @@ export async function computeChanges(cwd: string, plan: Plan, records: { path: s
   // Owned files the tool wrote before that no unit produces now: orphans, removed when untouched.
   const planned = new Set(changes.map((c) => c.path));
   for (const old of manifest.values()) {
-    if (old.mode !== 'owned' || planned.has(old.path)) continue;
+    if (planned.has(old.path) || (old.mode !== 'owned' && old.mode !== 'patched')) continue;
     const current = await readText(cwd, old.path);
     if (current === undefined) continue;
+    if (old.mode === 'patched') {
+      // The tool never edits its entries away from a user's file. Until the user changes the file,
+      // it is reported and its manifest entry kept, so the report does not vanish after one regen.
+      if (sha256(current) !== old.sha256) continue;
+      changes.push({ path: old.path, unit: old.unit, mode: 'patched', action: 'unchanged', current, desired: current, conflict: 'leftover' });
+      entries.push(old);
+      continue;
+    }
     const change: Change = { path: old.path, unit: old.unit, mode: 'owned', action: 'delete', current, desired: undefined };
     if (sha256(current) !== old.sha256) change.conflict = 'edited';
     changes.push(change);

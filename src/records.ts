@@ -89,7 +89,11 @@ async function listNames(cwd: string, dir: string): Promise<string[]> {
 /** Every recorded unit, validated against the current schemas; undefined when nothing is recorded. */
 export async function loadModel(cwd: string): Promise<RepoModel | undefined> {
   const rawRepo = await readRecord(cwd, recordPaths.repo);
-  if (rawRepo === undefined) return undefined;
+  if (rawRepo === undefined) {
+    const others = [...(await listNames(cwd, `${RECORD_DIR}/answers/clusters`)), ...(await listNames(cwd, `${RECORD_DIR}/answers/apps`))];
+    if (others.length) throw new InputError(`${recordPaths.repo}: missing, but clusters or apps are recorded beside it: restore it from git`);
+    return undefined;
+  }
   const repo: RepoAnswers = validateAnswers(repoSchema, rawRepo, `${recordPaths.repo}: `);
   const clusters: ClusterAnswers[] = [];
   for (const name of await listNames(cwd, `${RECORD_DIR}/answers/clusters`)) {

@@ -5,17 +5,18 @@ import type { Context } from '../context.js';
 import { InputError } from '../errors.js';
 import { TOOL } from '../paths.js';
 import { planRepo } from '../plan/index.js';
-import { RECORD_DIR, loadModel, recordFiles, recordPaths } from '../records.js';
+import { loadModel, recordFiles, recordPaths } from '../records.js';
 import { checkWritable, commitChanges } from '../write.js';
 
 /** One line per drifted file: what differs and what `regen` would do about it. */
 function describe(c: Change): string {
-  if (c.path === recordPaths.manifest) return `out of date (${manifestDelta(c.current, c.desired)})`;
+  if (c.conflict === 'leftover') return `still holds entries for ${c.unit}, which is no longer recorded: remove them (or the file) by hand`;
+  if (c.path === recordPaths.manifest) return c.current === undefined ? 'missing (regen writes it)' : `out of date (${manifestDelta(c.current, c.desired)})`;
   if (c.action === 'create') return 'missing (regen writes it)';
   if (c.action === 'delete') return `orphan: no recorded unit produces it now (regen deletes it${c.conflict === 'edited' ? ' with --force: it was changed by hand' : ''})`;
   if (c.mode === 'owned') return c.conflict === 'edited' ? 'changed by hand' : c.conflict === 'foreign' ? 'not written by the tool' : 'out of date';
   if (c.mode === 'patched') return "the tool's entries are missing or differ";
-  return 'changed';
+  return 'out of date (regen records the answers in canonical form: defaults filled in, comments dropped)';
 }
 
 /** A unified diff, git style (no `===` banner), coloured on a TTY. */
@@ -34,25 +35,24 @@ function unifiedDiff(c: Change): string {
 export async function regen(ctx: Context, opts: { check: boolean }): Promise<number> {
   const started = Date.now();
   const model = await loadModel(ctx.dest);
-  if (!model) throw new InputError(`${RECORD_DIR}/answers: no recorded answers in ${ctx.dest} (run new-cluster first)`);
+  if (!model) throw new InputError(`${recordPaths.repo}: missing: nothing is recorded in ${ctx.dest} (run new-cluster first)`);
   const units = 1 + model.clusters.length + model.apps.length;
   const progress = ctx.progress ?? (() => {});
-  let rendered = 0;
-  const plan = await planRepo(model, (unit) => progress(`regen: rendering ${++rendered}/${units} ${unit}`));
-  progress(`regen: comparing ${plan.files.length} files`);
-  const changes = await computeChanges(ctx.dest, plan, recordFiles(model));
-  progress();
-  const planned = new Set(changes.map((c) => c.path));
-  const manifestChange = changes.find((c) => c.path === recordPaths.manifest);
-  // Entries the tool kept in users' files for a unit no longer recorded: regen never edits those away.
-  const leftovers = (entriesOf(manifestChange?.current) ?? []).filter((e) => e.mode === 'patched' && !planned.has(e.path));
+  let changes: Change[];
+  try {
+    let rendered = 0;
+    const plan = await planRepo(model, (unit) => progress(`regen: rendering ${++rendered}/${units} ${unit}`));
+    progress('regen: comparing with the tree');
+    changes = await computeChanges(ctx.dest, plan, recordFiles(model));
+  } finally {
+    progress();
+  }
   // The manifest's hashes follow the files (patched ones are the user's to edit): a check compares its list of paths only.
   const hashesOnly = (c: Change) => c.path === recordPaths.manifest && c.current !== undefined && listOf(c.current) === listOf(c.desired!);
-  const drift = changes.filter((c) => c.action !== 'unchanged' && !hashesOnly(c));
+  const drift = changes.filter((c) => (c.action !== 'unchanged' || c.conflict === 'leftover') && !hashesOnly(c));
   const summary = () =>
     `regen${opts.check ? ' --check' : ''}: ${units} units, ${changes.length} files compared, ${drift.length} drifted (${Date.now() - started} ms)`;
 
-  for (const e of leftovers) ctx.out(`note: ${e.path}: still holds entries for ${e.unit}, which is no longer recorded: remove them by hand`);
   if (opts.check) {
     for (const c of drift) {
       ctx.out(`${c.path}: ${describe(c)}`);
@@ -60,10 +60,15 @@ export async function regen(ctx: Context, opts: { check: boolean }): Promise<num
       if (c.action === 'update' && c.path !== recordPaths.manifest) ctx.out(unifiedDiff(c));
     }
     ctx.out(summary());
-    if (drift.length) ctx.out(`Run \`${TOOL} regen\` to bring the tree in line with the answers (files changed by hand need --force).`);
+    if (drift.length) {
+      const byHand = drift.some((c) => c.conflict === 'edited' || c.conflict === 'foreign');
+      const first = drift.some((c) => c.conflict === 'leftover') ? 'Remove the leftover entries named above, then run' : 'Run';
+      ctx.out(`${first} \`${TOOL} regen\` to bring the tree in line with the answers${byHand ? ' (--force for the files changed by hand)' : ''}.`);
+    }
     return drift.length ? 1 : 0;
   }
-  await checkWritable(changes, ctx);
+  await checkWritable(changes, { dest: ctx.dest, force: ctx.force, allowDirty: ctx.allowDirty });
+  for (const c of changes.filter((x) => x.conflict === 'leftover')) ctx.out(`note: ${c.path}: ${describe(c)}`);
   for (const c of changes.filter((x) => x.action !== 'unchanged')) ctx.out(`${ctx.dryRun ? 'would ' : ''}${c.action} ${c.path}`);
   if (!ctx.dryRun) await commitChanges(ctx.dest, changes);
   ctx.out(summary());

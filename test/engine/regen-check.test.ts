@@ -7,7 +7,7 @@ import { regen } from '../../src/commands/regen.js';
 import { migrateRecord } from '../../src/records.js';
 import { newApp } from '../../src/commands/new-app.js';
 import { newCluster } from '../../src/commands/new-cluster.js';
-import { EXAMPLE, R2, ROOT, ctxFor, tempRepo } from '../helpers.js';
+import { EXAMPLE, R2, ROOT, commitAll, ctxFor, snapshot, tempRepo } from '../helpers.js';
 
 const BIN = join(ROOT, 'dist', 'src', 'cli.js');
 const GOLDEN = join(ROOT, 'test', 'golden', 'regen-check');
@@ -49,9 +49,13 @@ const CASES: Record<string, (dir: string) => void> = {
   // The app's answers are gone: every file only it produced is now an orphan.
   orphan: (dir) => rmSync(join(dir, '.cnpg/answers/apps/chat.yaml')),
   'stale-schema': (dir) => edit(dir, '.cnpg/answers/apps/wiki.yaml', 'schemaVersion: 1', 'schemaVersion: 0'),
+  // A record written before `ciWorkflow` existed: it gets `none`, and the check says so.
+  'record-before-new-answer': (dir) => edit(dir, '.cnpg/answers/repo.yaml', '  ciWorkflow: github\n', ''),
   'newer-schema': (dir) => edit(dir, '.cnpg/answers/apps/wiki.yaml', 'schemaVersion: 1', 'schemaVersion: 2'),
   'invalid-answers': (dir) => edit(dir, '.cnpg/answers/clusters/postgres.yaml', 'instances: 3', 'instances: 0'),
   'corrupt-manifest': (dir) => edit(dir, '.cnpg/manifest.json', '"files": [', '"files": ['.slice(0, -1)),
+  // The manifest decides what regen deletes: an entry outside the repository is refused, not followed.
+  'manifest-outside-repo': (dir) => edit(dir, '.cnpg/manifest.json', '"path": "kubernetes/apps/docs/wiki/ks.yaml"', '"path": "../victim.txt"'),
 };
 
 describe('regen --check output (test/golden/regen-check; UPDATE_GOLDENS=1 rewrites it: read the diff)', () => {
@@ -76,7 +80,7 @@ describe('regen --check on the bundled example', () => {
     const owned = manifest.files.filter((f) => f.mode === 'owned').map((f) => f.path);
     expect(owned.length).toBeGreaterThan(30);
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...owned), fc.nat(), fc.integer({ min: 0x20, max: 0x7e }), async (path, at, code) => {
+      fc.asyncProperty(fc.constantFrom(...owned), fc.nat(), fc.oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.constantFrom(0x09, 0x0a, 0x0d)), async (path, at, code) => {
         const file = join(dir, path);
         const original = readFileSync(file, 'utf8');
         const i = at % original.length;
@@ -87,14 +91,16 @@ describe('regen --check on the bundled example', () => {
           const ctx = ctxFor(dir);
           expect(await regen(ctx, { check: true })).toBe(1);
           const out = ctx.lines.join('\n');
-          const line = edited.slice(edited.lastIndexOf('\n', i) + 1, (edited.indexOf('\n', i) + 1 || edited.length + 1) - 1);
+          // The edited line as it stands on disk (for an inserted newline: the part before it).
+          const end = edited.indexOf('\n', i);
+          const line = edited.slice(edited.lastIndexOf('\n', i - 1) + 1, end < 0 ? edited.length : end);
           expect(out).toContain(`${path}: changed by hand`);
           expect(out).toContain(`\n-${line}\n`);
         } finally {
           writeFileSync(file, original);
         }
       }),
-      { numRuns: 40 },
+      { numRuns: 60 },
     );
     const ctx = ctxFor(dir);
     expect(await regen(ctx, { check: true })).toBe(0);
@@ -108,5 +114,32 @@ describe('recorded answers from an older schema', () => {
     expect(migrateRecord('x.yaml', { schemaVersion: 1, answers: { old: 'v' } }, steps)).toEqual({ old: 'v' });
     expect(() => migrateRecord('x.yaml', { answers: {} }, steps)).toThrow(/x.yaml: schemaVersion: must be a whole number \(got nothing\)/);
     expect(() => migrateRecord('x.yaml', { schemaVersion: '1', answers: {} }, steps)).toThrow(/must be a whole number \(got "1"\)/);
+  });
+});
+
+describe('an app whose answers are removed', () => {
+  it('regen refuses while users\' files still hold its entries, then deletes what the tool owned', async () => {
+    const dir = tempRepo(true);
+    await newCluster(ctxFor(dir), { backupEndpoint: R2 });
+    await newApp(ctxFor(dir), { name: 'wiki', namespace: 'docs', appLayout: 'explicit' });
+    await newApp(ctxFor(dir), { name: 'chat', namespace: 'docs' });
+    commitAll(dir);
+    rmSync(join(dir, '.cnpg/answers/apps/wiki.yaml'));
+    const before = snapshot(dir);
+    await expect(regen(ctxFor(dir, { allowDirty: false }), { check: false })).rejects.toThrow(
+      /kubernetes\/apps\/docs\/wiki\/app\/kustomization.yaml \(app\/wiki\).*still hold entries of units no longer recorded/,
+    );
+    expect(snapshot(dir)).toEqual(before);
+    // The report survives a forced regen: it goes only when the user changes those files.
+    await regen(ctxFor(dir, { force: true }), { check: false });
+    const ctx = ctxFor(dir);
+    expect(await regen(ctx, { check: true })).toBe(1);
+    expect(ctx.lines.filter((l) => l.includes('still holds entries for app/wiki'))).toHaveLength(2);
+
+    rmSync(join(dir, 'kubernetes/apps/docs/wiki'), { recursive: true });
+    edit(dir, 'kubernetes/apps/docs/kustomization.yaml', '  - ./wiki/ks.yaml\n', '');
+    await regen(ctxFor(dir), { check: false });
+    const after = ctxFor(dir);
+    expect(await regen(after, { check: true }), after.lines.join('\n')).toBe(0);
   });
 });
