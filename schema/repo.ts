@@ -101,8 +101,9 @@ export const repoSchema = z
     componentsPath: repoPath,
     monitoringNamespace: dns1123Label(),
     networkPolicies: z.boolean({ message: 'must be true or false' }),
-    // Added after schema 1 shipped: a record without it gets the default, and regen --check shows both changes.
-    ciWorkflow: z.enum(['github', 'none'], { message: 'must be "github" or "none"' }).default('github'),
+    // Added after schema 1 shipped: a record written before it did not ask for a CI job, so it gets none
+    // (new answers default to github); regen --check then shows the record gaining `ciWorkflow: none`.
+    ciWorkflow: z.enum(['github', 'none'], { message: 'must be "github" or "none"' }).default('none'),
   })
   .strict();
 

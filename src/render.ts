@@ -34,6 +34,8 @@ hbs.registerHelper('block', (value: unknown, indent: unknown) => {
 });
 /** `{{go "expr"}}`: a Go template action (External Secrets templates), emitted as a quoted string. */
 hbs.registerHelper('go', (expr: unknown) => new hbs.SafeString(JSON.stringify(`{{ ${String(expr)} }}`)));
+/** `{{shq x}}`: one single-quoted shell word. */
+hbs.registerHelper('shq', (value: unknown) => new hbs.SafeString(`'${String(value).replace(/'/g, `'\\''`)}'`));
 hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
 hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
 hbs.registerHelper('and', (...args: unknown[]) => args.slice(0, -1).every(Boolean));

@@ -10,6 +10,12 @@ const UNIT = 'operator';
 export const WORKFLOW_PATH = '.github/workflows/cnpg-scaffold.yaml';
 /** The Node major the CI job runs the tool on: the current LTS line. */
 const CI_NODE = 24;
+/** validate's schema locations in CI: the shipped schemas, then kubeconform's usual public catalogs. */
+export const CI_SCHEMA_LOCATIONS = [
+  'default',
+  'https://raw.githubusercontent.com/yannh/kubernetes-json-schema/master/{{.NormalizedKubernetesVersion}}-standalone{{.StrictSuffix}}/{{.ResourceKind}}{{.KindSuffix}}.json',
+  'https://raw.githubusercontent.com/datreeio/CRDs-catalog/main/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json',
+];
 
 /** Repository-level files: Flux ignores the tool's records; a CI job runs the drift check. */
 export async function planRepoFiles(m: RepoModel): Promise<PlannedFile[]> {
@@ -22,9 +28,9 @@ export async function planRepoFiles(m: RepoModel): Promise<PlannedFile[]> {
     },
   ];
   if (m.repo.ciWorkflow === 'github') {
-    const body = await formatYaml(renderTemplate('ci/github-workflow.yaml.hbs', { nodeVersion: CI_NODE, manifest: recordPaths.manifest }));
+    const body = await formatYaml(renderTemplate('ci/github-workflow.yaml.hbs', { nodeVersion: CI_NODE, manifest: recordPaths.manifest, schemaLocations: CI_SCHEMA_LOCATIONS }));
     const header = [
-      `# Written once by ${TOOL} new-cluster; it is yours now (regen never rewrites it).`,
+      `# Written once by ${TOOL}; it is yours now: regen never rewrites it, nor restores it if you delete it.`,
       '# Fails a pull request when the committed tree is not what the recorded answers generate,',
       '# or when a manifest would be rejected on apply.',
     ].join('\n');

@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -107,19 +108,61 @@ spec:
 });
 
 describe('the CI job for users\' repositories', () => {
-  it('runs the check and validate with the version that wrote the tree, and stays the user\'s file', async () => {
+  /** Runs the job's `run:` steps in bash, as Actions would, with `npx` standing for the published package. */
+  function runJob(dir: string): { code: number; log: string } {
+    const job = parseAllDocuments(readFileSync(join(dir, '.github/workflows/cnpg-scaffold.yaml'), 'utf8'))[0]!.toJS();
+    const bin = tempRepo();
+    const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
+    writeFileSync(
+      join(bin, 'npx'),
+      `#!/bin/sh\n[ "$1" = --yes ] && [ "$2" = "cnpg-scaffold@${version}" ] || { echo "unexpected npx $*" >&2; exit 9; }\nshift 2\nexec "${process.execPath}" "${join(ROOT, 'dist/src/cli.js')}" "$@"\n`,
+      { mode: 0o755 },
+    );
+    const githubEnv = join(bin, 'github-env');
+    writeFileSync(githubEnv, '');
+    // npx sets INIT_CWD to the directory it runs in; the one from `npm test` must not leak in.
+    let env: Record<string, string | undefined> = { ...process.env, INIT_CWD: dir, PATH: `${bin}:${process.env.PATH}`, GITHUB_ENV: githubEnv };
+    let log = '';
+    for (const step of job.jobs.check.steps as { run?: string }[]) {
+      if (!step.run) continue;
+      const r = spawnSync('bash', ['-e', '-c', step.run], { cwd: dir, env, encoding: 'utf8' });
+      log += `$ ${step.run}\n${r.stdout}${r.stderr}`;
+      if (r.status !== 0) return { code: r.status ?? 1, log };
+      for (const line of readFileSync(githubEnv, 'utf8').split('\n').filter(Boolean)) {
+        const [k, ...v] = line.split('=');
+        env = { ...env, [k!]: v.join('=') };
+      }
+    }
+    return { code: 0, log };
+  }
+
+  it('runs regen --check and validate with the version that wrote the tree, and fails on drift', async () => {
+    const dir = tempRepo();
+    await newCluster(ctxFor(dir), { backupEndpoint: R2 });
+    await newApp(ctxFor(dir), { name: 'wiki', namespace: 'docs' });
+    const ok = runJob(dir);
+    expect(ok.code, ok.log).toBe(0);
+    expect(ok.log).toContain('regen --check: 3 units');
+    expect(ok.log).toMatch(/validate: \d+ documents, \d+ kustomizations, 0 problem\(s\)/);
+
+    const cluster = join(dir, 'kubernetes/apps/databases/cloudnative-pg/cluster/cluster.yaml');
+    writeFileSync(cluster, readFileSync(cluster, 'utf8').replace('instances: 3', 'instances: 4'));
+    const drift = runJob(dir);
+    expect(drift.code).toBe(1);
+    expect(drift.log).toContain('cluster.yaml: changed by hand');
+  }, 60_000);
+
+  it('stays the user\'s file: edits and deletion are theirs; ciWorkflow none writes none', async () => {
     const dir = tempRepo();
     await newCluster(ctxFor(dir), { backupEndpoint: R2 });
     const path = join(dir, '.github/workflows/cnpg-scaffold.yaml');
-    const job = parseAllDocuments(readFileSync(path, 'utf8'))[0]!.toJS();
-    const runs = job.jobs.check.steps.map((s: { run?: string }) => s.run ?? '').join('\n');
-    expect(runs).toContain('require(\'./.cnpg/manifest.json\').version');
-    expect(runs).toContain('regen --check --dest .');
-    expect(runs).toContain('validate --dest .');
-    expect(JSON.parse(readFileSync(join(dir, '.cnpg/manifest.json'), 'utf8')).version).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
     writeFileSync(path, `${readFileSync(path, 'utf8')}# my own step\n`);
+    expect(await regen(ctxFor(dir), { check: true })).toBe(0);
+    rmSync(path);
     const ctx = ctxFor(dir);
     expect(await regen(ctx, { check: true })).toBe(0);
+    await regen(ctxFor(dir), { check: false });
+    expect(existsSync(path)).toBe(false);
 
     const none = tempRepo();
     await newCluster(ctxFor(none), { backupEndpoint: R2, ciWorkflow: 'none' });
