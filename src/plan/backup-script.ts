@@ -5,18 +5,20 @@ import type { AppValues } from './app-values.js';
  * Flux substitutes `${...}` and collapses `$$`, so the script passes through it unchanged while
  * the `${CNPG_*}` values in component layout are filled in.
  */
-export function backupScript(v: Pick<AppValues, 'database' | 'keepDays' | 'keepWeeks' | 'keepMonths'>): string {
+export function backupScript(v: Pick<AppValues, 'database' | 'keepDays' | 'keepWeeks' | 'keepMonths'>, root = '/backups'): string {
   return [
     'set -euo pipefail',
     `db=${v.database}`,
-    'dir=/backups/$db',
+    `dir=${root}/$db`,
     'mkdir -p "$dir/daily" "$dir/weekly" "$dir/monthly"',
     'file="$dir/daily/$db-$(date +%Y%m%d-%H%M%S).dump"',
     'pg_dump --format=custom --no-owner --file="$file.partial"',
     'mv "$file.partial" "$file"',
     'if [ "$(date +%u)" = 7 ]; then cp "$file" "$dir/weekly/"; fi',
     'if [ "$(date +%d)" = 01 ]; then cp "$file" "$dir/monthly/"; fi',
-    'prune() { ls -1t "$1"/*.dump 2>/dev/null | tail -n +"$(($2 + 1))" | xargs -r rm -f --; }',
+    // Names carry the timestamp, so name order is age order; find (unlike a glob) is fine with an
+    // empty directory, which the weekly and monthly ones are for their first week and month.
+    `prune() { find "$1" -maxdepth 1 -type f -name '*.dump' | sort -r | tail -n +"$(($2 + 1))" | xargs -r rm -f --; }`,
     `prune "$dir/daily" ${v.keepDays}`,
     `prune "$dir/weekly" ${v.keepWeeks}`,
     `prune "$dir/monthly" ${v.keepMonths}`,
