@@ -1,13 +1,14 @@
 import type { ClusterAnswers } from '../../schema/cluster.js';
 import { type RepoModel, OPERATOR_KS, PLUGIN_DIR, PLUGIN_KS, clusterPath, databaseRoleCr, usesPlugin } from './model.js';
 
-/** CEL for Flux health: a missing status or condition is not healthy (`exists`, never `all`). */
-const CLUSTER_FAILED_PHASES = [
-  'Invalid cluster definition',
-  'Cluster is unrecoverable and needs manual intervention',
-  'Cluster cannot proceed to reconciliation due to an unknown plugin being required',
-  'Unable to create required cluster objects',
-];
+/**
+ * CEL for Flux health: a missing status or condition is not healthy (`exists`, never `all`).
+ * kustomize-controller stops waiting at the first `failed`, so only final states are failures: a
+ * Database whose owner role is not there yet, a DatabaseRole whose password Secret External
+ * Secrets has not synced yet, a plugin not registered yet are normal for seconds while an app is
+ * onboarded, and CNPG retries them; the Kustomization's timeout judges those.
+ */
+const CLUSTER_FAILED_PHASES = ['Invalid cluster definition', 'Cluster is unrecoverable and needs manual intervention'];
 
 export const clusterHealthExprs = (m: RepoModel) => [
   {
@@ -20,7 +21,6 @@ export const clusterHealthExprs = (m: RepoModel) => [
     apiVersion: 'postgresql.cnpg.io/v1',
     kind: 'Database',
     current: 'has(status.applied) && status.applied == true',
-    failed: 'has(status.applied) && status.applied == false',
   },
   ...(databaseRoleCr(m)
     ? [
@@ -28,7 +28,6 @@ export const clusterHealthExprs = (m: RepoModel) => [
           apiVersion: 'postgresql.cnpg.io/v1',
           kind: 'DatabaseRole',
           current: 'has(status.applied) && status.applied == true',
-          failed: 'has(status.applied) && status.applied == false',
         },
       ]
     : []),
