@@ -30,11 +30,16 @@ export const clusterFields: readonly Field<ClusterCtx>[] = [
   {
     name: 'imageName',
     kind: 'string',
-    message: 'PostgreSQL image (default: the operator\'s own default image)',
-    default: (_a, ctx) => operatorRelease(ctx.repo.chartVersion)?.defaultImage,
+    message: 'PostgreSQL image (default: the operator\'s default release, "standard" flavour; "system" for backupMethod barmanObjectStore)',
+    // System images carry barman-cloud for the deprecated in-tree backups and are themselves deprecated;
+    // with the plugin (the default) the standard flavour of the same release is the one to run.
+    default: (a, ctx) => {
+      const image = operatorRelease(ctx.repo.chartVersion)?.defaultImage;
+      return a.backupMethod === 'barmanObjectStore' ? image : image?.replace('-system-', '-standard-');
+    },
   },
   { name: 'imageExtensions', kind: 'list', message: 'Extensions the image offers (only for an image the tool does not know)', default: () => [] },
-  { name: 'storageClass', kind: 'string', message: 'StorageClass of the data volumes', default: () => 'openebs-hostpath' },
+  { name: 'storageClass', kind: 'string', message: 'StorageClass of the data volumes (empty: the cluster\'s default class)', default: () => '' },
   { name: 'storageSize', kind: 'string', message: 'Size of each data volume', default: () => '20Gi' },
   { name: 'cpuRequest', kind: 'string', message: 'CPU request per instance', default: () => '500m' },
   { name: 'memoryRequest', kind: 'string', message: 'Memory request per instance', default: () => '1Gi' },
@@ -111,7 +116,7 @@ export function clusterSchema(ctx: ClusterCtx) {
       instances: z.number({ message: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(10, 'must be at most 10'),
       imageName: imageRef,
       imageExtensions: z.array(z.string().regex(/^[a-z0-9_-]+$/, 'must be extension names')),
-      storageClass: kubeName,
+      storageClass: z.union([z.literal(''), kubeName]),
       storageSize: quantity,
       cpuRequest: quantity,
       memoryRequest: quantity,

@@ -109,6 +109,9 @@ export async function computeChanges(cwd: string, plan: Plan, records: { path: s
       }
       changes.push({ path: f.path, unit: f.unit, mode: 'patched', action: decide(f.path, current, desired), current, desired });
       entries.push({ path: f.path, unit: f.unit, mode: 'patched', sha256: sha256(desired) });
+    } else if (current === undefined && f.onlyWith && !known && (await readText(cwd, f.onlyWith)) !== undefined) {
+      // Comes only with the creation of another file, which exists already: not the tool's to add.
+      continue;
     } else if (current === undefined && known) {
       // Written once and since deleted by the user: theirs to delete; neither restored nor reported.
       changes.push({ path: f.path, unit: f.unit, mode: 'scaffold', action: 'unchanged', current, desired: undefined });

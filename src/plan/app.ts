@@ -1,5 +1,6 @@
 import type { AppAnswers } from '../../schema/app.js';
 import { ensureFluxKustomization, ensureResources } from '../patch.js';
+import { namespaceFolder } from './namespace.js';
 import { renderTemplate } from '../render.js';
 import { type AppValues, appValues, componentsOf, substituteFor, variableValues } from './app-values.js';
 import { BACKUP_ENV, backupScript } from './backup-script.js';
@@ -59,7 +60,8 @@ export function appSideDocs(v: AppValues, part: string, networkPolicies: boolean
     {
       ...v,
       secretName: n.pguser,
-      uri: `postgresql://${v.role}:{{ .password | urlquery }}@${v.host}:5432/${v.database}`,
+      // urlquery writes a space as `+`, which libpq takes literally in the userinfo part: use %20.
+      uri: `postgresql://${v.role}:{{ .password | urlquery | replace "+" "%20" }}@${v.host}:5432/${v.database}`,
       jdbcUri: `jdbc:postgresql://${v.host}:5432/${v.database}?user=${v.role}&password={{ .password | urlquery }}`,
     },
   ];
@@ -150,7 +152,7 @@ async function planAppSide(m: RepoModel, a: AppAnswers): Promise<PlannedFile[]> 
   files.push({ mode: 'patched', path: `${a.path}/ks.yaml`, unit, apply: (cur) => ensureFluxKustomization(cur, want, created) });
   const nsDir = `${m.repo.appsRoot}/${a.namespace}`;
   const rel = posixRelative(nsDir, `${a.path}/ks.yaml`);
-  if (!rel.startsWith('..')) files.push({ mode: 'patched', path: `${nsDir}/kustomization.yaml`, unit, apply: (cur) => ensureResources(cur, [rel]) });
+  if (!rel.startsWith('..')) files.push(...(await namespaceFolder(nsDir, a.namespace, unit, rel)));
   return files;
 }
 

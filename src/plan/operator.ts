@@ -3,7 +3,7 @@ import { type Doc, kustomization, owned } from './emit.js';
 import { clusterKs, operatorKs, pluginKs } from './flux.js';
 import { type RepoModel, anyPlugin, OPERATOR_KS, PLUGIN_DIR, posixRelative } from './model.js';
 import type { PlannedFile } from './types.js';
-import { ensureResources } from '../patch.js';
+import { namespaceFolder } from './namespace.js';
 
 const UNIT = 'operator';
 
@@ -40,6 +40,6 @@ export async function planOperator(m: RepoModel): Promise<PlannedFile[]> {
   // Register ks.yaml in the namespace's kustomization.yaml when the operator lives under it.
   const nsDir = `${m.repo.appsRoot}/${m.repo.namespace}`;
   const rel = posixRelative(nsDir, `${op}/ks.yaml`);
-  if (!rel.startsWith('..')) files.push({ mode: 'patched', path: `${nsDir}/kustomization.yaml`, unit: UNIT, apply: (cur) => ensureResources(cur, [rel]) });
+  if (!rel.startsWith('..')) files.push(...(await namespaceFolder(nsDir, m.repo.namespace, UNIT, rel)));
   return files;
 }
