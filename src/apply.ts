@@ -2,7 +2,8 @@ import { computeChanges, type Change } from './changes.js';
 import type { Context } from './context.js';
 import { planRepo, type RepoModel } from './plan/index.js';
 import { recordFiles } from './records.js';
-import { checkWritable, commitChanges } from './write.js';
+import { WORKFLOW_PATH } from './plan/repo-files.js';
+import { checkWritable, commitChanges, gitPrefix } from './write.js';
 
 /** Plans the whole repository from `model`, then writes what differs (or, with --dry-run, says so). */
 export async function applyModel(ctx: Context, model: RepoModel): Promise<Change[]> {
@@ -12,6 +13,8 @@ export async function applyModel(ctx: Context, model: RepoModel): Promise<Change
   const touched = changes.filter((c) => c.action !== 'unchanged');
   for (const c of touched) ctx.out(`${ctx.dryRun ? 'would ' : ''}${c.action} ${c.path}${c.conflict ? ' (--force)' : ''}`);
   if (!ctx.dryRun) await commitChanges(ctx.dest, changes);
+  const prefix = touched.some((c) => c.action === 'create' && c.path === WORKFLOW_PATH) ? gitPrefix(ctx.dest) : '';
+  if (prefix) ctx.out(`note: GitHub runs workflows only from the repository root: move ${WORKFLOW_PATH} there and give its job \`defaults: {run: {working-directory: ${prefix.replace(/\/$/, '')}}}\``);
   const count = (a: string) => changes.filter((c) => c.action === a).length;
   ctx.out(
     `${ctx.dryRun ? 'dry run, nothing written: ' : ''}${count('create')} created, ${count('update')} updated, ${count('delete')} deleted, ${count('unchanged')} unchanged in ${ctx.dest}`,

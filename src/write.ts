@@ -11,10 +11,20 @@ export interface WriteOptions {
   allowDirty?: boolean;
 }
 
+/** Where `dir` sits inside its git work tree (`''` at the top, `sub/dir/` below it); undefined outside git. */
+export function gitPrefix(dir: string): string | undefined {
+  try {
+    return execFileSync('git', ['rev-parse', '--show-prefix'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
 /** Paths (relative to dir) with uncommitted changes; undefined outside a git work tree. */
 function gitDirtyPaths(cwd: string): Set<string> | undefined {
   try {
-    const prefix = execFileSync('git', ['rev-parse', '--show-prefix'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const prefix = gitPrefix(cwd);
+    if (prefix === undefined) return undefined;
     const out = execFileSync('git', ['status', '--porcelain', '-z', '--untracked-files=all', '--', '.'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     const paths = new Set<string>();
     for (const entry of out.split('\0')) {

@@ -90,7 +90,10 @@ describe('cnpg-scaffold bin', () => {
     const top = tempRepo(true);
     const outside = tempRepo();
     mkdirSync(join(top, 'gitops'));
-    expect(run(outside, 'new-cluster', '--yes', '--dest', join(top, 'gitops'), '--backupEndpoint', R2).code).toBe(0);
+    const first = run(outside, 'new-cluster', '--yes', '--dest', join(top, 'gitops'), '--backupEndpoint', R2);
+    expect(first.code).toBe(0);
+    // The CI job lands in gitops/.github, where GitHub does not look: the user is told what to do.
+    expect(first.out).toContain('move .github/workflows/cnpg-scaffold.yaml there and give its job `defaults: {run: {working-directory: gitops}}`');
     commitAll(top);
     const cluster = join(top, 'gitops/kubernetes/apps/databases/cloudnative-pg/cluster/cluster.yaml');
     writeFileSync(cluster, readFileSync(cluster, 'utf8').replace('instances: 3', 'instances: 5'));
