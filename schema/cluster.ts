@@ -27,18 +27,6 @@ export const clusterFields: readonly Field<ClusterCtx>[] = [
     default: (a) => (isDefaultName(a) ? 'cloudnative-pg-cluster' : `cloudnative-pg-cluster-${a.clusterName}`),
   },
   { name: 'instances', kind: 'int', message: 'Number of PostgreSQL instances', default: () => 3 },
-  {
-    name: 'imageName',
-    kind: 'string',
-    message: 'PostgreSQL image (default: the operator\'s default release, "standard" flavour; "system" for backupMethod barmanObjectStore)',
-    // System images carry barman-cloud for the deprecated in-tree backups and are themselves deprecated;
-    // with the plugin (the default) the standard flavour of the same release is the one to run.
-    default: (a, ctx) => {
-      const image = operatorRelease(ctx.repo.chartVersion)?.defaultImage;
-      return a.backupMethod === 'barmanObjectStore' ? image : image?.replace('-system-', '-standard-');
-    },
-  },
-  { name: 'imageExtensions', kind: 'list', message: 'Extensions the image offers (only for an image the tool does not know)', default: () => [] },
   { name: 'storageClass', kind: 'string', message: 'StorageClass of the data volumes (empty: the cluster\'s default class)', default: () => '' },
   { name: 'storageSize', kind: 'string', message: 'Size of each data volume', default: () => '20Gi' },
   { name: 'cpuRequest', kind: 'string', message: 'CPU request per instance', default: () => '500m' },
@@ -69,6 +57,19 @@ export const clusterFields: readonly Field<ClusterCtx>[] = [
     default: () => 'plugin',
     when: (a) => a.backups === true,
   },
+  // After backupMethod: the default image depends on it (defaults see only the answers before them).
+  {
+    name: 'imageName',
+    kind: 'string',
+    message: 'PostgreSQL image (default: the operator\'s default release, "standard" flavour where it has one; "system" for backupMethod barmanObjectStore)',
+    // System images carry barman-cloud for the deprecated in-tree backups and are themselves deprecated;
+    // with the plugin (the default) the standard flavour of the same release is the one to run.
+    default: (a, ctx) => {
+      const image = operatorRelease(ctx.repo.chartVersion)?.defaultImage;
+      return a.backupMethod === 'barmanObjectStore' ? image : image?.replace('-system-', '-standard-');
+    },
+  },
+  { name: 'imageExtensions', kind: 'list', message: 'Extensions the image offers (only for an image the tool does not know)', default: () => [] },
   { name: 'backupProvider', kind: 'enum', message: 'Object storage provider', choices: PROVIDERS, default: () => 'r2', when: (a) => a.backups === true },
   {
     name: 'backupEndpoint',

@@ -109,17 +109,12 @@ export async function computeChanges(cwd: string, plan: Plan, records: { path: s
       }
       changes.push({ path: f.path, unit: f.unit, mode: 'patched', action: decide(f.path, current, desired), current, desired });
       entries.push({ path: f.path, unit: f.unit, mode: 'patched', sha256: sha256(desired) });
-    } else if (current === undefined && f.onlyWith && !known && (await readText(cwd, f.onlyWith)) !== undefined) {
-      // Comes only with the creation of another file, which exists already: not the tool's to add.
-      continue;
-    } else if (current === undefined && known) {
-      // Written once and since deleted by the user: theirs to delete; neither restored nor reported.
-      changes.push({ path: f.path, unit: f.unit, mode: 'scaffold', action: 'unchanged', current, desired: undefined });
-      entries.push(known);
     } else {
-      const desired = current ?? f.contents;
-      changes.push({ path: f.path, unit: f.unit, mode: 'scaffold', action: current === undefined ? 'create' : 'unchanged', current, desired });
-      entries.push({ path: f.path, unit: f.unit, mode: 'scaffold', sha256: known?.sha256 ?? sha256(f.contents) });
+      const scaffold = await scaffoldChange(cwd, f, current, known);
+      if (scaffold) {
+        changes.push(scaffold.change);
+        entries.push(scaffold.entry);
+      }
     }
   }
   // Owned files the tool wrote before that no unit produces now: orphans, removed when untouched.
@@ -143,4 +138,24 @@ export async function computeChanges(cwd: string, plan: Plan, records: { path: s
   const desired = serializeManifest(entries);
   changes.push({ path: recordPaths.manifest, unit: 'records', mode: 'record', action: decide(recordPaths.manifest, manifestText, desired), current: manifestText, desired });
   return changes;
+}
+
+/**
+ * A file written once, then the user's. Deleted later: theirs to delete, neither restored nor
+ * reported. With `onlyWith`, it comes together with the creation of that other file (then it is
+ * written even if it was deleted before, since the new file lists it); if that file exists already,
+ * a copy the tool never wrote is the user's own and not recorded.
+ */
+async function scaffoldChange(
+  cwd: string,
+  f: Extract<Plan['files'][number], { mode: 'scaffold' }>,
+  current: string | undefined,
+  known: ManifestEntry | undefined,
+): Promise<{ change: Change; entry: ManifestEntry } | undefined> {
+  const base = { path: f.path, unit: f.unit, mode: 'scaffold' as const, current };
+  const withNew = f.onlyWith !== undefined && (await readText(cwd, f.onlyWith)) === undefined;
+  if (f.onlyWith !== undefined && !known && (!withNew || current !== undefined)) return undefined;
+  if (current === undefined && known && !withNew) return { change: { ...base, action: 'unchanged', desired: undefined }, entry: known };
+  const entry = { path: f.path, unit: f.unit, mode: 'scaffold' as const, sha256: known?.sha256 ?? sha256(f.contents) };
+  return { change: { ...base, action: current === undefined ? 'create' : 'unchanged', desired: current ?? f.contents }, entry };
 }

@@ -12,6 +12,8 @@ export function backupScript(v: Pick<AppValues, 'database' | 'keepDays' | 'keepW
     `dir=${root}/$db`,
     'mkdir -p "$dir/daily" "$dir/weekly" "$dir/monthly"',
     'file="$dir/daily/$db-$(date +%Y%m%d-%H%M%S).dump"',
+    // A failed run leaves no .partial behind (the rename below makes this a no-op on success).
+    `trap 'rm -f "$file.partial"' EXIT`,
     'pg_dump --format=custom --no-owner --file="$file.partial"',
     'mv "$file.partial" "$file"',
     'if [ "$(date +%u)" = 7 ]; then cp "$file" "$dir/weekly/"; fi',

@@ -35,4 +35,15 @@ describe('the logical backup script', () => {
     expect(list('monthly')).toEqual(['wiki-20260108-000000.dump']);
     expect(list('daily')).toHaveLength(3);
   });
+
+  it('fails when pg_dump fails, leaving no partial file and no dump', () => {
+    const root = tempRepo();
+    mkdirSync(join(root, 'bin'));
+    writeFileSync(join(root, 'bin/pg_dump'), '#!/bin/sh\nfor a; do case "$a" in --file=*) echo half > "${a#--file=}";; esac; done\nexit 1\n');
+    chmodSync(join(root, 'bin/pg_dump'), 0o755);
+    const script = backupScript({ database: 'wiki', keepDays: 3, keepWeeks: 2, keepMonths: 1 }, join(root, 'backups'));
+    const r = spawnSync('bash', ['-c', script], { env: { ...process.env, PATH: `${join(root, 'bin')}:${process.env.PATH}` }, encoding: 'utf8' });
+    expect(r.status).not.toBe(0);
+    expect(readdirSync(join(root, 'backups/wiki/daily'))).toEqual([]);
+  });
 });

@@ -170,6 +170,52 @@ describe('the CI job for users\' repositories', () => {
   });
 });
 
+describe('defaults that depend on other answers', () => {
+  it('barmanObjectStore gets the release\'s system image, the plugin its standard one', async () => {
+    const image = (dir: string) => readFileSync(join(dir, 'kubernetes/apps/databases/cloudnative-pg/cluster/cluster.yaml'), 'utf8').match(/imageName: (.*)/)![1];
+    const inTree = tempRepo();
+    await newCluster(ctxFor(inTree), { backupEndpoint: R2, backupMethod: 'barmanObjectStore' });
+    expect(image(inTree)).toBe('ghcr.io/cloudnative-pg/postgresql:18.4-system-trixie');
+    const plugin = tempRepo();
+    await newCluster(ctxFor(plugin), { backupEndpoint: R2 });
+    expect(image(plugin)).toBe('ghcr.io/cloudnative-pg/postgresql:18.4-standard-trixie');
+  });
+});
+
+describe('namespace folders', () => {
+  const NS = 'kubernetes/apps/docs';
+  const manifestPaths = (dir: string) => JSON.parse(readFileSync(join(dir, '.cnpg/manifest.json'), 'utf8')).files.map((f: { path: string }) => f.path);
+
+  it('a folder the tool creates gets a Namespace; deleted later, it stays deleted', async () => {
+    const dir = tempRepo();
+    await newCluster(ctxFor(dir), { backupEndpoint: R2 });
+    await newApp(ctxFor(dir), { name: 'wiki', namespace: 'docs' });
+    await newApp(ctxFor(dir), { name: 'chat', namespace: 'docs' });
+    expect(readFileSync(join(dir, NS, 'kustomization.yaml'), 'utf8')).toContain('resources:\n  - ./namespace.yaml\n  - ./wiki/ks.yaml\n  - ./chat/ks.yaml\n');
+    expect(parseAllDocuments(readFileSync(join(dir, NS, 'namespace.yaml'), 'utf8'))[0]!.toJS()).toMatchObject({ kind: 'Namespace', metadata: { name: 'docs' } });
+    rmSync(join(dir, NS, 'namespace.yaml'));
+    const ctx = ctxFor(dir);
+    expect(await regen(ctx, { check: true }), ctx.lines.join('\n')).toBe(0);
+    // Both gone: the folder is new again, and its kustomization.yaml lists namespace.yaml, so both come back.
+    rmSync(join(dir, NS, 'kustomization.yaml'));
+    await regen(ctxFor(dir), { check: false });
+    expect(readFileSync(join(dir, NS, 'namespace.yaml'), 'utf8')).toContain('kind: Namespace');
+  });
+
+  it('an existing folder keeps its own way of making the namespace, and its files stay the user\'s', async () => {
+    const dir = tempRepo();
+    await newCluster(ctxFor(dir), { backupEndpoint: R2 });
+    mkdirSync(join(dir, NS), { recursive: true });
+    const own = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: docs # mine\n';
+    writeFileSync(join(dir, NS, 'namespace.yaml'), own);
+    writeFileSync(join(dir, NS, 'kustomization.yaml'), 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ./namespace.yaml\n');
+    await newApp(ctxFor(dir), { name: 'wiki', namespace: 'docs' });
+    expect(readFileSync(join(dir, NS, 'namespace.yaml'), 'utf8')).toBe(own);
+    expect(manifestPaths(dir)).not.toContain(`${NS}/namespace.yaml`);
+    expect(manifestPaths(dir)).toContain(`${NS}/kustomization.yaml`);
+  });
+});
+
 describe('onboarding app B after app A', () => {
   it('leaves A\'s files untouched and changes shared files only by B\'s lines', async () => {
     const dir = tempRepo();
