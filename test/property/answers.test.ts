@@ -1,0 +1,62 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { newApp } from '../../src/commands/new-app.js';
+import { newCluster } from '../../src/commands/new-cluster.js';
+import { regen } from '../../src/commands/regen.js';
+import { OPERATOR_RELEASES, PLUGIN_RELEASES } from '../../src/versions.js';
+import { validateTree } from '../../src/validate/index.js';
+import { ctxFor, tempRepo } from '../helpers.js';
+
+/** Valid answers across the choices users have: every combination must give a tree the APIs accept. */
+const endpoint = (provider: string) => (provider === 'r2' ? 'https://0123456789abcdef.r2.cloudflarestorage.com' : provider === 'minio' ? 'https://minio.storage.svc:9000' : 'https://rustfs.example.net');
+const clusterAnswers = fc.record({
+  chartVersion: fc.constantFrom(...OPERATOR_RELEASES.map((r) => r.chart)),
+  pluginChartVersion: fc.constantFrom(...PLUGIN_RELEASES.map((r) => r.chart)),
+  clusterName: fc.constantFrom('postgres', 'pg-main', 'shared'),
+  instances: fc.integer({ min: 1, max: 5 }),
+  backups: fc.boolean(),
+  backupMethod: fc.constantFrom('plugin', 'barmanObjectStore'),
+  backupProvider: fc.constantFrom('r2', 'minio', 'rustfs', 's3'),
+  backupCompression: fc.constantFrom('bzip2', 'gzip', 'snappy'),
+  superuserAccess: fc.constantFrom('auto', 'true', 'false'),
+  networkPolicies: fc.boolean(),
+  appLayout: fc.constantFrom('component', 'explicit'),
+  storageClass: fc.constantFrom('', 'openebs-hostpath'),
+});
+const appAnswers = fc.record({
+  name: fc.constantFrom('wiki', 'chat', 'git-tea', 'n8n', 'a1'),
+  namespace: fc.constantFrom('default', 'apps', 'media', 'databases'),
+  provisioning: fc.constantFrom('declarative', 'init-container'),
+  backups: fc.boolean(),
+  backupVolume: fc.constantFrom('pvc', 'nfs'),
+  appLayout: fc.constantFrom('component', 'explicit'),
+  extensions: fc.subarray(['citext', 'pg_trgm', 'vector', 'hstore']),
+});
+
+describe('any valid answers', () => {
+  it('give a tree that validates (schemas, CEL, substitution, references, kustomize builds) and regenerates to itself (PROPERTY_RUNS=N for more)', async () => {
+    await fc.assert(
+      fc.asyncProperty(clusterAnswers, fc.uniqueArray(appAnswers, { minLength: 1, maxLength: 3, selector: (a) => a.name }), async (c, apps) => {
+        const dir = tempRepo();
+        const { backupProvider, ...rest } = c;
+        const backup = c.backups ? { backupProvider, backupEndpoint: backupProvider === 's3' ? '' : endpoint(backupProvider) } : {};
+        await newCluster(ctxFor(dir), { ...rest, ...backup });
+        for (const a of apps) {
+          const { backupVolume, ...app } = a;
+          const dumps = a.backups ? (backupVolume === 'nfs' ? { backupVolume, nfsServer: 'nas.lan', nfsPath: '/export/pg' } : { backupVolume }) : {};
+          await newApp(ctxFor(dir), { ...app, ...dumps, database: a.name.replace(/-/g, '_') });
+        }
+        const result = await validateTree({
+          root: dir,
+          kubectl: 'auto',
+          externalVariables: ['CLUSTER_NAME'],
+          externalKustomizations: ['flux-system/external-secrets-stores', 'flux-system/cert-manager'],
+        });
+        expect(result.problems.map((p) => `${p.path}:${p.line}: ${p.kind}/${p.name}: ${p.message}`)).toEqual([]);
+        const ctx = ctxFor(dir);
+        expect(await regen(ctx, { check: true }), ctx.lines.join('\n')).toBe(0);
+      }),
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 10) },
+    );
+  }, 120_000);
+});
