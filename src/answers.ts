@@ -10,7 +10,11 @@ export function answerError(where: string, error: z.ZodError, data: unknown): In
   const field = path.length ? path.join('.') : '(answers)';
   const got = value === undefined ? 'missing' : `got ${JSON.stringify(value)}`;
   const message =
-    issue.code === 'unrecognized_keys' ? `unknown answer(s) ${issue.keys.join(', ')}` : value === undefined ? 'is required (it has no default)' : issue.message;
+    issue.code === 'unrecognized_keys'
+      ? `unknown answer(s) ${issue.keys.join(', ')}`
+      : value === undefined
+        ? issue.message.startsWith('is required') ? issue.message : 'is required (it has no default)'
+        : issue.message;
   return new InputError(`${where}${field}: ${message} (${got})`);
 }
 

@@ -36,15 +36,18 @@ const appAnswers = fc.record({
 describe('any valid answers', () => {
   it('give a tree that validates (schemas, CEL, substitution, references, kustomize builds) and regenerates to itself (PROPERTY_RUNS=N for more)', async () => {
     await fc.assert(
-      fc.asyncProperty(clusterAnswers, fc.uniqueArray(appAnswers, { minLength: 1, maxLength: 3, selector: (a) => a.name }), async (c, apps) => {
+      fc.asyncProperty(clusterAnswers, fc.boolean(), fc.uniqueArray(appAnswers, { minLength: 1, maxLength: 3, selector: (a) => a.name }), async (c, second, apps) => {
         const dir = tempRepo();
         const { backupProvider, ...rest } = c;
         const backup = c.backups ? { backupProvider, backupEndpoint: backupProvider === 's3' ? '' : endpoint(backupProvider) } : {};
         await newCluster(ctxFor(dir), { ...rest, ...backup });
-        for (const a of apps) {
+        // A second cluster beside the first: its own directory, Kustomization and apps.
+        if (second) await newCluster(ctxFor(dir), { clusterName: 'analytics', backups: false });
+        for (const [i, a] of apps.entries()) {
           const { backupVolume, ...app } = a;
           const dumps = a.backups ? (backupVolume === 'nfs' ? { backupVolume, nfsServer: 'nas.lan', nfsPath: '/export/pg' } : { backupVolume }) : {};
-          await newApp(ctxFor(dir), { ...app, ...dumps, database: a.name.replace(/-/g, '_') });
+          const cluster = second ? { cluster: i % 2 ? 'analytics' : c.clusterName } : {};
+          await newApp(ctxFor(dir), { ...app, ...dumps, ...cluster, database: a.name.replace(/-/g, '_') });
         }
         const result = await validateTree({
           root: dir,
