@@ -106,7 +106,7 @@ export async function validateTree(opts: ValidateOptions): Promise<ValidateResul
   // Cross-references need every document for context; problems are filtered by `paths` below.
   problems.push(
     ...checkDependsOn(render.rendered, opts.externalKustomizations),
-    ...checkSecrets(render.rendered, opts.externalSecrets),
+    ...checkSecrets(render.rendered, opts.externalSecrets, kustomize.generatedSecrets),
     ...checkDatabaseOwners(render.rendered),
     ...checkNetworkPolicies(render.rendered),
   );

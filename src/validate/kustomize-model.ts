@@ -33,6 +33,8 @@ function norm(dir: string, entry: string): string {
 export class KustomizeModel {
   readonly dirs = new Map<string, KustomizeDir | null>();
   readonly nonResourceFiles = new Set<string>();
+  /** Names of Secrets made by `secretGenerator` entries (their namespace is not modelled). */
+  readonly generatedSecrets = new Set<string>();
   readonly errors: { file: string; message: string }[] = [];
 
   constructor(
@@ -71,6 +73,10 @@ export class KustomizeModel {
       ...local(data.crds),
     ])
       this.nonResourceFiles.add(f);
+    for (const gen of asArray(data.secretGenerator)) {
+      const name = isMap(gen) ? str(gen.name) : undefined;
+      if (name) this.generatedSecrets.add(name);
+    }
     for (const gen of [...asArray(data.configMapGenerator), ...asArray(data.secretGenerator)]) {
       if (isMap(gen)) for (const f of local(gen.files).map((f) => f.replace(/^[^=]*=/, ""))) this.nonResourceFiles.add(f);
     }

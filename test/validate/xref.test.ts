@@ -40,6 +40,14 @@ describe("cross-references", () => {
     });
   });
 
+  describe("b'. Secrets made by other producers", () => {
+    it("counts secretGenerator, cert-manager Certificates and SealedSecrets, and still reports the rest", async () => {
+      expect((await validateFixture("secret-producers")).lines.filter((l) => l.includes("is not produced"))).toEqual([
+        `web/deployment.yaml:30: Deployment/web: Secret web-nowhere is not produced in namespace web ${SECRET_MSG}`,
+      ]);
+    });
+  });
+
   describe("c. Database owners", () => {
     it("passes for initdb owners (explicit and default), managed roles and DatabaseRoles", async () => {
       expect((await validateFixture("database-owner-pass")).lines).toEqual([]);
