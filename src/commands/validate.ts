@@ -16,7 +16,8 @@ export async function validate(ctx: Context, opts: { schemaLocations: string[]; 
   const result = await validateTree({
     root: ctx.dest,
     schemaLocations: opts.schemaLocations.length ? opts.schemaLocations : undefined,
-    externalVariables: r?.clusterVars ?? [],
+    // Only cluster-vars' variables are recorded; other substituteFrom sources outside the tree stay open.
+    externalVariables: r ? { [`ConfigMap/${r.clusterVarsConfigMap}`]: r.clusterVars } : {},
     externalKustomizations: r
       ? [r.secretStoreKustomization, r.storageKustomization, r.certManagerKustomization].filter(Boolean).map((k) => `${r.fluxNamespace}/${k}`)
       : [],

@@ -4,7 +4,7 @@ import { isNode, parse, visit } from "yaml";
 import { isClusterScoped, isKustomizeInput, staticNamespace, type FluxScope } from "./flux-model.js";
 import { YAML_OPTIONS, lineOf } from "./parse.js";
 import { substitute } from "./substitute.js";
-import { getPath, isMap, metaName, str, type KubeObject, type Problem, type RawDoc, type RenderedDoc } from "./types.js";
+import { getPath, isMap, metaName, str, type ExternalVariables, type KubeObject, type Problem, type RawDoc, type RenderedDoc } from "./types.js";
 
 export interface RenderInput {
   root: string;
@@ -12,7 +12,7 @@ export interface RenderInput {
   scopes: readonly FluxScope[];
   kustomizeNs: ReadonlyMap<string, string>;
   nonResourceFiles: ReadonlySet<string>;
-  externalVariables?: readonly string[];
+  externalVariables?: ExternalVariables;
 }
 
 export interface RenderOutput {
@@ -90,13 +90,15 @@ function renderInScope(raw: RawDoc, scope: FluxScope, kustomizeNs: string | unde
   let obj = raw.obj;
   const placeholderVars = new Set<string>();
   if (scope.hasPostBuild && !substitutionDisabled(raw.obj) && raw.text.includes("${")) {
-    const hasExternal = scope.externalSources.length > 0;
-    const unknown = new Set(hasExternal ? (input.externalVariables ?? []) : []);
-    // Without the list of external variable names, any name could come from the external source.
-    const acceptAny = hasExternal && input.externalVariables === undefined;
+    const ext = input.externalVariables;
+    const listed = (source: string) => (ext === undefined ? undefined : Array.isArray(ext) ? (ext as readonly string[]) : (ext as Record<string, readonly string[]>)[source]);
+    const unknown = new Set(scope.externalSources.flatMap((s) => listed(s) ?? []));
+    // A source whose variable names are not known could provide any name.
+    const unlisted = scope.externalSources.filter((s) => listed(s) === undefined);
+    const acceptAny = unlisted.length > 0;
     const sub = substitute(manifestText(raw), scope.values, unknown, acceptAny);
     if (acceptAny && sub.placeholders.length > 0) {
-      out.notes.push(`Kustomization ${scope.id}: variables from ${scope.externalSources.join(", ")} are unknown; unprovided variables are not reported`);
+      out.notes.push(`Kustomization ${scope.id}: variables from ${unlisted.join(", ")} are unknown; unprovided variables are not reported`);
     }
     [...sub.placeholders, ...sub.missing].forEach((v) => placeholderVars.add(v));
     const parsed = reparse(raw, sub.text, out, `after substitution by Kustomization ${scope.id}`);

@@ -9,6 +9,12 @@ export interface Problem {
   message: string;
 }
 
+/**
+ * Variable names that substituteFrom sources outside the tree provide: one list for every such
+ * source, or lists by source (`ConfigMap/cluster-vars`); a source not listed can provide anything.
+ */
+export type ExternalVariables = readonly string[] | Readonly<Record<string, readonly string[]>>;
+
 export interface ValidateOptions {
   root: string;
   /** kubeconform-style: directories or URL templates; `default` = the shipped schemas. */
@@ -17,7 +23,7 @@ export interface ValidateOptions {
   /** Limit reported problems to these files/dirs (relative to root); the whole tree is still read for context. */
   paths?: string[];
   /** Variables provided by substituteFrom sources that are not in the tree (e.g. `cluster-vars`). */
-  externalVariables?: string[];
+  externalVariables?: ExternalVariables;
   /** Flux Kustomizations that exist outside the tree, as `namespace/name`. */
   externalKustomizations?: string[];
   /** Secrets that exist outside the tree, as `namespace/name`. */

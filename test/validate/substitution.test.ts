@@ -26,6 +26,17 @@ describe("Flux post-build substitution", () => {
     ]);
   });
 
+  it("takes external variable lists by source; a source with no list could provide any name", async () => {
+    const bySource = await validateFixture("substitution-fail", { externalVariables: { "ConfigMap/cluster-vars": ["STORAGE_CLASS", "MAX_SYNC_REPLICAS"] } });
+    expect(bySource.lines).toHaveLength(3);
+    expect(bySource.lines[0]).toContain("variable ${APPLICATION} is not provided");
+    const otherSource = await validateFixture("substitution-fail", { externalVariables: { "Secret/cluster-secrets": ["SECRET_DOMAIN"] } });
+    expect(otherSource.lines).toEqual(["app/cluster.yaml:8: Cluster/demo-db: spec.instances: must be integer (got string)"]);
+    expect(otherSource.notes).toContain(
+      "Kustomization flux-system/demo: variables from ConfigMap/cluster-vars are unknown; unprovided variables are not reported",
+    );
+  });
+
   it("without the external variable list, cannot judge variables from external sources and says so", async () => {
     const r = await validateFixture("substitution-fail");
     expect(r.lines).toEqual(["app/cluster.yaml:8: Cluster/demo-db: spec.instances: must be integer (got string)"]);
