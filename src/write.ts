@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type Change, readManifest, sha256 } from './changes.js';
 import { ConflictError } from './errors.js';
@@ -96,5 +96,17 @@ export async function commitChanges(cwd: string, changes: Change[]): Promise<voi
     }
     for (const d of createdDirs.reverse()) await rm(d, { recursive: true, force: true });
     throw error;
+  }
+  for (const c of todo) if (c.action === 'delete') await removeEmptyParents(cwd, dirname(c.path));
+}
+
+/** After deletions: directories left empty go too (git does not keep them; neither should the tree). */
+async function removeEmptyParents(cwd: string, dir: string): Promise<void> {
+  for (let d = dir; d !== '.' && d !== '' && d !== '/'; d = dirname(d)) {
+    try {
+      await rmdir(join(cwd, d));
+    } catch {
+      return; // not empty (or already gone): stop climbing
+    }
   }
 }
