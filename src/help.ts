@@ -37,7 +37,17 @@ export function commandHelp(command: string, fields: readonly Field<never>[]): s
 }
 
 const STATIC_HELP: Record<string, string> = {
-  regen: `Usage: ${TOOL} regen [--check] [--dest DIR]\n\nRe-renders every unit recorded under .cnpg/answers/ and compares with the tree.\n  --check   write nothing; exit 1 on drift with a diff per file\nWithout --check, rewrites what drifted (all or nothing); --force, --allow-dirty, --dry-run as for new-cluster.`,
+  regen: `Usage: ${TOOL} regen [--check] [--dest DIR]
+
+Re-renders every unit recorded under .cnpg/answers/ and compares with the tree: files changed by
+hand or out of date (with a diff), missing, orphaned (no unit produces them now), and your files
+that still hold entries of a unit whose answers were removed.
+  --check         write nothing; exit 1 on any drift
+  --force         overwrite files changed by hand; write even while leftover entries remain
+  --allow-dirty   write over uncommitted changes, or outside a git repository
+  --dry-run       print what would change, write nothing
+Without --check, rewrites what drifted, all or nothing. Exit codes: 0 clean or done, 1 drift or
+refused, 2 invalid recorded answers or manifest (the file and field are named).`,
   validate: `Usage: ${TOOL} validate [--dest DIR] [--schema-location LOC]...
 
 Checks every YAML document under DIR: JSON schema, CRD CEL rules, Flux substitution, cross-references,
