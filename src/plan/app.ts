@@ -1,6 +1,6 @@
 import type { AppAnswers } from '../../schema/app.js';
 import { ensureFluxKustomization, ensureResources } from '../patch.js';
-import { namespaceFolder } from './namespace.js';
+import { registerInNamespace } from './namespace.js';
 import { renderTemplate } from '../render.js';
 import { type AppValues, appValues, componentsOf, substituteFor, variableValues } from './app-values.js';
 import { BACKUP_ENV, backupScript } from './backup-script.js';
@@ -150,9 +150,7 @@ async function planAppSide(m: RepoModel, a: AppAnswers): Promise<PlannedFile[]> 
     substitute,
   };
   files.push({ mode: 'patched', path: `${a.path}/ks.yaml`, unit, apply: (cur) => ensureFluxKustomization(cur, want, created) });
-  const nsDir = `${m.repo.appsRoot}/${a.namespace}`;
-  const rel = posixRelative(nsDir, `${a.path}/ks.yaml`);
-  if (!rel.startsWith('..')) files.push(...(await namespaceFolder(nsDir, a.namespace, unit, rel)));
+  files.push(...(await registerInNamespace(m, a.namespace, `${a.path}/ks.yaml`, unit)));
   return files;
 }
 

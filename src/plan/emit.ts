@@ -1,4 +1,4 @@
-import { formatOwnedYaml } from '../format.js';
+import { formatOwnedYaml, formatYaml } from '../format.js';
 import { renderTemplate } from '../render.js';
 import type { PlannedFile } from './types.js';
 
@@ -8,6 +8,12 @@ export type Doc = [template: string, view: object];
 export async function owned(path: string, unit: string, docs: Doc[]): Promise<PlannedFile> {
   const body = docs.map(([t, v]) => renderTemplate(t, v).replace(/^---\n/, '')).join('---\n');
   return { mode: 'owned', path, unit, contents: await formatOwnedYaml(unit, body) };
+}
+
+/** A file written once, then the user's: comment lines, then the rendered document. */
+export async function scaffold(path: string, unit: string, comment: string[], [template, view]: Doc, onlyWith?: string): Promise<PlannedFile> {
+  const contents = `${comment.map((l) => `# ${l}`).join('\n')}\n${await formatYaml(renderTemplate(template, view))}`;
+  return { mode: 'scaffold', path, unit, contents, ...(onlyWith ? { onlyWith } : {}) };
 }
 
 /** A kustomize kustomization.yaml (or Component) listing `resources`. */

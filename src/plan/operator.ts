@@ -1,9 +1,9 @@
 import { OPERATOR_CHART_URL, PLUGIN_CHART_URL, pluginRelease } from '../versions.js';
 import { type Doc, kustomization, owned } from './emit.js';
 import { clusterKs, operatorKs, pluginKs } from './flux.js';
-import { type RepoModel, anyPlugin, OPERATOR_KS, PLUGIN_DIR, posixRelative } from './model.js';
+import { type RepoModel, anyPlugin, OPERATOR_KS, PLUGIN_DIR } from './model.js';
 import type { PlannedFile } from './types.js';
-import { namespaceFolder } from './namespace.js';
+import { registerInNamespace } from './namespace.js';
 
 const UNIT = 'operator';
 
@@ -37,9 +37,6 @@ export async function planOperator(m: RepoModel): Promise<PlannedFile[]> {
       await owned(`${op}/${PLUGIN_DIR}/helmrelease.yaml`, UNIT, [['operator/helmrelease.yaml.hbs', { name: 'plugin-barman-cloud', values: null }]]),
     );
   }
-  // Register ks.yaml in the namespace's kustomization.yaml when the operator lives under it.
-  const nsDir = `${m.repo.appsRoot}/${m.repo.namespace}`;
-  const rel = posixRelative(nsDir, `${op}/ks.yaml`);
-  if (!rel.startsWith('..')) files.push(...(await namespaceFolder(nsDir, m.repo.namespace, UNIT, rel)));
+  files.push(...(await registerInNamespace(m, m.repo.namespace, `${op}/ks.yaml`, UNIT)));
   return files;
 }

@@ -1,8 +1,7 @@
-import { formatYaml } from '../format.js';
 import { TOOL } from '../paths.js';
 import { ensureLines } from '../patch.js';
 import { RECORD_DIR, recordPaths } from '../records.js';
-import { renderTemplate } from '../render.js';
+import { scaffold } from './emit.js';
 import type { RepoModel } from './model.js';
 import type { PlannedFile } from './types.js';
 
@@ -28,13 +27,13 @@ export async function planRepoFiles(m: RepoModel): Promise<PlannedFile[]> {
     },
   ];
   if (m.repo.ciWorkflow === 'github') {
-    const body = await formatYaml(renderTemplate('ci/github-workflow.yaml.hbs', { nodeVersion: CI_NODE, manifest: recordPaths.manifest, schemaLocations: CI_SCHEMA_LOCATIONS }));
-    const header = [
-      `# Written once by ${TOOL}; it is yours now: regen never rewrites it, nor restores it if you delete it.`,
-      '# Fails a pull request when the committed tree is not what the recorded answers generate,',
-      '# or when a manifest would be rejected on apply.',
-    ].join('\n');
-    files.push({ mode: 'scaffold', path: WORKFLOW_PATH, unit: UNIT, contents: `${header}\n${body}` });
+    const comment = [
+      `Written once by ${TOOL}; it is yours now: regen never rewrites it, nor restores it if you delete it.`,
+      'Fails a pull request when the committed tree is not what the recorded answers generate,',
+      'or when a manifest would be rejected on apply.',
+    ];
+    const view = { nodeVersion: CI_NODE, manifest: recordPaths.manifest, schemaLocations: CI_SCHEMA_LOCATIONS };
+    files.push(await scaffold(WORKFLOW_PATH, UNIT, comment, ['ci/github-workflow.yaml.hbs', view]));
   }
   return files;
 }
