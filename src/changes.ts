@@ -47,7 +47,8 @@ export async function readText(cwd: string, path: string): Promise<string | unde
   }
 }
 
-function parseManifest(text: string | undefined): Map<string, ManifestEntry> {
+/** The manifest's entries by path; a damaged manifest is an InputError naming what is wrong. */
+export function parseManifest(text: string | undefined): Map<string, ManifestEntry> {
   let files: unknown;
   try {
     files = text === undefined ? [] : (JSON.parse(text) as { files?: unknown }).files;

@@ -1,6 +1,6 @@
 import { createTwoFilesPatch } from 'diff';
 import pc from 'picocolors';
-import { computeChanges, serializeManifest, type Change, type ManifestEntry } from '../changes.js';
+import { computeChanges, parseManifest, type Change } from '../changes.js';
 import type { Context } from '../context.js';
 import { InputError } from '../errors.js';
 import { TOOL } from '../paths.js';
@@ -11,7 +11,11 @@ import { checkWritable, commitChanges } from '../write.js';
 /** One line per drifted file: what differs and what `regen` would do about it. */
 function describe(c: Change): string {
   if (c.conflict === 'leftover') return `still holds entries for ${c.unit}, which is no longer recorded: remove them (or the file) by hand`;
-  if (c.path === recordPaths.manifest) return c.current === undefined ? 'missing (regen writes it)' : `out of date (${manifestDelta(c.current, c.desired)})`;
+  if (c.path === recordPaths.manifest) {
+    if (c.current === undefined) return 'missing (regen writes it)';
+    const { added, removed } = manifestDelta(c);
+    return `out of date (${added} entries to add, ${removed} to remove)`;
+  }
   if (c.action === 'create') return 'missing (regen writes it)';
   if (c.action === 'delete') return `orphan: no recorded unit produces it now (regen deletes it${c.conflict === 'edited' ? ' with --force: it was changed by hand' : ''})`;
   if (c.mode === 'owned') return c.conflict === 'edited' ? 'changed by hand' : c.conflict === 'foreign' ? 'not written by the tool' : 'out of date';
@@ -47,8 +51,12 @@ export async function regen(ctx: Context, opts: { check: boolean }): Promise<num
   } finally {
     progress();
   }
-  // The manifest's hashes follow the files (patched ones are the user's to edit): a check compares its list of paths only.
-  const hashesOnly = (c: Change) => c.path === recordPaths.manifest && c.current !== undefined && listOf(c.current) === listOf(c.desired!);
+  // The manifest's hashes follow the files (patched ones are the user's to edit): a check compares its entries only.
+  const hashesOnly = (c: Change) => {
+    if (c.path !== recordPaths.manifest || c.current === undefined) return false;
+    const { added, removed } = manifestDelta(c);
+    return added === 0 && removed === 0;
+  };
   const drift = changes.filter((c) => (c.action !== 'unchanged' || c.conflict === 'leftover') && !hashesOnly(c));
   const summary = () =>
     `regen${opts.check ? ' --check' : ''}: ${units} units, ${changes.length} files compared, ${drift.length} drifted (${Date.now() - started} ms)`;
@@ -75,25 +83,13 @@ export async function regen(ctx: Context, opts: { check: boolean }): Promise<num
   return 0;
 }
 
-const entriesOf = (manifestText: string | undefined): ManifestEntry[] | undefined => {
-  try {
-    return JSON.parse(manifestText ?? '').files ?? [];
-  } catch {
-    return undefined;
-  }
-};
-
-const listOf = (manifestText: string): string => serializeManifest((entriesOf(manifestText) ?? []).map((f) => ({ ...f, sha256: '' })));
-
-function manifestDelta(current: string | undefined, desired: string | undefined): string {
-  if (current === undefined) return 'missing';
-  const before = entriesOf(current);
-  if (!before) return 'not valid JSON';
-  const after = entriesOf(desired) ?? [];
-  const key = (e: ManifestEntry) => `${e.path}|${e.unit}|${e.mode}`;
-  const old = new Set(before.map(key));
-  const now = new Set(after.map(key));
-  const added = after.filter((e) => !old.has(key(e))).length;
-  const removed = before.filter((e) => !now.has(key(e))).length;
-  return `${added} entries to add, ${removed} to remove`;
+/**
+ * What the manifest would gain and lose (path, unit, mode). Its hashes and version follow the files,
+ * so a change to those alone is no drift. computeChanges has already refused a damaged manifest.
+ */
+function manifestDelta(c: Change): { added: number; removed: number } {
+  const keys = (text: string | undefined) => new Set([...parseManifest(text).values()].map((e) => `${e.path}|${e.unit}|${e.mode}`));
+  const before = keys(c.current);
+  const after = keys(c.desired);
+  return { added: [...after].filter((k) => !before.has(k)).length, removed: [...before].filter((k) => !after.has(k)).length };
 }
