@@ -32,10 +32,14 @@ export async function planOperator(m: RepoModel): Promise<PlannedFile[]> {
   if (plugin) {
     const release = pluginRelease(m.repo.pluginChartVersion);
     files.push(
-      await kustomization(`${op}/${PLUGIN_DIR}/kustomization.yaml`, UNIT, ['./ocirepository.yaml', './helmrelease.yaml']),
+      await kustomization(`${op}/${PLUGIN_DIR}/kustomization.yaml`, UNIT, ['./ocirepository.yaml', './helmrelease.yaml', ...(m.repo.networkPolicies ? ['./networkpolicy.yaml'] : [])]),
       await owned(`${op}/${PLUGIN_DIR}/ocirepository.yaml`, UNIT, [['operator/ocirepository.yaml.hbs', { name: 'plugin-barman-cloud', url: PLUGIN_CHART_URL, tag: release!.chart }]]),
       await owned(`${op}/${PLUGIN_DIR}/helmrelease.yaml`, UNIT, [['operator/helmrelease.yaml.hbs', { name: 'plugin-barman-cloud', values: null }]]),
     );
+    // In a default-deny namespace the operator could not reach the plugin, nor the plugin the API server.
+    if (m.repo.networkPolicies) {
+      files.push(await owned(`${op}/${PLUGIN_DIR}/networkpolicy.yaml`, UNIT, [['operator/plugin-networkpolicy.yaml.hbs', { namespace: m.repo.namespace }]]));
+    }
   }
   files.push(...(await registerInNamespace(m, m.repo.namespace, `${op}/ks.yaml`, UNIT)));
   return files;
