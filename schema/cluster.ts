@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { hasBarmanCloud } from '../src/images.js';
+import { defaultStoreLabels, inClusterStore } from '../src/plan/object-store-egress.js';
 import { operatorRelease } from '../src/versions.js';
 import type { AnswerSchema, Field } from './fields.js';
 import type { RepoAnswers } from './repo.js';
@@ -78,6 +79,21 @@ export const clusterFields: readonly Field<ClusterCtx>[] = [
     default: (a) => (a.backupProvider === 's3' || a.backups === false ? '' : undefined),
     when: (a) => a.backups === true,
   },
+  // Where the backup client connects, for the instances' network policy (and the plugin sidecar's region).
+  {
+    name: 'backupRegion',
+    kind: 'string',
+    message: 'AWS region of the bucket (the S3 host the policy allows; the plugin sidecar gets it as AWS_DEFAULT_REGION)',
+    default: () => 'us-east-1',
+    when: (a) => a.backups === true && a.backupProvider === 's3' && !a.backupEndpoint,
+  },
+  {
+    name: 'backupStoreLabels',
+    kind: 'map',
+    message: 'Pod labels of the in-cluster object store the endpoint names (k=v,k=v)',
+    default: (a, ctx) => defaultStoreLabels(String(a.backupEndpoint ?? ''), ctx.repo.namespace),
+    when: (a, ctx) => a.backups === true && inClusterStore(String(a.backupEndpoint ?? ''), ctx.repo.namespace) !== null,
+  },
   { name: 'backupDestinationPath', kind: 'string', message: 'Bucket path', default: () => 's3://cnpg-${CLUSTER_NAME}/', when: (a) => a.backups === true },
   {
     name: 'backupCredentialsSecret',
@@ -105,6 +121,10 @@ export const clusterFields: readonly Field<ClusterCtx>[] = [
   },
 ];
 
+/** Kubernetes label keys (optional DNS prefix, then a name) and values. */
+const labelKey = z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, 'must be label keys');
+const labelValue = z.string().regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/, 'must be label values (63 characters at most)');
+
 const endpointCA = z.union([z.literal(''), z.string().regex(/^[a-z0-9][-a-z0-9.]*\/[-._a-zA-Z0-9]+$/, 'must be "<secret>/<key>" or ""')]);
 
 export function clusterSchema(ctx: ClusterCtx) {
@@ -131,6 +151,9 @@ export function clusterSchema(ctx: ClusterCtx) {
       backupMethod: z.enum(['plugin', 'barmanObjectStore'], { message: 'must be plugin or barmanObjectStore' }),
       backupProvider: z.enum(PROVIDERS, { message: `must be one of ${PROVIDERS.join(', ')}` }),
       backupEndpoint: z.union([z.literal(''), httpUrl], { message: 'must be an http:// or https:// URL' }),
+      // Defaults keep records written before these answers existed readable.
+      backupRegion: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region such as eu-west-1').default('us-east-1'),
+      backupStoreLabels: z.record(labelKey, labelValue).optional(),
       backupDestinationPath: z.string().regex(/^s3:\/\/[^\s]+$/, 'must be an s3:// path'),
       backupCredentialsSecret: kubeName,
       backupCredentialsItem: z.string().min(1, 'must not be empty'),
@@ -145,6 +168,8 @@ export function clusterSchema(ctx: ClusterCtx) {
       if (a.parameters.shared_preload_libraries !== undefined)
         add('parameters', 'shared_preload_libraries is a fixed parameter CNPG rejects here; CNPG manages it (spec.postgresql.shared_preload_libraries)');
       if (a.backups && a.backupProvider !== 's3' && a.backupEndpoint === '') add('backupEndpoint', `is required for backupProvider ${a.backupProvider}`);
+      if (a.backups && a.backupStoreLabels && !Object.keys(a.backupStoreLabels).length && inClusterStore(a.backupEndpoint, ctx.repo.namespace))
+        add('backupStoreLabels', `must name the pod labels of the in-cluster object store at ${a.backupEndpoint}`);
       if (a.backups && a.backupMethod === 'barmanObjectStore' && !hasBarmanCloud(a.imageName))
         add('imageName', 'the in-tree barmanObjectStore method needs a "system" image (barman-cloud inside); use backupMethod plugin or a -system- image');
       for (const o of ctx.others) {

@@ -12,6 +12,7 @@ import {
   superuserEnabled,
   usesPlugin,
 } from './model.js';
+import { objectStoreEgress, regionEnv } from './object-store-egress.js';
 import type { PlannedFile } from './types.js';
 
 const unitOf = (c: ClusterAnswers) => `cluster/${c.clusterName}`;
@@ -30,14 +31,6 @@ function storeConfig(c: ClusterAnswers) {
     wal: { compression: c.backupCompression, maxParallel: 2 },
     data: { compression: c.backupCompression },
   };
-}
-
-/** Egress target for the object store: by name from the endpoint URL, or AWS S3's domain. */
-function objectStoreHost(c: ClusterAnswers) {
-  if (!c.backups) return null;
-  if (!c.backupEndpoint) return { host: '*.amazonaws.com', pattern: true, port: '443' };
-  const url = new URL(c.backupEndpoint);
-  return { host: url.hostname, pattern: false, port: url.port || (url.protocol === 'http:' ? '80' : '443') };
 }
 
 /** Roles in `Cluster.spec.managed.roles`: only for operators without the DatabaseRole CR. */
@@ -84,9 +77,13 @@ export async function planCluster(m: RepoModel, c: ClusterAnswers): Promise<Plan
     ]),
   ];
   if (plugin) {
-    const env = c.backupProvider === 's3' ? [] : [
-      { name: 'AWS_REQUEST_CHECKSUM_CALCULATION', value: 'when_required' },
-      { name: 'AWS_RESPONSE_CHECKSUM_VALIDATION', value: 'when_required' },
+    const env = [
+      ...(c.backupProvider === 's3' ? [] : [
+        { name: 'AWS_REQUEST_CHECKSUM_CALCULATION', value: 'when_required' },
+        { name: 'AWS_RESPONSE_CHECKSUM_VALIDATION', value: 'when_required' },
+      ]),
+      // The sidecar's boto3 then asks the bucket's regional endpoint, the one name the policy allows.
+      ...regionEnv(c, true),
     ];
     files.push(await owned(`${dir}/objectstore.yaml`, unit, [['cluster/objectstore.yaml.hbs', { name: objectStoreName(c), retention: c.backupRetention, store: storeConfig(c), env }]]));
   }
@@ -102,7 +99,7 @@ export async function planCluster(m: RepoModel, c: ClusterAnswers): Promise<Plan
       await owned(`${dir}/networkpolicy.yaml`, unit, [
         [
           'cluster/networkpolicy.yaml.hbs',
-          { name: c.clusterName, cluster: c.clusterName, operatorNamespace: m.repo.namespace, monitoringNamespace: m.repo.monitoringNamespace, objectStore: objectStoreHost(c) },
+          { name: c.clusterName, cluster: c.clusterName, operatorNamespace: m.repo.namespace, monitoringNamespace: m.repo.monitoringNamespace, objectStore: objectStoreEgress(c, m.repo.namespace, plugin) },
         ],
       ]),
     );
