@@ -74,4 +74,21 @@ describe("cross-references", () => {
       ]);
     });
   });
+
+  describe("e. every pod under some CiliumNetworkPolicy", () => {
+    // Deployments have no schema offline; this rule is not about schemas.
+    const opts = { ignoreMissingSchemas: true };
+    it("passes when each pod of a namespace with policies is selected (labels, k8s: keys, expressions, clusterwide)", async () => {
+      expect((await validateFixture("policy-coverage-pass", opts)).lines).toEqual([]);
+    });
+    it("reports each uncovered workload (CNPG Cluster, plugin HelmRelease, CronJob, Deployment), not namespaces without policies", async () => {
+      const msg = (labels: string) => `its pods (${labels}) are selected by no CiliumNetworkPolicy in namespace databases, where other pods have policies`;
+      expect((await validateFixture("policy-coverage-fail", opts)).lines).toEqual([
+        `workloads.yaml:5: Cluster/pg: ${msg("cnpg.io/cluster=pg, cnpg.io/podRole=instance")}`,
+        `workloads.yaml:26: HelmRelease/plugin-barman-cloud: ${msg("app.kubernetes.io/name=plugin-barman-cloud, app.kubernetes.io/instance=plugin-barman-cloud")}`,
+        `workloads.yaml:46: CronJob/dump: ${msg("app.kubernetes.io/name=dump")}`,
+        `workloads.yaml:65: Deployment/web: ${msg("app=web, tier=front")}`,
+      ]);
+    });
+  });
 });

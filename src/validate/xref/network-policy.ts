@@ -1,5 +1,6 @@
 import { asArray, getPath, isMap, type JsonMap, type Problem, type RenderedDoc } from "../types.js";
 import { isKind, problemAt, unresolved, type Path } from "./common.js";
+import { checkPolicyCoverage } from "./policy-coverage.js";
 
 /*
  * Rule d: an app-side CiliumNetworkPolicy egress rule to CNPG pods (toEndpoints whose
@@ -12,6 +13,7 @@ import { isKind, problemAt, unresolved, type Path } from "./common.js";
  *     without namespace label when both sides share a namespace, or fromEntities
  *     `cluster`/`all`.
  * Ports are not compared, and CiliumClusterwideNetworkPolicies are not considered.
+ * Rule e (every pod under some policy) is in policy-coverage.ts.
  */
 
 const CILIUM = "cilium.io/";
@@ -84,6 +86,6 @@ export function checkNetworkPolicies(rendered: readonly RenderedDoc[]): Problem[
       });
     }
   }
-  return problems;
+  return [...problems, ...checkPolicyCoverage(rendered)];
 }
 
