@@ -56,8 +56,11 @@ export const bucketOf = (destinationPath: string): string => destinationPath.rep
 /** The S3 DNS suffix of a region's partition (China regions have their own). */
 const dnsSuffix = (region: string) => (region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com');
 
-/** One DNS label, as S3 needs for virtual-hosted addressing over HTTPS; a Flux `${VAR}` is trusted to be one. */
-const virtualHostable = (bucket: string) => /^[a-z0-9](?:[a-z0-9-]|\$\{[A-Za-z_][A-Za-z0-9_]*\})*$/.test(bucket) && !/^\d+\.\d+\.\d+\.\d+$/.test(bucket);
+/**
+ * One DNS label of 3-63 characters, as S3 needs for virtual-hosted addressing over HTTPS
+ * (aws.isVirtualHostableS3Bucket without subdomains); a Flux `${VAR}` is trusted to be part of one.
+ */
+const virtualHostable = (bucket: string) => /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(bucket.replace(/\$\{[A-Za-z_][A-Za-z0-9_]*\}/g, 'x'));
 
 /** Hosts of AWS S3 for a bucket, as the client's region decides them (null: no region given to the client). */
 export function awsS3Hosts(bucket: string, region: string, clientRegion: string | null): string[] {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { newCluster } from '../../src/commands/new-cluster.js';
+import { awsS3Hosts } from '../../src/plan/object-store-egress.js';
 import { validateTree } from '../../src/validate/index.js';
 import { R2, ctxFor, tempRepo } from '../helpers.js';
 
@@ -109,5 +110,14 @@ describe('the instances\' egress to the object store', () => {
     await expect(newCluster(ctxFor(tempRepo()), { backupProvider: 'minio', backupEndpoint: 'http://minio:9000', backupStoreLabels: '' })).rejects.toThrow(
       /backupStoreLabels: must name the pod labels of the in-cluster object store/,
     );
+  });
+});
+
+describe('AWS S3 host names', () => {
+  it('follow the partition, the bucket\'s form and the client\'s region', () => {
+    expect(awsS3Hosts('pg', 'cn-north-1', 'cn-north-1')).toEqual(['s3.cn-north-1.amazonaws.com.cn']); // 2 characters: not a valid virtual host
+    expect(awsS3Hosts('pg-backups', 'cn-north-1', 'cn-north-1')).toEqual(['pg-backups.s3.cn-north-1.amazonaws.com.cn']);
+    expect(awsS3Hosts('Upper_Case', 'eu-west-1', 'eu-west-1')).toEqual(['s3.eu-west-1.amazonaws.com']);
+    expect(awsS3Hosts('pg-${CLUSTER}', 'us-east-1', null)).toEqual(['pg-${CLUSTER}.s3.amazonaws.com']);
   });
 });

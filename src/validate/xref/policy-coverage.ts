@@ -29,7 +29,7 @@ interface Workload {
 }
 
 /** Charts whose pods carry app.kubernetes.io/name=<chart (or nameOverride)> and instance=<release>. */
-const CHART_PODS: Record<string, true> = { "cloudnative-pg": true, "plugin-barman-cloud": true };
+const CHART_PODS = new Set(["cloudnative-pg", "plugin-barman-cloud"]);
 
 const TEMPLATE_LABELS: Record<string, Path> = {
   Deployment: ["spec", "template", "metadata", "labels"],
@@ -54,7 +54,7 @@ function chartOf(hr: RenderedDoc, rendered: readonly RenderedDoc[]): string | un
   const ref = getPath(hr.obj, ["spec", "chartRef"]);
   if (!isMap(ref) || ref.kind !== "OCIRepository") return undefined;
   const ns = typeof ref.namespace === "string" ? ref.namespace : hr.namespace;
-  const repo = rendered.find((r) => isKind(r, "source.toolkit.fluxcd.io/", "OCIRepository") && r.obj.metadata && getPath(r.obj, ["metadata", "name"]) === ref.name && r.namespace === ns);
+  const repo = rendered.find((r) => isKind(r, "source.toolkit.fluxcd.io/", "OCIRepository") && getPath(r.obj, ["metadata", "name"]) === ref.name && r.namespace === ns);
   const url = repo ? getPath(repo.obj, ["spec", "url"]) : undefined;
   return typeof url === "string" ? url.replace(/\/+$/, "").split("/").pop() : undefined;
 }
@@ -73,7 +73,7 @@ function workloadsOf(rendered: readonly RenderedDoc[]): Workload[] {
       out.push({ doc: r, at: ["metadata", "name"], namespace: r.namespace, labels: { "cnpg.io/poolerName": name, "cnpg.io/podRole": "pooler" } });
     } else if (isKind(r, "helm.toolkit.fluxcd.io/", "HelmRelease")) {
       const chart = chartOf(r, rendered);
-      if (!chart || !CHART_PODS[chart]) continue;
+      if (!chart || !CHART_PODS.has(chart)) continue;
       const target = getPath(r.obj, ["spec", "targetNamespace"]);
       const release = getPath(r.obj, ["spec", "releaseName"]);
       const override = getPath(r.obj, ["spec", "values", "nameOverride"]);
