@@ -5,8 +5,8 @@ import { type RepoModel, OPERATOR_KS, PLUGIN_DIR, PLUGIN_KS, clusterPath, databa
  * CEL for Flux health (fluxcd/pkg runtime/cel status_evaluator.go): the variables are the
  * object's top-level fields. A status the operator has not written yet cannot be guarded (naming a
  * missing top-level field is an evaluation error, even in `has()`); Flux reports that as Unknown
- * and keeps waiting, so it is not healthy. Below `status`, `has()` guards each field and `exists`
- * (never `all`, true on an empty list) needs the condition to be there.
+ * and keeps waiting, so it is not healthy. Below `status`, `has()` guards each field, and `exists`
+ * (not `all`, which is true on an empty list) needs the condition to be there.
  *
  * Stale statuses: Flux itself holds an object InProgress while an integer `status.observedGeneration`
  * differs from `metadata.generation`; Database and DatabaseRole write it (CNPG v1.30.0
