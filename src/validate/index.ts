@@ -8,6 +8,7 @@ import { parseFile } from "./parse.js";
 import { renderAll } from "./render.js";
 import { SchemaLocator } from "./schema-store.js";
 import type { Problem, RawDoc, ValidateOptions, ValidateResult } from "./types.js";
+import { checkCommonMetadata } from "./xref/common-metadata.js";
 import { checkDatabaseOwners } from "./xref/database-owner.js";
 import { checkDependsOn } from "./xref/depends-on.js";
 import { checkNetworkPolicies } from "./xref/network-policy.js";
@@ -109,6 +110,7 @@ export async function validateTree(opts: ValidateOptions): Promise<ValidateResul
     ...checkSecrets(render.rendered, opts.externalSecrets, kustomize.generatedSecrets),
     ...checkDatabaseOwners(render.rendered),
     ...checkNetworkPolicies(render.rendered),
+    ...checkCommonMetadata(render.rendered, scopes),
   );
 
   progress("validate: waiting for kubectl kustomize builds");

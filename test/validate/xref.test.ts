@@ -91,4 +91,18 @@ describe("cross-references", () => {
       ]);
     });
   });
+
+  describe("f. labels Flux commonMetadata overwrites", () => {
+    it("passes when the object's labels agree with its Kustomization's commonMetadata", async () => {
+      expect((await validateFixture("common-metadata-pass")).lines).toEqual([]);
+    });
+    it("reports each label and annotation commonMetadata replaces, at the object's own line; pod templates are not touched", async () => {
+      const by = "by commonMetadata of Kustomization flux-system/shop";
+      expect((await validateFixture("common-metadata-fail")).lines).toEqual([
+        `apps/shop/configmap.yaml:6: ConfigMap/shop-settings: label app.kubernetes.io/name "shop-settings" is replaced with "shop" ${by}`,
+        `components/backup/cronjob.yaml:6: CronJob/shop-pg-backups: label app.kubernetes.io/name "shop-pg-backups" is replaced with "shop" ${by}`,
+        `components/backup/cronjob.yaml:9: CronJob/shop-pg-backups: annotation example.com/team "databases" is replaced with "web" ${by}`,
+      ]);
+    });
+  });
 });
