@@ -1,13 +1,13 @@
 /**
  * Passwords a password manager may well produce: every character special to URLs (RFC 3986
  * gen-delims and sub-delims, `%`, space), to SQL literals and identifiers (`'`, `"`, `\`, `;`, `--`),
- * to shells and Flux (`$`, `${...}`), to Go templates (`{{ }}`), already-encoded-looking text and
+ * to shells and Flux (`$`, `${...}`), to Go templates (`{{ }}`), to psql (`:name`, backslash escapes), already-encoded-looking text and
  * non-ASCII. Characters SASLprep prohibits (controls such as tab) are left out: CNPG 1.30 refuses them.
  */
 export const HOSTILE = [
   `p'"\\ @:/?#[]%&+= $x;--`,
   `x'; CREATE ROLE pwned SUPERUSER; --`,
-  `{{ .password }}\${HOME}$$%41%2B+!*(),~\`^|<>`,
+  `{{ .password }}\${HOME}$$%41%2B+!*(),~\`^|<> :USER :'USER' \\n\\x41\\\\`,
   `ünï€ß中 spaced  out`,
 ];
 
