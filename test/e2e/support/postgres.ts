@@ -82,6 +82,7 @@ export async function startPostgres(): Promise<Postgres> {
   check(started!, 'pg_ctl start');
   const env = { ...process.env, PGHOST: dir, PGPORT: String(port), PGUSER: superuser, PGPASSWORD: superPass, PGDATABASE: 'postgres', PATH: `${bin}:${process.env.PATH}` };
   const psql = (args: string[], extra: NodeJS.ProcessEnv = env) => run([join(bin, 'psql'), '-X', '--no-psqlrc', ...args], extra);
+  const sql = (text: string, database = 'postgres') => check(psql(['-v', 'ON_ERROR_STOP=1', '-At', '-d', database, '-c', text]), `psql -c ${text.slice(0, 60)}`).replace(/\n$/, '');
   return {
     bin,
     port,
@@ -90,14 +91,14 @@ export async function startPostgres(): Promise<Postgres> {
     superPass,
     env,
     psql,
-    sql: (sql, database = 'postgres') => check(psql(['-v', 'ON_ERROR_STOP=1', '-At', '-d', database, '-c', sql]), `psql -c ${sql.slice(0, 60)}`).replace(/\n$/, ''),
+    sql,
     reset() {
       // Back to a fresh server between tests: drop what the tests created (not the superuser).
-      for (const db of this.sql(`SELECT datname FROM pg_database WHERE datname NOT IN ('postgres', 'template0', 'template1')`).split('\n').filter(Boolean)) {
-        this.sql(`DROP DATABASE ${quoteIdent(db)} WITH (FORCE)`);
+      for (const db of sql(`SELECT datname FROM pg_database WHERE datname NOT IN ('postgres', 'template0', 'template1')`).split('\n').filter(Boolean)) {
+        sql(`DROP DATABASE ${quoteIdent(db)} WITH (FORCE)`);
       }
-      for (const role of this.sql(`SELECT rolname FROM pg_roles WHERE rolname !~ '^pg_' AND rolname <> current_user`).split('\n').filter(Boolean)) {
-        this.sql(`DROP ROLE ${quoteIdent(role)}`);
+      for (const role of sql(`SELECT rolname FROM pg_roles WHERE rolname !~ '^pg_' AND rolname <> current_user`).split('\n').filter(Boolean)) {
+        sql(`DROP ROLE ${quoteIdent(role)}`);
       }
     },
     stop() {

@@ -18,11 +18,11 @@ export function materialize(docs: Applied[], store: Store, renderer: string): Ma
     const data: Record<string, string> = {};
     for (const item of spec.data ?? []) {
       const value = store[item.remoteRef.key]?.[item.remoteRef.property];
-      if (value === undefined) throw new Error(`store has no ${item.remoteRef.key}/${item.remoteRef.property} (ExternalSecret ${d.obj.metadata?.name})`);
+      if (value === undefined) throw new Error(`store has no ${item.remoteRef.key}/${item.remoteRef.property} (ExternalSecret ${(d.obj.metadata as Json | undefined)?.name})`);
       data[item.secretKey] = value;
     }
     const template = spec.target?.template?.data as Record<string, string> | undefined;
-    const name = spec.target?.name ?? d.obj.metadata?.name;
+    const name = spec.target?.name ?? (d.obj.metadata as Json | undefined)?.name;
     out.set(`${d.namespace}/${name}`, template ? renderEso(renderer, template, data) : data);
   }
   return out;

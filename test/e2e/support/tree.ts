@@ -10,6 +10,7 @@ import type { KubeObject, RawDoc } from '../../../src/validate/types.js';
 import { ctxFor, tempRepo } from '../../helpers.js';
 
 type Answers = Record<string, unknown>;
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** A tree written by the engine: one cluster and its apps, exactly as `new-cluster`/`new-app` write it. */
 export async function generate(cluster: Answers, apps: Answers[]): Promise<string> {
@@ -50,7 +51,7 @@ export async function appliedDocs(root: string): Promise<Applied[]> {
 export const ofKind = (docs: Applied[], kind: string) => docs.filter((d) => d.obj.kind === kind);
 
 export function byName(docs: Applied[], kind: string, name: string, namespace?: string): Applied {
-  const hits = docs.filter((d) => d.obj.kind === kind && d.obj.metadata?.name === name && (namespace === undefined || d.namespace === namespace));
+  const hits = docs.filter((d) => d.obj.kind === kind && (d.obj.metadata as Json | undefined)?.name === name && (namespace === undefined || d.namespace === namespace));
   if (hits.length !== 1) throw new Error(`expected one ${kind} ${namespace ?? '*'}/${name}, found ${hits.length}`);
   return hits[0]!;
 }
