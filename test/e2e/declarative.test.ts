@@ -20,7 +20,7 @@ const RELEASES: { chart: string; release: CnpgRelease; kind: string }[] = [
 
 /** One app per hostile password, across both layouts (component: values through Flux substitution). */
 const PASSWORDS = [...HOSTILE, PADDED, EMOJI];
-const APPS = PASSWORDS.map((password, i) => ({
+const ALL_APPS = PASSWORDS.map((password, i) => ({
   answers: {
     name: i === 0 ? 'wiki' : `app-${i}`,
     database: i === 0 ? 'wiki' : `app_${i}`,
@@ -44,6 +44,10 @@ describe.skipIf(!!skip)('declarative provisioning against a real PostgreSQL', ()
   afterAll(() => pg?.stop());
 
   for (const { chart, release, kind } of RELEASES) {
+    // CNPG 1.30 SCRAM-encodes the password itself with xdg-go/stringprep's SASLprep, which (stored
+    // strings mode, saslprep.go) refuses code points unassigned in Unicode 3.2: the role would get
+    // no password. 1.28 sends the cleartext and the server falls back to the raw bytes.
+    const APPS = ALL_APPS.filter((a) => release !== '1.30' || a.password !== EMOJI);
     it(`chart ${chart} (${kind}): the operator's SQL creates roles and databases; each app's uri and jdbc-uri log in with its hostile password`, async () => {
       const dir = await generate({ chartVersion: chart }, APPS.map((a) => a.answers));
       const docs = await appliedDocs(dir);

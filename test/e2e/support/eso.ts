@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GOPATH_DEBIAN } from './tools.js';
@@ -9,12 +9,13 @@ const SOURCE = join(import.meta.dirname, '..', 'eso-render', 'main.go');
 
 /**
  * Builds test/e2e/eso-render (Go text/template + sprig as External Secrets renders) once per
- * source and Go version, offline: GOPATH mode over Debian's packaged sources, no proxy.
+ * source, Go version and installed sprig, offline: GOPATH mode over Debian's packaged sources, no proxy.
  * The binary is cached in the temp dir under that hash, so parallel test files share one build.
  */
 export function esoRenderer(): string {
   const goVersion = execFileSync('go', ['version'], { encoding: 'utf8' });
-  const hash = createHash('sha256').update(readFileSync(SOURCE)).update(goVersion).digest('hex').slice(0, 16);
+  const sprig = statSync(join(GOPATH_DEBIAN, 'src/github.com/Masterminds/sprig/functions.go')).mtimeMs;
+  const hash = createHash('sha256').update(readFileSync(SOURCE)).update(goVersion).update(String(sprig)).digest('hex').slice(0, 16);
   const cache = join(tmpdir(), 'cnpg-scaffold-e2e');
   const binary = join(cache, `eso-render-${hash}`);
   if (existsSync(binary)) return binary;

@@ -13,8 +13,9 @@ export const HOSTILE = [
 
 /**
  * A code point newer than Unicode 3.2 (the stringprep tables SASLprep uses). libpq and the server
- * accept it; pgjdbc (42.5, ongres saslprep) refuses it as prohibited, so such a password works
- * through `uri` but not `jdbc-uri`. Tested for psql only; the README says so.
+ * accept it (pg_saslprep falls back to the raw bytes); pgjdbc (42.5, ongres saslprep) and CNPG 1.30
+ * (xdg-go/stringprep, which encodes the role's SCRAM secret) refuse it as prohibited. So it works
+ * through `uri` only, and with CNPG 1.30 not at all for declarative roles; the README says so.
  */
 export const EMOJI = `emoji😀'@:/`;
 
