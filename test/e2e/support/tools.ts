@@ -42,7 +42,13 @@ export const GOPATH_DEBIAN = '/usr/share/gocode';
 
 /** What the PostgreSQL-backed tests need; the renderer's needs are added by the suites that render. */
 export function missingPostgres(): Missing[] {
-  return pgBin() ? [] : [PG];
+  if (!pgBin()) return [PG];
+  // initdb refuses root: as root the server runs as `postgres` (see postgres.ts).
+  if (process.getuid?.() === 0 && spawnSync('id', ['-u', 'postgres'], { stdio: 'ignore' }).status !== 0) {
+    return [{ tool: 'user postgres (initdb refuses to run as root)', install: 'apt-get install postgresql creates it; or useradd --system postgres' }];
+  }
+  if (process.getuid?.() === 0 && !onPath('runuser')) return [{ tool: 'runuser', install: 'apt-get install util-linux' }];
+  return [];
 }
 
 export function missingRenderer(): Missing[] {
