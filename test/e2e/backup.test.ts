@@ -70,7 +70,8 @@ describe.skipIf(!!skip)('the backup CronJob script against a real PostgreSQL', (
       const bin = join(root, 'bin');
       mkdirSync(bin);
       // `date` as on each day at 03:00 UTC (the default schedule), real GNU date doing the formatting.
-      writeFileSync(join(bin, 'date'), '#!/bin/sh\nexec /bin/date -u -d "$FAKE_DAY 03:00:00" "$@"\n');
+      const realDate = spawnSync('sh', ['-c', 'command -v date'], { encoding: 'utf8' }).stdout.trim();
+      writeFileSync(join(bin, 'date'), `#!/bin/sh\nexec ${realDate} -u -d "$FAKE_DAY 03:00:00" "$@"\n`);
       chmodSync(join(bin, 'date'), 0o755);
       for (const day of DAYS) {
         const r = spawnSync('bash', ['-c', runnable], {

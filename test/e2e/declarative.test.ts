@@ -51,6 +51,10 @@ describe.skipIf(!!skip)('declarative provisioning against a real PostgreSQL', ()
     it(`chart ${chart} (${kind}): the operator's SQL creates roles and databases; each app's uri and jdbc-uri log in with its hostile password`, async () => {
       const dir = await generate({ chartVersion: chart }, APPS.map((a) => a.answers));
       const docs = await appliedDocs(dir);
+      // The release decides where roles are declared: exactly one of the two ways.
+      const crs = docs.filter((d) => d.obj.kind === 'DatabaseRole').length;
+      const managed = docs.filter((d) => d.obj.kind === 'Cluster').flatMap((d) => ((d.obj.spec as { managed?: { roles?: unknown[] } }).managed?.roles ?? [])).length;
+      expect(kind === 'DatabaseRole' ? [crs, managed] : [managed, crs]).toEqual([APPS.length, 0]);
       const store: Store = { 'cloudnative-pg': { POSTGRES_SUPER_PASS: pg.superPass } };
       for (const a of APPS) store[a.answers.name] = { POSTGRES_PASSWORD: a.password };
       const secrets = materialize(docs, store, renderer);
