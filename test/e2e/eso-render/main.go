@@ -3,8 +3,9 @@
 // Input (stdin, JSON): {"template": {"key": "go template", ...}, "data": {"secretKey": "value", ...}}
 // Output (stdout, JSON): {"key": "rendered value", ...}; a parse or execute error exits 1.
 //
-// What ESO does (external-secrets/external-secrets runtime/template/v2/template.go, commit
-// cc5bfbc2234ace9cb0caff4ea89c435cf517b27b; pkg/template/v2 in older releases): each value of
+// What ESO does (external-secrets/external-secrets runtime/template/v2/template.go at v1.x and
+// commit cc5bfbc2234ace9cb0caff4ea89c435cf517b27b; pkg/template/v2/template.go at v0.17.0, the
+// first release serving external-secrets.io/v1, deletes only env and expandenv): each value of
 // spec.target.template.data is a separate text/template named after its key, with
 // Option("missingkey=error"), default delimiters, and data given as map[string]string (the
 // secret values as strings). The function map is sprig's TxtFuncMap without env, expandenv and
