@@ -61,8 +61,8 @@ export function appSideDocs(v: AppValues, part: string, networkPolicies: boolean
       ...v,
       secretName: n.pguser,
       // urlquery writes a space as `+`, which libpq takes literally in the userinfo part: use %20.
-      uri: `postgresql://${v.role}:{{ .password | urlquery | replace "+" "%20" }}@${v.host}:5432/${v.database}`,
-      jdbcUri: `jdbc:postgresql://${v.host}:5432/${v.database}?user=${v.role}&password={{ .password | urlquery }}`,
+      uri: `postgresql://${v.role}:{{ .password | trim | urlquery | replace "+" "%20" }}@${v.host}:5432/${v.database}`,
+      jdbcUri: `jdbc:postgresql://${v.host}:5432/${v.database}?user=${v.role}&password={{ .password | trim | urlquery }}`,
     },
   ];
   switch (part) {
