@@ -1,15 +1,20 @@
-import { spawnSync } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { esoRenderer } from './support/eso.js';
 import { pointAt, psqlLogin } from './support/login.js';
 import { EMOJI, HOSTILE, PADDED } from './support/passwords.js';
-import { missingPostgresInit, postgresInitScript } from './support/postgres-init.js';
+import { type InitRun, missingPostgresInit, postgresInitScript, runPostgresInitScript, transcribedPostgresInit } from './support/postgres-init.js';
 import { startPostgres, type Postgres } from './support/postgres.js';
 import { materialize, secret, type Store } from './support/secrets.js';
 import { missingPostgres, missingRenderer, missingWarning } from './support/tools.js';
 import { appliedDocs, generate } from './support/tree.js';
 
-const skip = missingWarning('init-container provisioning (postgres-init)', [...missingPostgres(), ...missingRenderer(), ...missingPostgresInit()]);
+const skip = missingWarning('init-container provisioning (postgres-init)', [...missingPostgres(), ...missingRenderer()]);
+// The real script is not committed (see support/postgres-init.ts): without it, its commands run transcribed.
+const realScript = missingWarning('init-container provisioning with the real postgres-init script', missingPostgresInit()) ? undefined : postgresInitScript();
+const RUNNERS: [string, (env: Record<string, string>) => InitRun][] = [
+  ['the commands postgres-init runs, transcribed', transcribedPostgresInit],
+  ...(realScript ? [['the real postgres-init script', (env: Record<string, string>) => runPostgresInitScript(realScript, env)] as [string, (env: Record<string, string>) => InitRun]] : []),
+];
 
 const PASSWORDS = [...HOSTILE, PADDED, EMOJI];
 const APPS = PASSWORDS.map((password, i) => ({
@@ -17,7 +22,7 @@ const APPS = PASSWORDS.map((password, i) => ({
   password,
 }));
 
-describe.skipIf(!!skip)('init-container provisioning: the real postgres-init script against a real PostgreSQL', () => {
+describe.skipIf(!!skip)('init-container provisioning: postgres-init against a real PostgreSQL', () => {
   let renderer = '';
   let pg: Postgres;
   beforeAll(async () => {
@@ -27,7 +32,7 @@ describe.skipIf(!!skip)('init-container provisioning: the real postgres-init scr
   afterEach(() => pg.reset());
   afterAll(() => pg?.stop());
 
-  it('creates each role and database with the rendered initdb secret; the app logs in with its uri; no password runs SQL', async () => {
+  it.each(RUNNERS)('%s creates each role and database with the rendered initdb secret; the app logs in with its uri; no password runs SQL', async (_label, runInit) => {
     const dir = await generate({}, APPS.map((a) => a.answers));
     const docs = await appliedDocs(dir);
     // The cluster's superuser password is the server's (hostile too: see startPostgres).
@@ -38,11 +43,8 @@ describe.skipIf(!!skip)('init-container provisioning: the real postgres-init scr
       const env = secret(secrets, answers.namespace, `${answers.name}-initdb-secret`);
       expect(env.INIT_POSTGRES_SUPER_PASS).toBe(pg.superPass);
       // The Service name is not resolvable here: only host and port point at the test server.
-      const r = spawnSync('bash', [postgresInitScript()!], {
-        encoding: 'utf8',
-        env: { PATH: `${pg.bin}:${process.env.PATH}`, ...env, INIT_POSTGRES_HOST: '127.0.0.1', INIT_POSTGRES_PORT: String(pg.port) },
-      });
-      expect(r.status, `${answers.name}: ${r.stdout}${r.stderr}`).toBe(0);
+      const r = runInit({ PATH: `${pg.bin}:${process.env.PATH}`, ...env, INIT_POSTGRES_HOST: '127.0.0.1', INIT_POSTGRES_PORT: String(pg.port) });
+      expect(r.status, `${answers.name}: ${r.output}`).toBe(0);
       // The script ignores psql failures (no `set -e`): what it did is read from the server.
       expect(pg.sql(`SELECT rolname FROM pg_roles WHERE rolname = 'pwned' OR (rolsuper AND rolname <> 'postgres')`), `${answers.name}: roles made by the password`).toBe('');
       const s = secret(secrets, answers.namespace, `${answers.name}-pguser-secret`);
