@@ -1,0 +1,53 @@
+import type { AppAnswers } from './app.js';
+import type { ClusterAnswers } from './cluster.js';
+import type { RepoAnswers } from './repo.js';
+
+/**
+ * Objects whose names come from answers, by kind and namespace: two units that make (or need)
+ * the same object would overwrite each other once Flux applies both. Derived names follow
+ * src/plan/model.ts `appNames` and CNPG's own Secrets of a Cluster (`<cluster>-ca`, `-server`,
+ * `-replication`, `-app`, `-superuser`: docs "Certificates" / "Connecting from an application").
+ */
+interface Named {
+  key: string;
+  unit: string;
+  field: string;
+}
+
+function clusterObjects(repo: RepoAnswers, c: ClusterAnswers): Named[] {
+  const unit = `cluster ${c.clusterName}`;
+  const secret = (name: string, field: string): Named => ({ key: `Secret ${repo.namespace}/${name}`, unit, field });
+  return [
+    secret(c.superuserSecret, 'superuserSecret'),
+    ...(c.backups ? [secret(c.backupCredentialsSecret, 'backupCredentialsSecret')] : []),
+    ...['ca', 'server', 'replication', 'app', 'superuser'].map((s) => secret(`${c.clusterName}-${s}`, 'clusterName')),
+  ];
+}
+
+function appObjects(repo: RepoAnswers, a: AppAnswers): Named[] {
+  const unit = `app ${a.name}`;
+  return [
+    { key: `Secret ${a.namespace}/${a.name}-pguser-secret`, unit, field: 'name' },
+    ...(a.provisioning === 'init-container' ? [{ key: `Secret ${a.namespace}/${a.name}-initdb-secret`, unit, field: 'provisioning' }] : []),
+    ...(a.provisioning === 'declarative' ? [{ key: `Secret ${repo.namespace}/${a.name}-pg-role`, unit, field: 'name' }] : []),
+    ...(a.backups && a.backupVolume === 'pvc' ? [{ key: `PersistentVolumeClaim ${a.namespace}/${a.backupPvc}`, unit, field: 'backupPvc' }] : []),
+  ];
+}
+
+/**
+ * The first object `unit` shares with another unit, as a message for `field`; undefined when
+ * every name is its own. Only clashes that involve `unit` are reported: the unit being answered.
+ */
+export function nameClash(repo: RepoAnswers, clusters: readonly ClusterAnswers[], apps: readonly AppAnswers[], unit: string): { field: string; message: string } | undefined {
+  const all = [...clusters.flatMap((c) => clusterObjects(repo, c)), ...apps.flatMap((a) => appObjects(repo, a))];
+  const seen = new Map<string, Named>();
+  for (const n of all) {
+    const first = seen.get(n.key);
+    if (first && first.unit !== n.unit && (first.unit === unit || n.unit === unit)) {
+      const [mine, theirs] = n.unit === unit ? [n, first] : [first, n];
+      return { field: mine.field, message: `makes ${n.key}, which ${theirs.unit} makes too (its ${theirs.field}): pick another name` };
+    }
+    if (!first) seen.set(n.key, n);
+  }
+  return undefined;
+}
