@@ -32,6 +32,20 @@ function storeConfig(c: ClusterAnswers) {
   };
 }
 
+/**
+ * boto3's default data-integrity checksums break S3-compatible stores (R2, MinIO, RustFS);
+ * `when_required` turns them off. The plugin takes them on its ObjectStore, the in-tree
+ * barmanObjectStore through Cluster.spec.env (cloudnative-pg issue 8427, docs
+ * appendixes/object_stores.md since #11008).
+ */
+const checksumEnv = (c: ClusterAnswers) =>
+  c.backupProvider === 's3'
+    ? []
+    : [
+        { name: 'AWS_REQUEST_CHECKSUM_CALCULATION', value: 'when_required' },
+        { name: 'AWS_RESPONSE_CHECKSUM_VALIDATION', value: 'when_required' },
+      ];
+
 /** Egress target for the object store: by name from the endpoint URL, or AWS S3's domain. */
 function objectStoreHost(c: ClusterAnswers) {
   if (!c.backups) return null;
@@ -73,6 +87,7 @@ export async function planCluster(m: RepoModel, c: ClusterAnswers): Promise<Plan
           roles: managedRoles(m, apps),
           plugin: plugin ? { name: pluginName, objectStore: objectStoreName(c) } : null,
           inTree: inTree ? { retention: c.backupRetention, store: storeConfig(c) } : null,
+          env: inTree ? checksumEnv(c) : [],
         },
       ],
     ]),
@@ -84,11 +99,9 @@ export async function planCluster(m: RepoModel, c: ClusterAnswers): Promise<Plan
     ]),
   ];
   if (plugin) {
-    const env = c.backupProvider === 's3' ? [] : [
-      { name: 'AWS_REQUEST_CHECKSUM_CALCULATION', value: 'when_required' },
-      { name: 'AWS_RESPONSE_CHECKSUM_VALIDATION', value: 'when_required' },
-    ];
-    files.push(await owned(`${dir}/objectstore.yaml`, unit, [['cluster/objectstore.yaml.hbs', { name: objectStoreName(c), retention: c.backupRetention, store: storeConfig(c), env }]]));
+    files.push(
+      await owned(`${dir}/objectstore.yaml`, unit, [['cluster/objectstore.yaml.hbs', { name: objectStoreName(c), retention: c.backupRetention, store: storeConfig(c), env: checksumEnv(c) }]]),
+    );
   }
   if (c.backups) {
     files.push(
