@@ -65,7 +65,7 @@ export const appFields: readonly Field<AppCtx>[] = [
   { name: 'podLabel', kind: 'string', message: 'app.kubernetes.io/name label of the app\'s pods (network policy)', default: (a) => a.name },
 ];
 
-const labelValue = z.string().regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/, 'must be a label value');
+const labelValue = z.string().max(63, 'must be at most 63 characters (a label value)').regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/, 'must be a label value');
 
 export function appSchema(ctx: AppCtx) {
   const clusterNames = ctx.clusters.map((c) => c.clusterName);

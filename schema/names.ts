@@ -21,6 +21,7 @@ function clusterObjects(repo: RepoAnswers, c: ClusterAnswers): Named[] {
     secret(c.superuserSecret, 'superuserSecret'),
     ...(c.backups ? [secret(c.backupCredentialsSecret, 'backupCredentialsSecret')] : []),
     ...['ca', 'server', 'replication', 'app', 'superuser'].map((s) => secret(`${c.clusterName}-${s}`, 'clusterName')),
+    ...(repo.networkPolicies ? [{ key: `CiliumNetworkPolicy ${repo.namespace}/${c.clusterName}`, unit, field: 'clusterName' }] : []),
   ];
 }
 
@@ -31,6 +32,8 @@ function appObjects(repo: RepoAnswers, a: AppAnswers): Named[] {
     ...(a.provisioning === 'init-container' ? [{ key: `Secret ${a.namespace}/${a.name}-initdb-secret`, unit, field: 'provisioning' }] : []),
     ...(a.provisioning === 'declarative' ? [{ key: `Secret ${repo.namespace}/${a.name}-pg-role`, unit, field: 'name' }] : []),
     ...(a.backups && a.backupVolume === 'pvc' ? [{ key: `PersistentVolumeClaim ${a.namespace}/${a.backupPvc}`, unit, field: 'backupPvc' }] : []),
+    // The cluster side's ingress rule for the app (src/plan/app.ts).
+    ...(repo.networkPolicies ? [{ key: `CiliumNetworkPolicy ${repo.namespace}/${a.cluster}-allow-${a.name}`, unit, field: 'name' }] : []),
   ];
 }
 

@@ -205,6 +205,13 @@ describe('rules across units, and the shape of every answer', () => {
     await refused(dir, cluster(dir, { clusterName: 'analytics', backups: false, superuserSecret: 'postgres-superuser-secret' }), 'superuserSecret', /cluster postgres makes too/);
   });
 
+  it('a network policy name another cluster already has, and label values over 63 characters', async () => {
+    const dir = await withCluster({ clusterName: 'pg', backups: false });
+    await newCluster(ctxFor(dir), { clusterName: 'pg-allow-wiki', backups: false });
+    await refused(dir, () => newApp(ctxFor(dir), { name: 'wiki', cluster: 'pg' }), 'name', /CiliumNetworkPolicy databases\/pg-allow-wiki, which cluster pg-allow-wiki makes too/);
+    await refused(dir, () => newApp(ctxFor(dir), { name: 'chat', cluster: 'pg', podLabel: 'a'.repeat(64) }), 'podLabel', /at most 63/);
+  });
+
   it('a second cluster answered by defaults gets Secrets of its own names', async () => {
     const dir = await withCluster();
     await newCluster(ctxFor(dir), { clusterName: 'analytics', backupEndpoint: R2 });
