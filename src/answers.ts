@@ -36,7 +36,7 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
  * padding (a space around a name is a typo, never trimmed silently), no credential. Checked
  * before the schema so a pasted secret is named as such and never echoed.
  */
-function screenStrings(where: string, data: unknown): void {
+export function screenStrings(where: string, data: unknown): void {
   const visit = (value: unknown, path: string[], field: string): void => {
     if (typeof value === 'string') {
       const at = `${where}${path.join('.')}`;

@@ -69,6 +69,13 @@ describe('credentials where only a name or reference belongs', () => {
     }
   });
 
+  it('a credential given for an app already onboarded is refused unseen, not echoed as a differing answer', async () => {
+    const dir = await withCluster();
+    await newApp(ctxFor(dir), { name: 'wiki' });
+    const message = await refused(dir, () => newApp(ctxFor(dir), { name: 'wiki', storeItem: 'AKIAIOSFODNN7EXAMPLE' }), 'storeItem', /credential/);
+    expect(message).not.toContain('AKIAIOSFODNN7EXAMPLE');
+  });
+
   it('a recorded answer that holds one is refused when the model loads', async () => {
     const dir = await withCluster();
     const record = join(dir, '.cnpg/answers/clusters/postgres.yaml');
