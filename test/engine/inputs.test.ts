@@ -203,6 +203,9 @@ describe('rules across units, and the shape of every answer', () => {
     writeFileSync(join(dir, '.cnpg/answers/apps/wiki2.yaml'), wiki.replace('name: wiki\n', 'name: wiki2\n').replace(/(storeItem|podLabel|backupPvc): .*\n/g, (l) => l.replace('wiki', 'wiki2')));
     const message = await refused(dir, () => regen(ctxFor(dir), { check: true }), '.cnpg/answers/apps/wiki2.yaml', /already the database of app wiki/);
     expect(message).toMatch(/wiki2\.yaml: database: /);
+    const other = wiki.replace('name: wiki\n', 'name: wiki2\n').replace(/(storeItem|podLabel|backupPvc|database|role): wiki/g, '$1: wiki2');
+    writeFileSync(join(dir, '.cnpg/answers/apps/wiki2.yaml'), other);
+    await refused(dir, () => regen(ctxFor(dir), { check: true }), '.cnpg/answers/apps/wiki2.yaml: path', /already the path of app wiki/);
   });
 
   it('names that clash after derivation: a PVC another app makes, a Secret another cluster makes', async () => {
