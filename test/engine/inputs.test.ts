@@ -211,15 +211,21 @@ describe('rules across units, and the shape of every answer', () => {
   it('names that clash after derivation: a PVC another app makes, a Secret another cluster makes', async () => {
     const dir = await withCluster();
     await newApp(ctxFor(dir), { name: 'wiki' });
-    await refused(dir, () => newApp(ctxFor(dir), { name: 'chat', backupPvc: 'wiki-pg-backups' }), 'backupPvc', /PersistentVolumeClaim default\/wiki-pg-backups, which app wiki makes too/);
-    await refused(dir, cluster(dir, { clusterName: 'analytics', backups: false, superuserSecret: 'postgres-superuser-secret' }), 'superuserSecret', /cluster postgres makes too/);
+    await refused(dir, () => newApp(ctxFor(dir), { name: 'chat', backupPvc: 'wiki-pg-backups' }), 'backupPvc', /PersistentVolumeClaim default\/wiki-pg-backups, which app wiki already has/);
+    await refused(dir, cluster(dir, { clusterName: 'analytics', backups: false, superuserSecret: 'postgres-superuser-secret' }), 'superuserSecret', /cluster postgres already has/);
   });
 
   it('a network policy name another cluster already has, and label values over 63 characters', async () => {
     const dir = await withCluster({ clusterName: 'pg', backups: false });
     await newCluster(ctxFor(dir), { clusterName: 'pg-allow-wiki', backups: false });
-    await refused(dir, () => newApp(ctxFor(dir), { name: 'wiki', cluster: 'pg' }), 'name', /CiliumNetworkPolicy databases\/pg-allow-wiki, which cluster pg-allow-wiki makes too/);
+    await refused(dir, () => newApp(ctxFor(dir), { name: 'wiki', cluster: 'pg' }), 'name', /CiliumNetworkPolicy databases\/pg-allow-wiki, which cluster pg-allow-wiki already has/);
     await refused(dir, () => newApp(ctxFor(dir), { name: 'chat', cluster: 'pg', podLabel: 'a'.repeat(64) }), 'podLabel', /at most 63/);
+  });
+
+  it('an app named like a Flux Kustomization the tree already has (the operator\'s, a cluster\'s)', async () => {
+    const dir = await withCluster();
+    await refused(dir, () => newApp(ctxFor(dir), { name: 'cloudnative-pg' }), 'name', /Kustomization flux-system\/cloudnative-pg, which the repository already has/);
+    await refused(dir, () => newApp(ctxFor(dir), { name: 'cloudnative-pg-cluster', database: 'x' }), 'name', /which cluster postgres already has \(its kustomizationName\)/);
   });
 
   it('a second cluster answered by defaults gets Secrets of its own names', async () => {
