@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { hasBarmanCloud } from '../src/images.js';
 import { operatorRelease } from '../src/versions.js';
+import type { AppAnswers } from './app.js';
 import type { AnswerSchema, Field } from './fields.js';
 import type { RepoAnswers } from './repo.js';
 import { nameClash } from './names.js';
@@ -12,6 +13,8 @@ export interface ClusterCtx {
   repo: RepoAnswers;
   /** Clusters recorded already, other than the one being answered. */
   others: ClusterAnswers[];
+  /** Apps recorded already (their derived names must not clash with this cluster's). */
+  apps?: readonly AppAnswers[];
 }
 
 const PROVIDERS = ['r2', 'minio', 'rustfs', 's3'] as const;
@@ -165,7 +168,7 @@ export function clusterSchema(ctx: ClusterCtx) {
         if (o.clusterDir === a.clusterDir) add('clusterDir', `"${a.clusterDir}" is already used by cluster ${o.clusterName}`);
         if (o.kustomizationName === a.kustomizationName) add('kustomizationName', `"${a.kustomizationName}" is already used by cluster ${o.clusterName}`);
       }
-      const clash = nameClash(ctx.repo, [...ctx.others.filter((o) => o.clusterName !== a.clusterName), a], [], `cluster ${a.clusterName}`);
+      const clash = nameClash(ctx.repo, [...ctx.others.filter((o) => o.clusterName !== a.clusterName), a], ctx.apps ?? [], `cluster ${a.clusterName}`);
       if (clash) add(clash.field, clash.message);
       if (!release) add('clusterName', `the recorded chartVersion ${ctx.repo.chartVersion} is unknown`);
     });

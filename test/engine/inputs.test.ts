@@ -213,6 +213,7 @@ describe('rules across units, and the shape of every answer', () => {
     await newApp(ctxFor(dir), { name: 'wiki' });
     await refused(dir, () => newApp(ctxFor(dir), { name: 'chat', backupPvc: 'wiki-pg-backups' }), 'backupPvc', /PersistentVolumeClaim default\/wiki-pg-backups, which app wiki already has/);
     await refused(dir, cluster(dir, { clusterName: 'analytics', backups: false, superuserSecret: 'postgres-superuser-secret' }), 'superuserSecret', /cluster postgres already has/);
+    await refused(dir, cluster(dir, { clusterName: 'analytics', backups: false, superuserSecret: 'wiki-pg-role' }), 'superuserSecret', /Secret databases\/wiki-pg-role, which app wiki already has/);
   });
 
   it('a network policy name another cluster already has, and label values over 63 characters', async () => {
