@@ -5,7 +5,7 @@ import type { AppAnswers } from './app.js';
 import type { AnswerSchema, Field } from './fields.js';
 import type { RepoAnswers } from './repo.js';
 import { nameClash } from './names.js';
-import { cnpgParameterProblem } from './postgres.js';
+import { cnpgParameterProblem, cnpgParameterValueProblem } from './postgres.js';
 import { cnpgCron, dns1035Label, dns1123Label, httpUrl, imageRef, kubeName, pgParameters, quantity, retention } from './rules.js';
 
 /** Answers of one shared PostgreSQL cluster. */
@@ -150,7 +150,7 @@ export function clusterSchema(ctx: ClusterCtx) {
     .superRefine((a, issue) => {
       const add = (path: string, message: string) => issue.addIssue({ code: 'custom', path: [path], message, input: (a as Record<string, unknown>)[path] });
       for (const key of Object.keys(a.parameters)) {
-        const problem = cnpgParameterProblem(key);
+        const problem = cnpgParameterProblem(key) ?? cnpgParameterValueProblem(key, a.parameters[key]!, a.instances);
         if (problem) add('parameters', problem);
       }
       // Flux substitutes ${VAR} from the cluster-vars ConfigMap; a variable it does not list stays unset.

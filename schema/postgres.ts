@@ -68,3 +68,18 @@ export function cnpgParameterProblem(parameter: string): string | undefined {
   if (BLOCKED.split(' ').includes(parameter)) return `${parameter} is a blocked parameter: it must keep PostgreSQL's default for CNPG to work`;
   return undefined;
 }
+
+/**
+ * Values the CNPG Cluster webhook refuses (validateConfiguration, v1.30.0): `wal_level` must be
+ * logical, replica or minimal, and minimal only without WAL archiving and with one instance;
+ * the operator always archives (archive_mode on), so minimal never passes. `wal_log_hints`
+ * must stay on with more than one instance.
+ */
+export function cnpgParameterValueProblem(parameter: string, value: string, instances: number): string | undefined {
+  if (parameter === 'wal_level') {
+    if (!['logical', 'replica', 'minimal'].includes(value)) return `wal_level must be logical, replica or minimal (got ${JSON.stringify(value)})`;
+    if (value === 'minimal') return 'wal_level minimal is refused by CNPG while it archives WAL (archive_mode on): use replica or logical';
+  }
+  if (parameter === 'wal_log_hints' && instances > 1 && /^(off|false|no|0)$/i.test(value)) return 'wal_log_hints must stay on when instances > 1 (the CNPG webhook refuses off)';
+  return undefined;
+}
