@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { imageExtensions } from '../src/images.js';
 import type { AnswerSchema, Field } from './fields.js';
 import type { ClusterAnswers } from './cluster.js';
+import { nameClash } from './names.js';
 import type { RepoAnswers } from './repo.js';
 import { dns1123Label, k8sCron, kubeName, pgIdentifier, quantity, repoPath, reservedPgName } from './rules.js';
 
@@ -64,7 +65,7 @@ export const appFields: readonly Field<AppCtx>[] = [
   { name: 'podLabel', kind: 'string', message: 'app.kubernetes.io/name label of the app\'s pods (network policy)', default: (a) => a.name },
 ];
 
-const labelValue = z.string().regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/, 'must be a label value');
+const labelValue = z.string().max(63, 'must be at most 63 characters (a label value)').regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/, 'must be a label value');
 
 export function appSchema(ctx: AppCtx) {
   const clusterNames = ctx.clusters.map((c) => c.clusterName);
@@ -99,7 +100,7 @@ export function appSchema(ctx: AppCtx) {
       const add = (path: string, message: string) => issue.addIssue({ code: 'custom', path: [path], message, input: (a as Record<string, unknown>)[path] });
       for (const key of ['database', 'role'] as const)
         if (YAML_KEYWORDS.has(a[key])) add(key, `"${a[key]}" reads as a YAML boolean or null once Flux substitutes it: pick another name`);
-      const reservedDb = reservedPgName(a.database);
+      const reservedDb = reservedPgName(a.database, 'database');
       if (reservedDb) add('database', reservedDb);
       const reservedRole = reservedPgName(a.role);
       if (reservedRole) add('role', reservedRole);
@@ -111,6 +112,10 @@ export function appSchema(ctx: AppCtx) {
           add('extensions', `the image ${cluster.imageName} is not in the tool's table: list its extensions in the cluster's imageExtensions answer`);
         for (const e of a.extensions) if (offered && !offered.includes(e)) add('extensions', `"${e}" is not offered by the image ${cluster.imageName}`);
       }
+      // postgres-init creates the role and the database only (home-operations/containers apps/postgres-init/entrypoint.sh),
+      // so nothing would create them: refused rather than recorded.
+      if (a.provisioning === 'init-container' && a.extensions.length)
+        add('extensions', 'init-container provisioning (postgres-init) creates only the role and the database, not extensions: use provisioning declarative or create them in the app');
       if (a.backups && a.backupVolume === 'nfs' && (!a.nfsServer || !a.nfsPath.startsWith('/')))
         add(a.nfsServer ? 'nfsPath' : 'nfsServer', 'nfsServer and an absolute nfsPath are required when backupVolume is nfs');
       for (const o of ctx.others) {
@@ -119,6 +124,8 @@ export function appSchema(ctx: AppCtx) {
         if (o.cluster === a.cluster && o.role === a.role) add('role', `"${a.role}" is already the role of app ${o.name} on cluster ${a.cluster}`);
         if (o.path === a.path) add('path', `"${a.path}" is already the path of app ${o.name}`);
       }
+      const clash = nameClash(ctx.repo, ctx.clusters, [...ctx.others.filter((o) => o.name !== a.name), a], `app ${a.name}`);
+      if (clash) add(clash.field, clash.message);
     });
 }
 

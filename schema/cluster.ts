@@ -2,15 +2,20 @@ import { z } from 'zod';
 import { hasBarmanCloud } from '../src/images.js';
 import { defaultStoreLabels, inClusterStore } from '../src/plan/object-store-egress.js';
 import { operatorRelease } from '../src/versions.js';
+import type { AppAnswers } from './app.js';
 import type { AnswerSchema, Field } from './fields.js';
 import type { RepoAnswers } from './repo.js';
-import { cnpgCron, dns1035Label, dns1123Label, httpUrl, imageRef, kubeName, quantity, retention } from './rules.js';
+import { nameClash } from './names.js';
+import { cnpgParameterProblem, cnpgParameterValueProblem } from './postgres.js';
+import { cnpgCron, dns1035Label, dns1123Label, httpUrl, imageRef, kubeName, pgParameters, quantity, retention } from './rules.js';
 
 /** Answers of one shared PostgreSQL cluster. */
 export interface ClusterCtx {
   repo: RepoAnswers;
   /** Clusters recorded already, other than the one being answered. */
   others: ClusterAnswers[];
+  /** Apps recorded already (their derived names must not clash with this cluster's). */
+  apps?: readonly AppAnswers[];
 }
 
 const PROVIDERS = ['r2', 'minio', 'rustfs', 's3'] as const;
@@ -39,7 +44,9 @@ export const clusterFields: readonly Field<ClusterCtx>[] = [
     message: 'postgresql.conf parameters (k=v,k=v)',
     default: () => ({ shared_buffers: '256MB', max_connections: '200' }),
   },
-  { name: 'superuserSecret', kind: 'string', message: 'Secret with the superuser password', default: () => 'postgres-superuser-secret' },
+  // Secrets default to names of their own per cluster: two clusters' ExternalSecrets of one name in one
+  // namespace would be applied by two Flux Kustomizations and fight (schema/names.ts refuses it).
+  { name: 'superuserSecret', kind: 'string', message: 'Secret with the superuser password', default: (a) => `${a.clusterName}-superuser-secret` },
   {
     name: 'superuserAccess',
     kind: 'enum',
@@ -99,7 +106,7 @@ export const clusterFields: readonly Field<ClusterCtx>[] = [
     name: 'backupCredentialsSecret',
     kind: 'string',
     message: 'Secret with the object storage keys',
-    default: (a) => `cnpg-${a.backupProvider ?? 's3'}-credentials`,
+    default: (a) => (isDefaultName(a) ? `cnpg-${a.backupProvider ?? 's3'}-credentials` : `${a.clusterName}-${a.backupProvider ?? 's3'}-credentials`),
     when: (a) => a.backups === true,
   },
   {
@@ -142,7 +149,7 @@ export function clusterSchema(ctx: ClusterCtx) {
       cpuRequest: quantity,
       memoryRequest: quantity,
       memoryLimit: quantity,
-      parameters: z.record(z.string().regex(/^[a-z_][a-z0-9_.]*$/, 'must be PostgreSQL parameter names'), z.string()),
+      parameters: pgParameters,
       superuserSecret: kubeName,
       superuserAccess: z.enum(['auto', 'true', 'false'], { message: 'must be auto, true or false' }),
       superuserItem: z.string().min(1, 'must not be empty'),
@@ -165,8 +172,17 @@ export function clusterSchema(ctx: ClusterCtx) {
     .strict()
     .superRefine((a, issue) => {
       const add = (path: string, message: string) => issue.addIssue({ code: 'custom', path: [path], message, input: (a as Record<string, unknown>)[path] });
-      if (a.parameters.shared_preload_libraries !== undefined)
-        add('parameters', 'shared_preload_libraries is a fixed parameter CNPG rejects here; CNPG manages it (spec.postgresql.shared_preload_libraries)');
+      for (const key of Object.keys(a.parameters)) {
+        const problem = cnpgParameterProblem(key) ?? cnpgParameterValueProblem(key, a.parameters[key]!, a.instances);
+        if (problem) add('parameters', problem);
+      }
+      // Flux substitutes ${VAR} from the cluster-vars ConfigMap; a variable it does not list stays unset.
+      for (const [key, value] of Object.entries(a)) {
+        if (!a.backups && key.startsWith('backup')) continue; // not rendered without backups
+        for (const [, name] of typeof value === 'string' ? value.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g) : [])
+          if (!ctx.repo.clusterVars.includes(name!))
+            add(key, `uses \${${name}}, which the repository's clusterVars answer does not list (clusterVars: ${ctx.repo.clusterVars.join(', ') || 'none'})`);
+      }
       if (a.backups && a.backupProvider !== 's3' && a.backupEndpoint === '') add('backupEndpoint', `is required for backupProvider ${a.backupProvider}`);
       if (a.backups && a.backupStoreLabels && !Object.keys(a.backupStoreLabels).length && inClusterStore(a.backupEndpoint, ctx.repo.namespace))
         add('backupStoreLabels', `must name the pod labels of the in-cluster object store at ${a.backupEndpoint}`);
@@ -177,6 +193,8 @@ export function clusterSchema(ctx: ClusterCtx) {
         if (o.clusterDir === a.clusterDir) add('clusterDir', `"${a.clusterDir}" is already used by cluster ${o.clusterName}`);
         if (o.kustomizationName === a.kustomizationName) add('kustomizationName', `"${a.kustomizationName}" is already used by cluster ${o.clusterName}`);
       }
+      const clash = nameClash(ctx.repo, [...ctx.others.filter((o) => o.clusterName !== a.clusterName), a], ctx.apps ?? [], `cluster ${a.clusterName}`);
+      if (clash) add(clash.field, clash.message);
       if (!release) add('clusterName', `the recorded chartVersion ${ctx.repo.chartVersion} is unknown`);
     });
 }

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { InputError } from '../src/errors.js';
 
 /**
  * One answer: its flag (same name), its prompt and its default. The zod schema next to each
@@ -23,29 +24,37 @@ export interface AnswerSchema<Ctx, T> {
   schema: (ctx: Ctx) => z.ZodType<T>;
 }
 
+/**
+ * `k=v,k=v` as a map. A comma starts a new entry only where `key=` follows, so a value may hold
+ * commas (`datestyle=iso, mdy` is one entry); an entry without `=` is refused, never read as ''.
+ * Values are kept as given: padding is refused by the answer rules, not trimmed here.
+ */
+function parseMap(field: string, text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (text === '') return out;
+  for (const entry of text.split(/,\s*(?=[A-Za-z_][A-Za-z0-9_.$]*=)/)) {
+    const i = entry.indexOf('=');
+    if (i <= 0) throw new InputError(`${field}: each entry must be key=value (got ${JSON.stringify(entry.length > 80 ? `${entry.slice(0, 80)}...` : entry)})`);
+    out[entry.slice(0, i)] = entry.slice(i + 1);
+  }
+  return out;
+}
+
 /** Turns a flag's text into the field's type; YAML answers files are typed already. */
 export function coerce(field: Field<unknown>, value: unknown): unknown {
   if (typeof value !== 'string') return value;
   switch (field.kind) {
     case 'int':
-      return /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+      return /^-?\d+$/.test(value) ? Number(value) : value;
     case 'bool':
       if (/^(true|yes|on|1)$/i.test(value)) return true;
       if (/^(false|no|off|0)$/i.test(value)) return false;
       return value;
     case 'list':
-      return value.trim() === '' ? [] : value.split(',').map((s) => s.trim()).filter(Boolean);
+      // Spaces after a separating comma are layout; an item's own padding is refused later.
+      return value === '' ? [] : value.split(/,\s*/);
     case 'map':
-      return Object.fromEntries(
-        value
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean)
-          .map((kv) => {
-            const i = kv.indexOf('=');
-            return i < 0 ? [kv, ''] : [kv.slice(0, i).trim(), kv.slice(i + 1).trim()];
-          }),
-      );
+      return parseMap(field.name, value);
     default:
       return value;
   }

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { cronJobScheduleProblem, scheduledBackupProblem } from './cron.js';
+import { RESERVED_KEYWORDS, RESERVED_ROLE_NAMES, TYPE_FUNC_NAME_KEYWORDS } from './postgres.js';
 
 /** Reusable string rules; each message names the rule so an error line is self-explanatory. */
 
@@ -21,11 +23,18 @@ export const pgIdentifier = z
   .regex(/^[a-z_][a-z0-9_]*$/, 'must be a lowercase PostgreSQL identifier (letters, digits, "_"; not starting with a digit)');
 
 const reservedExact = new Set(['postgres', 'template0', 'template1', 'streaming_replica']);
-/** Names CNPG or PostgreSQL keep for themselves (DatabaseRole CEL rules, PostgreSQL's own databases). */
-export function reservedPgName(name: string): string | undefined {
+/**
+ * Names CNPG or PostgreSQL keep for themselves (DatabaseRole CEL rules, PostgreSQL's own databases
+ * and roles, keywords its grammar refuses as a role or database name: schema/postgres.ts).
+ * The single entry point for that rule; `kind` defaults to a role name.
+ */
+export function reservedPgName(name: string, kind: 'role' | 'database' = 'role'): string | undefined {
   if (reservedExact.has(name)) return `"${name}" is reserved`;
   if (name.startsWith('pg_')) return `names starting with "pg_" are reserved by PostgreSQL`;
   if (name.startsWith('cnpg_')) return `names starting with "cnpg_" are reserved by CloudNativePG`;
+  if (RESERVED_ROLE_NAMES.has(name) && kind === 'role') return `"${name}" is reserved by PostgreSQL as a role name`;
+  if (RESERVED_KEYWORDS.has(name)) return `"${name}" is a reserved PostgreSQL keyword`;
+  if (TYPE_FUNC_NAME_KEYWORDS.has(name) && kind === 'database') return `"${name}" is a PostgreSQL keyword that cannot name a database`;
   return undefined;
 }
 
@@ -35,25 +44,38 @@ export const repoPath = z
   .refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), 'must be a relative path inside the repository (no leading "/" or "..")')
   .transform((p) => p.replace(/^\.\//, '').replace(/\/+$/, ''));
 
+/** apimachinery resource.Quantity: a number, then a binary (Ki..Ei) or decimal (n..E) suffix or an exponent. */
 export const quantity = z
   .string()
-  .regex(/^[0-9]+(\.[0-9]+)?(m|k|Ki|Mi|Gi|Ti|Pi|M|G|T|P)?$/, 'must be a Kubernetes quantity such as 500m, 1Gi or 20Gi');
+  .regex(/^\+?([0-9]+(\.[0-9]*)?|\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$/, 'must be a Kubernetes quantity such as 500m, 1Gi or 20Gi');
 
-/** CNPG ScheduledBackup cron: six fields, seconds first. A five-field value means another schedule. */
-export const cnpgCron = z.string().refine((v) => v.trim().split(/\s+/).length === 6, {
-  message: 'must have six fields, seconds first (CNPG cron; daily at midnight is "0 0 0 * * *"); a five-field value is read as a different schedule',
+/** CNPG ScheduledBackup cron: six fields, seconds first (schema/cron.ts). */
+export const cnpgCron = z.string().superRefine((v, ctx) => {
+  const problem = scheduledBackupProblem(v);
+  if (problem)
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be a six-field CNPG cron, seconds first (daily at midnight is "0 0 0 * * *"): ${problem}${/has 5 field/.test(problem) ? '; a five-field value is read as a different schedule' : ''}`,
+    });
 });
 
-/** Kubernetes CronJob schedule: five fields or a macro. */
-export const k8sCron = z
-  .string()
-  .refine((v) => /^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$/.test(v.trim()) || v.trim().split(/\s+/).length === 5, {
-    message: 'must be a five-field Kubernetes CronJob schedule (e.g. "0 3 * * *") or a macro such as @daily',
-  });
+/** Kubernetes CronJob schedule: five fields or a descriptor (schema/cron.ts). */
+export const k8sCron = z.string().superRefine((v, ctx) => {
+  const problem = cronJobScheduleProblem(v);
+  if (problem) ctx.addIssue({ code: 'custom', message: `must be a five-field Kubernetes CronJob schedule (e.g. "0 3 * * *") or a macro such as @daily: ${problem}` });
+});
 
 export const retention = z.string().regex(/^[1-9][0-9]*[dwm]$/, 'must be a positive number followed by d, w or m (e.g. 30d)');
 
-export const httpUrl = z.string().regex(/^https?:\/\/[^\s/$.?#][^\s]*$/, 'must be an http:// or https:// URL');
+/** Parsed as the tool (and the S3 client) will: `new URL`, http or https, a host. */
+export const httpUrl = z.string().refine((v) => {
+  try {
+    const u = new URL(v);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '' && !/\s/.test(v);
+  } catch {
+    return false;
+  }
+}, 'must be an http:// or https:// URL');
 
 /** Names of Flux variables (`${NAME}`), as substituted by kustomize-controller. */
 export const varName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a variable name (letters, digits, "_")');
@@ -65,5 +87,15 @@ export const kubeName = z
 
 export const imageRef = z
   .string()
+  .refine((v) => !v.includes('@') || /@sha256:[a-f0-9]{64}$/.test(v), 'must end its digest as @sha256:<64 lowercase hex digits>')
   .regex(/^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)+(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/, 'must be an image reference such as ghcr.io/org/image:tag or ...@sha256:<digest>')
   .refine((v) => v.includes(':') || v.includes('@'), 'must pin a tag or a digest');
+
+/** GUC names as the CNPG webhook accepts them: one optional "extension." prefix (cluster_webhook.go, v1.30.0). */
+const GUC_NAME = /^[a-z_][a-z0-9_$]*(\.[a-z_][a-z0-9_$]*)?$/;
+
+/** postgresql.conf parameters: each key a GUC name (reported on its own path), each value a string. */
+export const pgParameters = z.record(z.string(), z.string({ message: 'must be a string' })).superRefine((map, ctx) => {
+  for (const key of Object.keys(map))
+    if (!GUC_NAME.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: 'must be a PostgreSQL parameter name (lowercase, at most one ".")' });
+});

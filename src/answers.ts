@@ -1,5 +1,15 @@
 import type { z } from 'zod';
+import { credentialIn } from '../schema/credentials.js';
 import { InputError } from './errors.js';
+
+/** Echoed values are cut here: an error line stays one readable line whatever was answered. */
+const SHOWN_MAX = 80;
+
+/** The value as an error line shows it: JSON, cut to SHOWN_MAX characters with the full length named. */
+export function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length <= SHOWN_MAX ? text : `${text.slice(0, SHOWN_MAX)}... (${text.length} characters)`;
+}
 
 /** One line for the first broken rule: the field, the rule, the value. */
 export function answerError(where: string, error: z.ZodError, data: unknown): InputError {
@@ -8,7 +18,7 @@ export function answerError(where: string, error: z.ZodError, data: unknown): In
   let value: unknown = data;
   for (const p of path) value = value && typeof value === 'object' ? (value as Record<string, unknown>)[p] : undefined;
   const field = path.length ? path.join('.') : '(answers)';
-  const got = value === undefined ? 'missing' : `got ${JSON.stringify(value)}`;
+  const got = value === undefined ? 'missing' : `got ${shown(value)}`;
   const message =
     issue.code === 'unrecognized_keys'
       ? `unknown answer(s) ${issue.keys.join(', ')}`
@@ -18,8 +28,32 @@ export function answerError(where: string, error: z.ZodError, data: unknown): In
   return new InputError(`${where}${field}: ${message} (${got})`);
 }
 
+/** Line breaks and other control characters (C0, DEL, C1) and the Unicode line/paragraph separators. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/**
+ * Rules for every string answer, wherever it sits (a list item, a map value): one line, no
+ * padding (a space around a name is a typo, never trimmed silently), no credential. Checked
+ * before the schema so a pasted secret is named as such and never echoed.
+ */
+export function screenStrings(where: string, data: unknown): void {
+  const visit = (value: unknown, path: string[], field: string): void => {
+    if (typeof value === 'string') {
+      const at = `${where}${path.join('.')}`;
+      if (CONTROL.test(value)) throw new InputError(`${at}: must be one line without control characters (got ${shown(value)})`);
+      if (value !== value.trim()) throw new InputError(`${at}: must not start or end with spaces (got ${shown(value)})`);
+      const why = credentialIn(value, field);
+      if (why)
+        throw new InputError(`${at}: must name a Secret or secret-store item, not hold a credential: found ${why} (got a value of ${value.length} characters, not shown)`);
+    } else if (Array.isArray(value)) value.forEach((v, i) => visit(v, [...path, String(i)], field));
+    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) visit(v, [...path, k], path.length ? field : k);
+  };
+  visit(data, [], '');
+}
+
 /** Validates answers; throws an InputError naming the first broken rule. */
 export function validateAnswers<T>(schema: z.ZodType<T>, data: unknown, where: string): T {
+  screenStrings(where, data);
   const result = schema.safeParse(data);
   if (!result.success) throw answerError(where, result.error, data);
   return result.data;

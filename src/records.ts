@@ -98,18 +98,28 @@ export async function loadModel(cwd: string): Promise<RepoModel | undefined> {
   const clusters: ClusterAnswers[] = [];
   for (const name of await listNames(cwd, `${RECORD_DIR}/answers/clusters`)) {
     const raw = await readRecord(cwd, recordPaths.cluster(name));
-    const c = validateAnswers(clusterSchema({ repo, others: [] }), raw, `${recordPaths.cluster(name)}: `);
+    // Rules across units hold for records too: each is checked against the ones read before it.
+    const c = validateAnswers(clusterSchema({ repo, others: clusters }), raw, `${recordPaths.cluster(name)}: `);
     if (c.clusterName !== name) throw new InputError(`${recordPaths.cluster(name)}: clusterName: must match the file name (got ${JSON.stringify(c.clusterName)})`);
     clusters.push(c);
   }
   const apps: AppAnswers[] = [];
   for (const name of await listNames(cwd, `${RECORD_DIR}/answers/apps`)) {
     const raw = await readRecord(cwd, recordPaths.app(name));
-    const a = validateAnswers(appSchema({ repo, clusters, others: [] }), raw, `${recordPaths.app(name)}: `);
+    const a = validateAnswers(appSchema({ repo, clusters, others: apps }), raw, `${recordPaths.app(name)}: `);
     if (a.name !== name) throw new InputError(`${recordPaths.app(name)}: name: must match the file name (got ${JSON.stringify(a.name)})`);
     apps.push(a);
   }
   return { repo, clusters, apps };
+}
+
+/**
+ * Secrets, as `namespace/name`, that recorded answers name and the user provides outside the
+ * tree: today the object store endpoint's CA (`backupEndpointCA: <secret>/<key>`), read by the
+ * Cluster's barmanObjectStore or the plugin's ObjectStore in the operator's namespace.
+ */
+export function externalSecrets(m: RepoModel): string[] {
+  return m.clusters.filter((c) => c.backups && c.backupEndpointCA).map((c) => `${m.repo.namespace}/${c.backupEndpointCA.split('/')[0]}`);
 }
 
 /** The record files of a model, as the tool writes them. */

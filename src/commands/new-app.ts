@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { appFields, appSchema } from '../../schema/app.js';
 import { type Answers, coerce, fillDefaults } from '../../schema/fields.js';
-import { validateAnswers } from '../answers.js';
+import { screenStrings, shown, validateAnswers } from '../answers.js';
 import { applyModel } from '../apply.js';
 import type { Context } from '../context.js';
 import { InputError } from '../errors.js';
@@ -18,13 +18,15 @@ export async function newApp(ctx: Context, given: Answers) {
 
   const recorded = model.apps.find((a) => a.name === answers.name);
   if (recorded) {
+    // Before any message repeats a given value: a credential in it is refused unseen.
+    screenStrings('', answers);
     // Re-running with the same answers is a no-op; other answers for an onboarded app are refused.
     for (const f of appFields) {
       if (answers[f.name] === undefined) continue;
       const value = coerce(f as never, answers[f.name]);
       if (!isDeepStrictEqual(value, (recorded as Record<string, unknown>)[f.name]))
         throw new InputError(
-          `${f.name}: app ${recorded.name} is already onboarded with ${JSON.stringify((recorded as Record<string, unknown>)[f.name])} (got ${JSON.stringify(value)}); edit .cnpg/answers/apps/${recorded.name}.yaml and run regen to change it`,
+          `${f.name}: app ${recorded.name} is already onboarded with ${shown((recorded as Record<string, unknown>)[f.name])} (got ${shown(value)}); edit .cnpg/answers/apps/${recorded.name}.yaml and run regen to change it`,
         );
     }
   }

@@ -21,7 +21,8 @@ export async function newCluster(ctx: Context, given: Answers) {
   const name = String(answers.clusterName ?? 'postgres');
   const recorded = model?.clusters.find((c) => c.clusterName === name);
   const others = (model?.clusters ?? []).filter((c) => c.clusterName !== name);
-  const clusterRaw = fillDefaults(clusterFields, { ...recorded, ...answers }, { repo, others });
-  const cluster = validateAnswers(clusterSchema({ repo, others }), clusterRaw, '');
-  return applyModel(ctx, { repo, clusters: [...others, cluster].sort((a, b) => a.clusterName.localeCompare(b.clusterName)), apps: model?.apps ?? [] });
+  const apps = model?.apps ?? [];
+  const clusterRaw = fillDefaults(clusterFields, { ...recorded, ...answers }, { repo, others, apps });
+  const cluster = validateAnswers(clusterSchema({ repo, others, apps }), clusterRaw, '');
+  return applyModel(ctx, { repo, clusters: [...others, cluster].sort((a, b) => a.clusterName.localeCompare(b.clusterName)), apps });
 }

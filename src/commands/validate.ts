@@ -1,5 +1,5 @@
 import type { Context } from '../context.js';
-import { loadModel } from '../records.js';
+import { externalSecrets, loadModel } from '../records.js';
 import { InputError } from '../errors.js';
 import { formatProblem, validateTree } from '../validate/index.js';
 import { unknownTemplateVariables } from '../validate/schema-store.js';
@@ -21,6 +21,8 @@ export async function validate(ctx: Context, opts: { schemaLocations: string[]; 
     externalKustomizations: r
       ? [r.secretStoreKustomization, r.storageKustomization, r.certManagerKustomization].filter(Boolean).map((k) => `${r.fluxNamespace}/${k}`)
       : [],
+    // Secrets the answers name but the tree does not make (the endpoint's CA): the user provides them.
+    externalSecrets: model ? externalSecrets(model) : [],
     ignoreMissingSchemas: opts.ignoreMissingSchemas,
     onProgress: ctx.progress,
   }).finally(() => ctx.progress?.());

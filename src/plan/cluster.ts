@@ -33,6 +33,20 @@ function storeConfig(c: ClusterAnswers) {
   };
 }
 
+/**
+ * boto3's default data-integrity checksums break S3-compatible stores (R2, MinIO, RustFS);
+ * `when_required` turns them off. The plugin takes them on its ObjectStore, the in-tree
+ * barmanObjectStore through Cluster.spec.env (cloudnative-pg issue 8427, docs
+ * appendixes/object_stores.md since #11008).
+ */
+const checksumEnv = (c: ClusterAnswers) =>
+  c.backupProvider === 's3'
+    ? []
+    : [
+        { name: 'AWS_REQUEST_CHECKSUM_CALCULATION', value: 'when_required' },
+        { name: 'AWS_RESPONSE_CHECKSUM_VALIDATION', value: 'when_required' },
+      ];
+
 /** Roles in `Cluster.spec.managed.roles`: only for operators without the DatabaseRole CR. */
 const managedRoles = (m: RepoModel, apps: AppAnswers[]) =>
   databaseRoleCr(m) ? [] : apps.filter((a) => a.provisioning === 'declarative').map((a) => ({ name: a.role, passwordSecret: appNames(a.name).rolePassword }));
@@ -66,6 +80,7 @@ export async function planCluster(m: RepoModel, c: ClusterAnswers): Promise<Plan
           roles: managedRoles(m, apps),
           plugin: plugin ? { name: pluginName, objectStore: objectStoreName(c) } : null,
           inTree: inTree ? { retention: c.backupRetention, store: storeConfig(c) } : null,
+          env: inTree ? checksumEnv(c) : [],
         },
       ],
     ]),
@@ -77,14 +92,8 @@ export async function planCluster(m: RepoModel, c: ClusterAnswers): Promise<Plan
     ]),
   ];
   if (plugin) {
-    const env = [
-      ...(c.backupProvider === 's3' ? [] : [
-        { name: 'AWS_REQUEST_CHECKSUM_CALCULATION', value: 'when_required' },
-        { name: 'AWS_RESPONSE_CHECKSUM_VALIDATION', value: 'when_required' },
-      ]),
-      // The sidecar's boto3 then asks the bucket's regional endpoint, the one name the policy allows.
-      ...regionEnv(c, true),
-    ];
+    // The sidecar's boto3 then asks the bucket's regional endpoint, the one name the policy allows.
+    const env = [...checksumEnv(c), ...regionEnv(c, true)];
     files.push(await owned(`${dir}/objectstore.yaml`, unit, [['cluster/objectstore.yaml.hbs', { name: objectStoreName(c), retention: c.backupRetention, store: storeConfig(c), env }]]));
   }
   if (c.backups) {

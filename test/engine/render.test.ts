@@ -47,9 +47,10 @@ describe('golden output', () => {
 });
 
 describe('YAML safety', () => {
-  it('answers with & \' " < : # {{ }} and newlines stay data, never structure', async () => {
+  // Line breaks never get this far: answers are one line (test/engine/inputs.test.ts).
+  it('answers with & \' " < : # {{ }} - [ ] stay data, never structure', async () => {
     const dir = tempRepo();
-    const nasty = `a&b 'q' "dq" <x>: # not a comment {{ .secret }}\nsecond: line`;
+    const nasty = `a&b 'q' "dq" <x>: # not a comment {{ .secret }} - [second]: line`;
     await newCluster(ctxFor(dir), { backupEndpoint: R2, superuserItem: nasty, parameters: { log_line_prefix: nasty } });
     const text = readFileSync(join(dir, 'kubernetes/apps/databases/cloudnative-pg/cluster/externalsecret.yaml'), 'utf8');
     const [superuser] = parseAllDocuments(text).map((d) => d.toJS());

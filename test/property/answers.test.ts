@@ -47,7 +47,9 @@ describe('any valid answers', () => {
           const { backupVolume, ...app } = a;
           const dumps = a.backups ? (backupVolume === 'nfs' ? { backupVolume, nfsServer: 'nas.lan', nfsPath: '/export/pg' } : { backupVolume }) : {};
           const cluster = second ? { cluster: i % 2 ? 'analytics' : c.clusterName } : {};
-          await newApp(ctxFor(dir), { ...app, ...dumps, ...cluster, database: a.name.replace(/-/g, '_') });
+          // postgres-init creates no extensions, so init-container apps ask for none (refused otherwise).
+          const extensions = a.provisioning === 'init-container' ? [] : a.extensions;
+          await newApp(ctxFor(dir), { ...app, ...dumps, ...cluster, extensions, database: a.name.replace(/-/g, '_') });
         }
         const result = await validateTree({
           root: dir,
