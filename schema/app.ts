@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { imageExtensions } from '../src/images.js';
 import type { AnswerSchema, Field } from './fields.js';
+import { APP_TEXT_FIELDS, refineSubstitutedText } from './substitution.js';
 import type { ClusterAnswers } from './cluster.js';
 import type { RepoAnswers } from './repo.js';
 import { dns1123Label, k8sCron, kubeName, pgIdentifier, quantity, repoPath, reservedPgName } from './rules.js';
@@ -97,6 +98,7 @@ export function appSchema(ctx: AppCtx) {
     .strict()
     .superRefine((a, issue) => {
       const add = (path: string, message: string) => issue.addIssue({ code: 'custom', path: [path], message, input: (a as Record<string, unknown>)[path] });
+      refineSubstitutedText(a, APP_TEXT_FIELDS, issue);
       for (const key of ['database', 'role'] as const)
         if (YAML_KEYWORDS.has(a[key])) add(key, `"${a[key]}" reads as a YAML boolean or null once Flux substitutes it: pick another name`);
       const reservedDb = reservedPgName(a.database);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { hasBarmanCloud } from '../src/images.js';
 import { operatorRelease } from '../src/versions.js';
 import type { AnswerSchema, Field } from './fields.js';
+import { CLUSTER_TEXT_FIELDS, refineSubstitutedText } from './substitution.js';
 import type { RepoAnswers } from './repo.js';
 import { cnpgCron, dns1035Label, dns1123Label, httpUrl, imageRef, kubeName, quantity, retention } from './rules.js';
 
@@ -142,6 +143,7 @@ export function clusterSchema(ctx: ClusterCtx) {
     .strict()
     .superRefine((a, issue) => {
       const add = (path: string, message: string) => issue.addIssue({ code: 'custom', path: [path], message, input: (a as Record<string, unknown>)[path] });
+      refineSubstitutedText(a, CLUSTER_TEXT_FIELDS, issue);
       if (a.parameters.shared_preload_libraries !== undefined)
         add('parameters', 'shared_preload_libraries is a fixed parameter CNPG rejects here; CNPG manages it (spec.postgresql.shared_preload_libraries)');
       if (a.backups && a.backupProvider !== 's3' && a.backupEndpoint === '') add('backupEndpoint', `is required for backupProvider ${a.backupProvider}`);

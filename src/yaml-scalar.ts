@@ -181,3 +181,14 @@ export function yamlBlockText(value: unknown): string {
     return c < 0x100 ? `\\x${c.toString(16).padStart(2, '0')}` : `\\u${c.toString(16).padStart(4, '0')}`;
   });
 }
+
+/**
+ * A value for Flux `postBuild.substitute` that reads back as `s` once pasted after `key: ` in a
+ * manifest kustomize wrote (where `"${VAR}"` has become plain `${VAR}`): `s` itself when plain is
+ * safe, else its double-quoted form. Only right where the variable is the whole scalar; variables
+ * used inside a longer scalar (`${APP}-pguser-secret`, the dump script) carry names and numbers
+ * that are always plain-safe, so they are passed unchanged.
+ */
+export function substitutionValue(s: string): string {
+  return plainInBlock(s) ? s : doubleQuoted(s);
+}

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { newApp } from '../../src/commands/new-app.js';
+import { newCluster } from '../../src/commands/new-cluster.js';
+import { InputError } from '../../src/errors.js';
+import { formatProblem, modelTree, validateTree } from '../../src/validate/index.js';
+import { R2, ctxFor, snapshot, tempRepo } from '../helpers.js';
+
+/** The object Flux applies for `kind/name` (first Kustomization that reaches it). */
+export async function applied(dir: string, kind: string, name: string): Promise<Record<string, any>> {
+  const { render } = await modelTree({ root: dir, externalVariables: ['CLUSTER_NAME'] });
+  const doc = render.rendered.find((r) => r.obj.kind === kind && r.obj.metadata?.name === name && r.flux);
+  if (!doc) throw new Error(`${kind}/${name} is not applied by any Kustomization`);
+  return doc.obj as Record<string, any>;
+}
+
+async function problems(dir: string): Promise<string[]> {
+  const r = await validateTree({ root: dir, kubectl: 'off', externalVariables: ['CLUSTER_NAME'], externalKustomizations: ['flux-system/external-secrets-stores', 'flux-system/cert-manager'] });
+  return r.problems.map(formatProblem);
+}
+
+describe.each(['component', 'explicit'] as const)('values reach the cluster as given through kustomize and Flux (%s layout)', (appLayout) => {
+  it('@daily, 0123, true, "a #b", "a: b", {{ x }} and on survive', async () => {
+    const dir = tempRepo();
+    await newCluster(ctxFor(dir), { backupEndpoint: R2, superuserItem: 'on', parameters: 'log_connections=on' });
+    const odd = { storeItem: '0123', passwordProperty: 'a #b', backupSchedule: '@daily', backupVolume: 'nfs', nfsServer: 'a: b', nfsPath: '/{{ x }}/true' };
+    await newApp(ctxFor(dir), { name: 'wiki', namespace: 'docs', appLayout, ...odd });
+    await newApp(ctxFor(dir), { name: 'chat', namespace: 'docs', appLayout, provisioning: 'init-container', ...odd });
+    expect(await problems(dir)).toEqual([]);
+    const es = await applied(dir, 'ExternalSecret', 'wiki-pguser-secret');
+    expect(es.spec.data[0].remoteRef).toEqual({ key: '0123', property: 'a #b' });
+    const cron = await applied(dir, 'CronJob', 'wiki-pg-backups');
+    expect(cron.spec.schedule).toBe('@daily');
+    expect(cron.spec.jobTemplate.spec.template.spec.volumes[0].nfs).toEqual({ server: 'a: b', path: '/{{ x }}/true' });
+    const initdb = await applied(dir, 'ExternalSecret', 'chat-initdb-secret');
+    expect(JSON.stringify(initdb.spec.data)).toContain('"key":"on"');
+    const cluster = await applied(dir, 'Cluster', 'postgres');
+    expect(cluster.spec.postgresql.parameters.log_connections).toBe('on');
+    // The role's password secret sits under the cluster's Kustomization: the same item, as given.
+    const role = await applied(dir, 'ExternalSecret', 'wiki-pg-role');
+    expect(role.spec.data[0].remoteRef.key).toBe('0123');
+  }, 30_000);
+});
+
+describe('values Flux would rewrite or fail on are refused, naming the field', () => {
+  const cases: [string, Record<string, string>, string][] = [
+    ['storeItem', { storeItem: '${ x }' }, 'storeItem: must not contain "${" or "$$"'],
+    ['storeItem', { storeItem: 'a$${X}' }, 'storeItem: must not contain "${" or "$$"'],
+    ['passwordProperty', { passwordProperty: 'p$$' }, 'passwordProperty: must not contain'],
+    ['nfsPath', { backupVolume: 'nfs', nfsServer: 'nas', nfsPath: '/x${' }, 'nfsPath: must not contain'],
+    ['storeItem', { storeItem: 'a\u2028b' }, 'storeItem: must not contain control characters'],
+  ];
+  it.each(cases)('%s %j', async (_f, answers, message) => {
+    const dir = tempRepo();
+    await newCluster(ctxFor(dir), { backupEndpoint: R2 });
+    const before = snapshot(dir);
+    const err = await newApp(ctxFor(dir), { name: 'wiki', namespace: 'docs', ...answers }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).message).toContain(message);
+    expect((err as InputError).message.split('\n')).toHaveLength(1);
+    expect(snapshot(dir)).toEqual(before);
+  });
+
+  it('cluster answers: parameters, superuserItem; backupDestinationPath keeps ${CLUSTER_NAME} but not ${x-y}', async () => {
+    for (const [answers, message] of [
+      [{ parameters: 'search_path=$$user' }, 'parameters.search_path: must not contain'],
+      [{ superuserItem: '${X}' }, 'superuserItem: must not contain'],
+      [{ backupDestinationPath: 's3://b/${x-y}/' }, 'backupDestinationPath: may hold "${NAME}" references'],
+    ] as const) {
+      const err = await newCluster(ctxFor(tempRepo()), { backupEndpoint: R2, ...answers }).catch((e: unknown) => e);
+      expect((err as Error).message).toContain(message);
+    }
+    const dir = tempRepo();
+    await newCluster(ctxFor(dir), { backupEndpoint: R2, backupDestinationPath: 's3://cnpg-${CLUSTER_NAME}/x/' });
+    expect(await problems(dir)).toEqual([]);
+  });
+});
