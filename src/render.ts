@@ -30,6 +30,15 @@ hbs.registerHelper('block', (value: unknown, indent: unknown) => {
 });
 /** `{{go "expr"}}`: a Go template action (External Secrets templates), emitted as a quoted string. */
 hbs.registerHelper('go', (expr: unknown) => new hbs.SafeString(doubleQuoted(`{{ ${String(expr)} }}`)));
+/**
+ * `{{line x}}`: text inside a comment or a literal block scalar, where quoting has no meaning.
+ * One line only: a line break would end the comment or the block's indentation.
+ */
+hbs.registerHelper('line', (value: unknown) => {
+  const s = String(value);
+  if (/[\r\n\u0085\u2028\u2029]/.test(s)) throw new Error(`{{line}} got a line break in ${JSON.stringify(s)}`);
+  return new hbs.SafeString(s);
+});
 /** `{{shq x}}`: one single-quoted shell word. */
 hbs.registerHelper('shq', (value: unknown) => new hbs.SafeString(`'${String(value).replace(/'/g, `'\\''`)}'`));
 hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);

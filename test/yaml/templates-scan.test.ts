@@ -1,0 +1,48 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import Handlebars from 'handlebars';
+import { describe, expect, it } from 'vitest';
+import { TEMPLATES_DIR } from '../../src/paths.js';
+
+/** Helpers that write a value (each one decides its YAML form); `eq`/`or`/`and`/`not` only test. */
+const VALUE_HELPERS = new Set(['q', 'str', 'block', 'go', 'shq', 'line']);
+
+function templates(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? templates(join(dir, e.name)) : e.name.endsWith('.hbs') ? [join(dir, e.name)] : []));
+}
+
+/** Every `{{...}}` that prints something, as `file: source`, unless it is a value helper called with a value. */
+function rawMustaches(file: string): string[] {
+  const source = readFileSync(file, 'utf8');
+  const out: string[] = [];
+  const visit = (node: unknown): void => {
+    if (!node || typeof node !== 'object') return;
+    const n = node as { type?: string; path?: { original?: unknown }; params?: unknown[]; loc?: { start: { line: number } } };
+    if (n.type === 'MustacheStatement') {
+      const name = String(n.path?.original);
+      if (!VALUE_HELPERS.has(name) || !n.params?.length) out.push(`${relative(TEMPLATES_DIR, file)}:${n.loc?.start.line}: {{${name}}}`);
+    }
+    for (const v of Object.values(node)) if (v && typeof v === 'object') (Array.isArray(v) ? v : [v]).forEach(visit);
+  };
+  visit(Handlebars.parse(source));
+  return out;
+}
+
+describe('templates', () => {
+  it('pass every value through a YAML-safe helper (no raw {{name}} mustache)', () => {
+    const files = templates(TEMPLATES_DIR);
+    expect(files.length).toBeGreaterThan(10);
+    expect(files.flatMap(rawMustaches)).toEqual([]);
+  });
+
+  it('the scan sees a raw mustache, in a comment or a value', () => {
+    const probe = Handlebars.parse('# {{app}}\na: {{q b}}\nc: {{{d}}}\n');
+    let seen = 0;
+    const walk = (n: any): void => {
+      if (n?.type === 'MustacheStatement' && !VALUE_HELPERS.has(String(n.path.original))) seen++;
+      if (n?.body) n.body.forEach(walk);
+    };
+    walk(probe);
+    expect(seen).toBe(2);
+  });
+});
