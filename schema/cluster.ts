@@ -143,7 +143,7 @@ export function clusterSchema(ctx: ClusterCtx) {
     .strict()
     .superRefine((a, issue) => {
       const add = (path: string, message: string) => issue.addIssue({ code: 'custom', path: [path], message, input: (a as Record<string, unknown>)[path] });
-      refineSubstitutedText(a, CLUSTER_TEXT_FIELDS, issue);
+      refineSubstitutedText(a, CLUSTER_TEXT_FIELDS, issue, ctx.repo.clusterVars);
       if (a.parameters.shared_preload_libraries !== undefined)
         add('parameters', 'shared_preload_libraries is a fixed parameter CNPG rejects here; CNPG manages it (spec.postgresql.shared_preload_libraries)');
       if (a.backups && a.backupProvider !== 's3' && a.backupEndpoint === '') add('backupEndpoint', `is required for backupProvider ${a.backupProvider}`);

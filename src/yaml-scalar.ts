@@ -155,6 +155,16 @@ export function scalarText(s: string): string {
   return plainEverywhere(s) ? s : doubleQuoted(s);
 }
 
+/**
+ * Multi-line text that a literal block keeps through the formatter and every reader: printable,
+ * no blank or space-led first line, no trailing blanks on a line, at most one final newline
+ * (a keep-chomped `|+` tail of empty lines does not survive being indented into a template).
+ */
+function literalSafe(s: string): boolean {
+  if (!s.includes('\n') || /^[\s]/.test(s) || /[ \t]\n|[ \t]$|\n\n$/.test(s)) return false;
+  return ![...s].some((ch) => ch !== '\n' && mustEscape(ch.codePointAt(0)!));
+}
+
 /** Characters a YAML 1.1 reader folds or rejects; only ever inside double quotes in `yamlBlockText`. */
 const RAW_UNSAFE = /[\x7f-\xa0\u2028\u2029\ufeff\ufffe\uffff]/g;
 
@@ -170,7 +180,7 @@ export function yamlBlockText(value: unknown): string {
       const s = node.value;
       // Every collection here is written in block style, so a value may use the block-context rules.
       if (key === 'key' ? plainEverywhere(s) : plainInBlock(s)) node.type = 'PLAIN';
-      else if (s.includes('\n') && ![...s].some((ch) => ch !== '\n' && ch !== '\t' && mustEscape(ch.codePointAt(0)!))) node.type = 'BLOCK_LITERAL';
+      else if (literalSafe(s)) node.type = 'BLOCK_LITERAL';
       else node.type = 'QUOTE_DOUBLE';
     },
   });

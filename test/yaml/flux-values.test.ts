@@ -64,7 +64,8 @@ describe('values Flux would rewrite or fail on are refused, naming the field', (
     for (const [answers, message] of [
       [{ parameters: 'search_path=$$user' }, 'parameters.search_path: must not contain'],
       [{ superuserItem: '${X}' }, 'superuserItem: must not contain'],
-      [{ backupDestinationPath: 's3://b/${x-y}/' }, 'backupDestinationPath: may hold "${NAME}" references'],
+      [{ backupDestinationPath: 's3://b/${x-y}/' }, 'backupDestinationPath: may hold "${NAME}" references to the recorded cluster variables (CLUSTER_NAME)'],
+      [{ backupDestinationPath: 's3://b/${X}/' }, 'backupDestinationPath: may hold "${NAME}" references'],
     ] as const) {
       const err = await newCluster(ctxFor(tempRepo()), { backupEndpoint: R2, ...answers }).catch((e: unknown) => e);
       expect((err as Error).message).toContain(message);

@@ -48,6 +48,14 @@ describe('scalars mean the same to YAML 1.1 and 1.2 readers', () => {
     }
   });
 
+  it('multi-line text keeps its newlines through a template and the formatter (a |+ tail was lost)', async () => {
+    const dir = tempRepo();
+    const parameters = { application_name: 'a\nb\n', cluster_name: 'a\n\n', log_line_prefix: '\n' };
+    await newCluster(ctxFor(dir), { backupEndpoint: R2, parameters });
+    const text = readFileSync(join(dir, 'kubernetes/apps/databases/cloudnative-pg/cluster/cluster.yaml'), 'utf8');
+    for (const version of ['1.1', '1.2'] as const) expect((parse(text, { version }) as { spec: { postgresql: { parameters: unknown } } }).spec.postgresql.parameters).toEqual(parameters);
+  });
+
   it('common values stay plain', () => {
     expect(yamlBlockText({ a: '256MB', b: '200', c: '20Gi', d: '0 3 * * *' })).toBe('a: 256MB\nb: "200"\nc: 20Gi\nd: 0 3 * * *\n');
     expect(yamlScalar('500m')).toBe('500m');
