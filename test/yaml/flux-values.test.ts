@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { newApp } from '../../src/commands/new-app.js';
 import { newCluster } from '../../src/commands/new-cluster.js';
@@ -73,5 +75,31 @@ describe('values Flux would rewrite or fail on are refused, naming the field', (
     const dir = tempRepo();
     await newCluster(ctxFor(dir), { backupEndpoint: R2, backupDestinationPath: 's3://cnpg-${CLUSTER_NAME}/x/' });
     expect(await problems(dir)).toEqual([]);
+  });
+});
+
+describe('validate judges a hand-edited value as Flux would', () => {
+  it('a ${ x } in one app\'s role secret is a problem of the shared cluster\'s Kustomization', async () => {
+    const dir = tempRepo();
+    await newCluster(ctxFor(dir), { backupEndpoint: R2 });
+    await newApp(ctxFor(dir), { name: 'wiki', namespace: 'docs' });
+    const file = join(dir, 'kubernetes/apps/databases/cloudnative-pg/cluster/apps/wiki/externalsecret.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('key: wiki', 'key: "${ x }"'));
+    expect(await problems(dir)).toEqual([
+      // Not applied, so the role's password Secret is missing too.
+      'kubernetes/apps/databases/cloudnative-pg/cluster/apps/wiki/databaserole.yaml:13: DatabaseRole/wiki: Secret wiki-pg-role is not produced in namespace databases (no ExternalSecret target or Secret of that name)',
+      'kubernetes/apps/databases/cloudnative-pg/cluster/apps/wiki/externalsecret.yaml:4: ExternalSecret/wiki-pg-role: Flux substitution fails in Kustomization flux-system/cloudnative-pg-cluster (envsubst: unable to parse variable name); nothing of it is applied',
+    ]);
+  });
+
+  it('a component value kustomize unquotes: @daily pasted raw breaks the document', async () => {
+    const dir = tempRepo();
+    await newCluster(ctxFor(dir), { backupEndpoint: R2 });
+    await newApp(ctxFor(dir), { name: 'wiki', namespace: 'docs', backupSchedule: '@daily' });
+    const ks = join(dir, 'kubernetes/apps/docs/wiki/ks.yaml');
+    writeFileSync(ks, readFileSync(ks, 'utf8').replace(/CNPG_BACKUP_SCHEDULE: .*/, 'CNPG_BACKUP_SCHEDULE: "@daily"'));
+    const lines = await problems(dir);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^kubernetes\/components\/cnpg-backup\/cronjob.yaml:\d+: CronJob\/\$\{APP\}-pg-backups: after substitution by Kustomization flux-system\/wiki: YAML parse error/);
   });
 });
