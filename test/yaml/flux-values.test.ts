@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -5,7 +6,9 @@ import { newApp } from '../../src/commands/new-app.js';
 import { newCluster } from '../../src/commands/new-cluster.js';
 import { InputError } from '../../src/errors.js';
 import { formatProblem, modelTree, validateTree } from '../../src/validate/index.js';
-import { R2, ctxFor, snapshot, tempRepo } from '../helpers.js';
+import { R2, ROOT, ctxFor, snapshot, tempRepo } from '../helpers.js';
+
+const BIN = join(ROOT, 'dist', 'src', 'cli.js');
 
 /** The object Flux applies for `kind/name` (first Kustomization that reaches it). */
 export async function applied(dir: string, kind: string, name: string): Promise<Record<string, any>> {
@@ -102,4 +105,24 @@ describe('validate judges a hand-edited value as Flux would', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^kubernetes\/components\/cnpg-backup\/cronjob.yaml:\d+: CronJob\/\$\{APP\}-pg-backups: after substitution by Kustomization flux-system\/wiki: YAML parse error/);
   });
+});
+
+describe('through the bin', () => {
+  it('--storeItem \'${ x }\' and --parameters search_path=$$user exit 2 with one line naming the field; @daily and on are written and validate', () => {
+    const dir = tempRepo(true);
+    const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args, '--yes', '--dest', '.', '--allow-dirty'], { cwd: dir, encoding: 'utf8', env: { ...process.env, INIT_CWD: dir } });
+    const bad = run('new-cluster', '--backupEndpoint', R2, '--parameters', 'search_path=$$user');
+    expect([bad.status, bad.stderr.trim().split('\n').length], bad.stderr).toEqual([2, 1]);
+    expect(bad.stderr).toContain('parameters.search_path: must not contain "${" or "$$"');
+    expect(run('new-cluster', '--backupEndpoint', R2, '--parameters', 'log_connections=on').status).toBe(0);
+    const before = snapshot(dir);
+    const refused = run('new-app', '--name', 'wiki', '--namespace', 'docs', '--storeItem', '${ x }');
+    expect([refused.status, refused.stderr.trim().split('\n').length], refused.stderr).toEqual([2, 1]);
+    expect(refused.stderr).toContain('storeItem: must not contain "${" or "$$"');
+    expect(refused.stderr).toContain('(got "${ x }")');
+    expect(snapshot(dir)).toEqual(before);
+    expect(run('new-app', '--name', 'wiki', '--namespace', 'docs', '--backupSchedule', '@daily', '--storeItem', '0123').status).toBe(0);
+    const v = spawnSync(process.execPath, [BIN, 'validate', '--dest', '.'], { cwd: dir, encoding: 'utf8', env: { ...process.env, INIT_CWD: dir } });
+    expect(v.status, v.stdout + v.stderr).toBe(0);
+  }, 60_000);
 });
