@@ -35,7 +35,7 @@ const BASE60 = /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$/;
 
 export type V2Kind = 'str' | 'bool' | 'null' | 'int' | 'float' | 'timestamp' | 'merge';
 
-/** The tag go-yaml v2 gives a plain scalar, and its value (timestamps kept as text: JSON makes them strings anyway). */
+/** The tag go-yaml v2 gives a plain scalar, and its value (a timestamp keeps its text here; through JSON Kubernetes gets it as an RFC 3339 string, so only its spelling changes). */
 export function resolvePlainV2(s: string): { kind: V2Kind; value: unknown } {
   if (V2_WORDS.has(s)) {
     const v = V2_WORDS.get(s);
