@@ -4,13 +4,13 @@ import { newApp } from '../../src/commands/new-app.js';
 import { newCluster } from '../../src/commands/new-cluster.js';
 import { InputError } from '../../src/errors.js';
 import { modelTree } from '../../src/validate/index.js';
-import { R2, ctxFor, tempRepo } from '../helpers.js';
+import { ctxFor, tempRepo } from '../helpers.js';
 
 /** Pieces that mean something to YAML, to Flux's envsubst or to a YAML 1.1 reader. */
-const PIECES = ['#', ' #', '&a', '*a', ': ', ':', "'", '"', '\n', '\t', '${', '${X}', '$${X}', '$$', '$', '\\\\', '\\', '}', '{', '[', ']', ',', '!', '|', '>', '%', '@', '`',
+const PIECES = ['${CLUSTER_NAME}', '#', ' #', '&a', '*a', ': ', ':', "'", '"', '\n', '\t', '${', '${X}', '$${X}', '$$', '$', '\\\\', '\\', '}', '{', '[', ']', ',', '!', '|', '>', '%', '@', '`',
   '- ', '? ', '---', '~', 'on', 'yes', 'n', 'null', 'true', '0123', '0x1F', '1_000', '1:20', '.5', '2001-12-14', 'é', 'ü', '😀', '\u2028', '\u0085', ' ', 'a', 'Z', '9', '.', '/', '{{ x }}', '<<'];
 /** Pieces Flux or YAML 1.1 readers cannot carry unchanged: answers holding them must be refused. */
-const WILD = new Set(['${', '${X}', '$${X}', '$$', '\u2028', '\u0085']);
+const WILD = new Set(['${CLUSTER_NAME}', '${', '${X}', '$${X}', '$$', '\u2028', '\u0085']);
 const TAME = PIECES.filter((p) => !WILD.has(p));
 const pieces = (from: string[], min: number, noSpace: boolean) =>
   fc.array(fc.constantFrom(...(noSpace ? from.filter((p) => !/\s/.test(p)) : from)), { minLength: min, maxLength: 5 }).map((p) => p.join(''));
@@ -24,19 +24,22 @@ const text = (min = 0, noSpace = false) =>
 /** A cron-shaped value (so the schedule rules pass often enough) whose fields are random text. */
 const cron = (fields: number) => fc.array(text(1, true), { minLength: fields, maxLength: fields }).map((f) => f.join(' '));
 
-const CLUSTER_TEXT = ['superuserItem', 'superuserProperty', 'backupCredentialsItem', 'backupSchedule', 'backupDestinationPath', 'parameters'];
+const CLUSTER_TEXT = ['backupEndpoint', 'superuserItem', 'superuserProperty', 'backupCredentialsItem', 'backupSchedule', 'backupDestinationPath', 'parameters'];
 const APP_TEXT = ['storeItem', 'passwordProperty', 'backupSchedule', 'nfsServer', 'nfsPath'];
 
 type Obj = Record<string, any>;
 
 describe('any free-text answer', () => {
   it('is refused naming its field (exit 2), or reaches the cluster as exactly that string after kustomize, Flux and a YAML 1.1 reader (PROPERTY_RUNS=N for more)', async () => {
+    // A reference to a recorded cluster variable: allowed in the bucket path and endpoint only.
+    const withRef = (t: fc.Arbitrary<string>) => fc.oneof(t, t.map((x) => `\${CLUSTER_NAME}${x}`));
     const cluster = fc.record({
       superuserItem: text(1),
       superuserProperty: text(1),
       backupCredentialsItem: text(1),
       backupSchedule: cron(6),
-      backupDestinationPath: text(1, true).map((t) => `s3://${t}`),
+      backupDestinationPath: withRef(text(1, true)).map((t) => `s3://${t}`),
+      backupEndpoint: withRef(text(1, true)).map((t) => `https://r2.example.com/${t}`),
       parameter: text(),
     });
     const app = fc.record({ storeItem: text(1), passwordProperty: text(1), backupSchedule: fc.oneof(fc.constantFrom('@daily', '@hourly'), cron(5)), nfsServer: text(1), nfsPath: text().map((t) => `/${t}`) });
@@ -53,7 +56,7 @@ describe('any free-text answer', () => {
           expect((err as InputError).message).not.toContain('\n');
         };
         try {
-          await newCluster(ctxFor(dir), { backupEndpoint: R2, ...clusterText, parameters: { log_line_prefix: parameter } });
+          await newCluster(ctxFor(dir), { ...clusterText, parameters: { log_line_prefix: parameter } });
         } catch (err) {
           refused(err, CLUSTER_TEXT);
           outcomes.push('refused');
@@ -85,8 +88,10 @@ describe('any free-text answer', () => {
         expect(applied('ScheduledBackup', 'postgres-daily').spec.schedule).toBe(c.backupSchedule);
         expect(applied('Cluster', 'postgres').spec.postgresql.parameters.log_line_prefix).toBe(parameter);
         // ${NAME} references in the bucket path are Flux's to fill (CLUSTER_NAME is external: a placeholder).
-        const dest = applied('ObjectStore', 'postgres-backup').spec.configuration.destinationPath as string;
-        expect(dest).toBe(c.backupDestinationPath.replace(/\$\{[A-Za-z_][A-Za-z0-9_]*\}/g, 'x'));
+        const store = applied('ObjectStore', 'postgres-backup').spec.configuration;
+        const refs = (v: string) => v.replace(/\$\{[A-Za-z_][A-Za-z0-9_]*\}/g, 'x');
+        expect(store.destinationPath).toBe(refs(c.backupDestinationPath));
+        expect(store.endpointURL).toBe(refs(c.backupEndpoint));
       }),
       { numRuns: Number(process.env.PROPERTY_RUNS ?? 25) },
     );
