@@ -53,6 +53,7 @@ describe('values Flux would rewrite or fail on are refused, naming the field', (
     ['passwordProperty', { passwordProperty: 'p$$' }, 'passwordProperty: must not contain'],
     ['nfsPath', { backupVolume: 'nfs', nfsServer: 'nas', nfsPath: '/x${' }, 'nfsPath: must not contain'],
     ['storeItem', { storeItem: 'a\u2028b' }, 'storeItem: must not contain control characters'],
+    ['database', { database: 'off' }, 'database: "off" reads as a YAML boolean, number or null'],
   ];
   it.each(cases)('%s %j', async (_f, answers, message) => {
     const dir = tempRepo();
