@@ -40,7 +40,7 @@ export type AppValues = Record<AppValueKey, string> & { app: string };
  * pastes them into that text, so they pass as they are. Their rules keep them names and numbers.
  * Every other variable is a whole scalar and gets its value as YAML text (`substitutionValue`).
  */
-export const EMBEDDED_KEYS: ReadonlySet<AppValueKey> = new Set(['host', 'roHost', 'role', 'database', 'keepDays', 'keepWeeks', 'keepMonths']);
+export const EMBEDDED_KEYS: ReadonlySet<AppValueKey> = new Set(['host', 'role', 'database', 'keepDays', 'keepWeeks', 'keepMonths']);
 
 /** Which values each component's templates use, so an app substitutes only what it includes. */
 export const COMPONENT_KEYS: Record<string, AppValueKey[]> = {

@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import Handlebars from 'handlebars';
 import { describe, expect, it } from 'vitest';
 import { TEMPLATES_DIR } from '../../src/paths.js';
+import { APP_VARS, EMBEDDED_KEYS } from '../../src/plan/app-values.js';
 
 /** Helpers that write a value (each one decides its YAML form); `eq`/`or`/`and`/`not` only test. */
 const VALUE_HELPERS = new Set(['q', 'str', 'block', 'go', 'shq', 'line']);
@@ -44,5 +45,22 @@ describe('templates', () => {
     };
     walk(probe);
     expect(seen).toBe(2);
+  });
+});
+
+describe('component variables', () => {
+  it('used inside a longer scalar are exactly the EMBEDDED_KEYS (the others get their value as YAML text)', () => {
+    const dir = join(import.meta.dirname, '..', 'golden', 'cnpg-1.30-defaults', 'kubernetes', 'components');
+    const embedded = new Set<string>();
+    for (const file of readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())) {
+      for (const line of readFileSync(join(file.parentPath, file.name), 'utf8').split('\n')) {
+        for (const m of line.matchAll(/\$\{(CNPG_[A-Z_]+)\}/g)) {
+          // A whole scalar: `key: "${VAR}"` or `- "${VAR}"`, nothing else on the line.
+          if (!new RegExp(`^\\s*(- |[^\\s"][^"]*: )"\\$\\{${m[1]}\\}"$`).test(line)) embedded.add(m[1]!);
+        }
+      }
+    }
+    const expected = [...EMBEDDED_KEYS].map((k) => APP_VARS[k]);
+    expect([...embedded].sort()).toEqual(expected.sort());
   });
 });
