@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { imageExtensions } from '../src/images.js';
 import type { AnswerSchema, Field } from './fields.js';
+import { plainInBlock } from '../src/yaml-scalar.js';
+import { APP_TEXT_FIELDS, refineSubstitutedText } from './substitution.js';
 import type { ClusterAnswers } from './cluster.js';
 import { nameClash } from './names.js';
 import type { RepoAnswers } from './repo.js';
@@ -17,8 +19,6 @@ export interface AppCtx {
 /** `<app>-pg-backups` is the longest derived name and a CronJob name has at most 52 characters. */
 export const APP_NAME_MAX = 52 - '-pg-backups'.length;
 
-/** Flux re-parses substituted YAML with YAML 1.1 rules, where these words are not strings. */
-const YAML_KEYWORDS = new Set(['y', 'n', 'yes', 'no', 'on', 'off', 'true', 'false', 'null']);
 
 const pgName = (name: unknown) => String(name ?? '').replace(/-/g, '_');
 
@@ -98,8 +98,10 @@ export function appSchema(ctx: AppCtx) {
     .strict()
     .superRefine((a, issue) => {
       const add = (path: string, message: string) => issue.addIssue({ code: 'custom', path: [path], message, input: (a as Record<string, unknown>)[path] });
+      refineSubstitutedText(a, APP_TEXT_FIELDS, issue);
       for (const key of ['database', 'role'] as const)
-        if (YAML_KEYWORDS.has(a[key])) add(key, `"${a[key]}" reads as a YAML boolean or null once Flux substitutes it: pick another name`);
+        // Pasted by Flux into longer text and as whole scalars (EMBEDDED_KEYS): it must read as itself plain.
+        if (!plainInBlock(a[key])) add(key, `"${a[key]}" reads as a YAML boolean, number or null once Flux substitutes it: pick another name`);
       const reservedDb = reservedPgName(a.database, 'database');
       if (reservedDb) add('database', reservedDb);
       const reservedRole = reservedPgName(a.role);

@@ -4,6 +4,7 @@ import { defaultStoreLabels, inClusterStore } from '../src/plan/object-store-egr
 import { operatorRelease } from '../src/versions.js';
 import type { AppAnswers } from './app.js';
 import type { AnswerSchema, Field } from './fields.js';
+import { CLUSTER_TEXT_FIELDS, refineSubstitutedText } from './substitution.js';
 import type { RepoAnswers } from './repo.js';
 import { nameClash } from './names.js';
 import { cnpgParameterProblem, cnpgParameterValueProblem } from './postgres.js';
@@ -172,16 +173,10 @@ export function clusterSchema(ctx: ClusterCtx) {
     .strict()
     .superRefine((a, issue) => {
       const add = (path: string, message: string) => issue.addIssue({ code: 'custom', path: [path], message, input: (a as Record<string, unknown>)[path] });
+      refineSubstitutedText(a, CLUSTER_TEXT_FIELDS, issue, ctx.repo.clusterVars);
       for (const key of Object.keys(a.parameters)) {
         const problem = cnpgParameterProblem(key) ?? cnpgParameterValueProblem(key, a.parameters[key]!, a.instances);
         if (problem) add('parameters', problem);
-      }
-      // Flux substitutes ${VAR} from the cluster-vars ConfigMap; a variable it does not list stays unset.
-      for (const [key, value] of Object.entries(a)) {
-        if (!a.backups && key.startsWith('backup')) continue; // not rendered without backups
-        for (const [, name] of typeof value === 'string' ? value.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g) : [])
-          if (!ctx.repo.clusterVars.includes(name!))
-            add(key, `uses \${${name}}, which the repository's clusterVars answer does not list (clusterVars: ${ctx.repo.clusterVars.join(', ') || 'none'})`);
       }
       if (a.backups && a.backupProvider !== 's3' && a.backupEndpoint === '') add('backupEndpoint', `is required for backupProvider ${a.backupProvider}`);
       if (a.backups && a.backupStoreLabels && !Object.keys(a.backupStoreLabels).length && inClusterStore(a.backupEndpoint, ctx.repo.namespace))

@@ -1,4 +1,5 @@
 import { type Document, isAlias, isMap, isScalar, isSeq, parseAllDocuments, parseDocument, type ToStringOptions } from 'yaml';
+import { plainInBlock } from './yaml-scalar.js';
 
 /**
  * Edits of a user's YAML through the document model: only the tool's entries are added or set;
@@ -86,6 +87,13 @@ export interface FluxKsEntries {
   substitute: Record<string, string>;
 }
 
+/** A string node YAML 1.1 and 1.2 readers both read back as `value` (`on`, `017` are quoted). */
+function stringNode(doc: Document, value: string) {
+  const node = doc.createNode(value);
+  if (isScalar(node) && !plainInBlock(value)) node.type = 'QUOTE_DOUBLE';
+  return node;
+}
+
 /** An app's `ks.yaml` holds the tool's Flux Kustomization entries; `created` is the text for a new file. */
 export function ensureFluxKustomization(current: string | undefined, want: FluxKsEntries, created: string): string {
   if (current === undefined) return created;
@@ -102,7 +110,7 @@ export function ensureFluxKustomization(current: string | undefined, want: FluxK
     for (const [key, value] of Object.entries(want.substitute)) {
       if (valueAt(doc, ['spec', 'postBuild', 'substitute', key]) !== value) {
         if (!isMap(doc.getIn(['spec', 'postBuild', 'substitute']))) doc.setIn(['spec', 'postBuild', 'substitute'], doc.createNode({}));
-        doc.setIn(['spec', 'postBuild', 'substitute', key], doc.createNode(value));
+        doc.setIn(['spec', 'postBuild', 'substitute', key], stringNode(doc, value));
         changed = true;
       }
     }

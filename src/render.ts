@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
-import { parseAllDocuments, stringify } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import { TEMPLATES_DIR } from './paths.js';
+import { doubleQuoted, scalarText, yamlBlockText } from './yaml-scalar.js';
 
 /**
  * Handlebars set up for YAML: HTML escaping is off (it corrupts `&`, `'`, `"`), and values reach
@@ -10,30 +11,34 @@ import { TEMPLATES_DIR } from './paths.js';
  */
 const hbs = Handlebars.create();
 
-const PLAIN_SAFE = /^[A-Za-z0-9_./-][A-Za-z0-9_./@:=+-]*$/;
-const AMBIGUOUS = /^(true|false|yes|no|on|off|y|n|null|~|[-+]?(\d[\d_]*(\.\d*)?|\.\d+)([eE][-+]?\d+)?|0x[0-9a-fA-F]+|0o[0-7]+|\.inf|\.nan)$/i;
-
-/** One YAML scalar, safe anywhere a flow scalar may stand. */
+/** One YAML scalar, safe anywhere a flow scalar may stand, meaning the same to YAML 1.1 and 1.2 readers. */
 export function yamlScalar(value: unknown): string {
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  const s = String(value);
-  if (PLAIN_SAFE.test(s) && !AMBIGUOUS.test(s) && !s.includes(': ') && !s.endsWith(':')) return s;
-  return JSON.stringify(s); // a JSON string is a valid YAML double-quoted scalar
+  return scalarText(String(value));
 }
 
 /** `{{q value}}`: a scalar. */
 hbs.registerHelper('q', (value: unknown) => new hbs.SafeString(yamlScalar(value)));
 /** `{{str value}}`: always a quoted string (for fields typed string whose value may look numeric). */
-hbs.registerHelper('str', (value: unknown) => new hbs.SafeString(JSON.stringify(String(value))));
+hbs.registerHelper('str', (value: unknown) => new hbs.SafeString(doubleQuoted(String(value))));
 /** `{{block obj indent}}`: a nested mapping or sequence, one line per entry, indented to sit under its key. */
 hbs.registerHelper('block', (value: unknown, indent: unknown) => {
   const pad = ' '.repeat(typeof indent === 'number' ? indent : 0);
-  const text = stringify(value, { lineWidth: 0 }).trimEnd();
+  const text = yamlBlockText(value).trimEnd();
   return new hbs.SafeString(`\n${text.split('\n').map((l) => pad + l).join('\n')}`);
 });
 /** `{{go "expr"}}`: a Go template action (External Secrets templates), emitted as a quoted string. */
-hbs.registerHelper('go', (expr: unknown) => new hbs.SafeString(JSON.stringify(`{{ ${String(expr)} }}`)));
+hbs.registerHelper('go', (expr: unknown) => new hbs.SafeString(doubleQuoted(`{{ ${String(expr)} }}`)));
+/**
+ * `{{line x}}`: text inside a comment or a literal block scalar, where quoting has no meaning.
+ * One line only: a line break would end the comment or the block's indentation.
+ */
+hbs.registerHelper('line', (value: unknown) => {
+  const s = String(value);
+  if (/[\r\n\u0085\u2028\u2029]/.test(s)) throw new Error(`{{line}} got a line break in ${JSON.stringify(s)}`);
+  return new hbs.SafeString(s);
+});
 /** `{{shq x}}`: one single-quoted shell word. */
 hbs.registerHelper('shq', (value: unknown) => new hbs.SafeString(`'${String(value).replace(/'/g, `'\\''`)}'`));
 hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);

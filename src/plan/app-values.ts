@@ -1,4 +1,5 @@
 import type { AppAnswers } from '../../schema/app.js';
+import { substitutionValue } from '../yaml-scalar.js';
 import { type RepoModel, clusterOf, roHost, rwHost } from './model.js';
 
 /**
@@ -33,6 +34,13 @@ export const APP_VARS = {
 
 export type AppValueKey = keyof typeof APP_VARS;
 export type AppValues = Record<AppValueKey, string> & { app: string };
+
+/**
+ * Values the components use inside a longer scalar (the connection URIs, the dump script): Flux
+ * pastes them into that text, so they pass as they are. Their rules keep them names and numbers.
+ * Every other variable is a whole scalar and gets its value as YAML text (`substitutionValue`).
+ */
+export const EMBEDDED_KEYS: ReadonlySet<AppValueKey> = new Set(['host', 'role', 'database', 'keepDays', 'keepWeeks', 'keepMonths']);
 
 /** Which values each component's templates use, so an app substitutes only what it includes. */
 export const COMPONENT_KEYS: Record<string, AppValueKey[]> = {
@@ -86,12 +94,16 @@ export function componentsOf(a: AppAnswers): string[] {
   ];
 }
 
-/** `postBuild.substitute` of a component-layout app: APP plus the variables its components use. */
+/**
+ * `postBuild.substitute` of a component-layout app: APP plus the variables its components use,
+ * whole-scalar values as YAML text (see `substitutionValue`): kustomize writes `"${CNPG_X}"` as plain
+ * `${CNPG_X}` and Flux pastes the value there, so `@daily` or `0123` carry their own quotes.
+ */
 export function substituteFor(m: RepoModel, a: AppAnswers): Record<string, string> {
   const values = appValues(m, a);
   const out: Record<string, string> = { APP: a.name };
   const keys = new Set(componentsOf(a).flatMap((c) => COMPONENT_KEYS[c] ?? []));
-  for (const k of Object.keys(APP_VARS) as AppValueKey[]) if (keys.has(k)) out[APP_VARS[k]] = values[k];
+  for (const k of Object.keys(APP_VARS) as AppValueKey[]) if (keys.has(k)) out[APP_VARS[k]] = EMBEDDED_KEYS.has(k) ? values[k] : substitutionValue(values[k]);
   return out;
 }
 

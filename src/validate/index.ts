@@ -53,8 +53,8 @@ async function startBuilds(
   return built.problems;
 }
 
-/** Validates a GitOps tree: parsing, schemas, CEL rules, Flux substitution, kustomize builds, cross-references. */
-export async function validateTree(opts: ValidateOptions): Promise<ValidateResult> {
+/** The tree as Flux would apply it: every document parsed, reached by its Kustomizations and substituted. */
+export async function modelTree(opts: Pick<ValidateOptions, "root" | "externalVariables" | "onProgress">) {
   const root = path.resolve(opts.root);
   const notes = new Set<string>();
   const problems: Problem[] = [];
@@ -92,6 +92,13 @@ export async function validateTree(opts: ValidateOptions): Promise<ValidateResul
   });
   problems.push(...render.problems);
   render.notes.forEach((n) => notes.add(n));
+  return { root, notes, problems, kustomize, kustomizeDirs, scopes, render };
+}
+
+/** Validates a GitOps tree: parsing, schemas, CEL rules, Flux substitution, kustomize builds, cross-references. */
+export async function validateTree(opts: ValidateOptions): Promise<ValidateResult> {
+  const { root, notes, problems, kustomize, kustomizeDirs, scopes, render } = await modelTree(opts);
+  const progress = opts.onProgress ?? (() => {});
 
   // kubectl runs in child processes: start the builds now so they overlap schema compilation.
   const builds = startBuilds(root, opts, kustomize, kustomizeDirs, scopes, notes);

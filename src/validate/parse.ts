@@ -1,10 +1,33 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { LineCounter, parseAllDocuments, type Document } from "yaml";
+import { LineCounter, parseAllDocuments, parseDocument, visit, type Document } from "yaml";
+import { resolvePlainV2 } from "../yaml-scalar.js";
 import { isMap, type KubeObject, type Problem, type RawDoc } from "./types.js";
 
-// YAML 1.2 core plus `<<` merge keys, which Kubernetes' YAML 1.1 decoder accepts.
-export const YAML_OPTIONS = { merge: true, prettyErrors: false } as const;
+// YAML 1.1 with `<<` merge keys, as Kubernetes' decoder (sigs.k8s.io/yaml, go-yaml v2) reads manifests.
+export const YAML_OPTIONS = { version: "1.1", merge: true, prettyErrors: false } as const;
+
+/**
+ * Gives every untagged plain scalar the value go-yaml v2 resolves it to (`0o17` 15, `1:20` a string,
+ * `on` true), where the `yaml` package's 1.1 schema differs; quoted and tagged scalars are kept.
+ */
+export function resolveAsKubernetes(doc: Document): void {
+  visit(doc, {
+    Scalar(_key, node) {
+      if (node.type !== "PLAIN" || node.tag || typeof node.source !== "string" || typeof node.value === "symbol") return;
+      const r = resolvePlainV2(node.source);
+      if (r.kind !== "merge") node.value = r.value;
+    },
+  });
+}
+
+/** One document's value as the API server's decoder reads it; throws on a YAML error. */
+export function parseKube(text: string): unknown {
+  const doc = parseDocument(text, YAML_OPTIONS);
+  if (doc.errors.length) throw doc.errors[0]!;
+  resolveAsKubernetes(doc);
+  return doc.toJS({ maxAliasCount: 1000 });
+}
 
 export interface ParsedFile {
   docs: RawDoc[];
@@ -52,6 +75,7 @@ export function parseText(file: string, text: string): ParsedFile {
 function toObject(doc: Document.Parsed): KubeObject | undefined {
   let value: unknown;
   try {
+    resolveAsKubernetes(doc);
     value = doc.toJS({ maxAliasCount: 1000 });
   } catch {
     return undefined;

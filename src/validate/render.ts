@@ -1,8 +1,9 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { isNode, parse, visit } from "yaml";
+import { Document, visit } from "yaml";
 import { isClusterScoped, isKustomizeInput, staticNamespace, type FluxScope } from "./flux-model.js";
-import { YAML_OPTIONS, lineOf } from "./parse.js";
+import { blockPlainAllowed, v2NeedsQuotes } from "../yaml-scalar.js";
+import { lineOf, parseKube } from "./parse.js";
 import { substitute } from "./substitute.js";
 import { getPath, isMap, metaName, str, type ExternalVariables, type KubeObject, type Problem, type RawDoc, type RenderedDoc } from "./types.js";
 
@@ -37,20 +38,32 @@ function lineOfText(raw: RawDoc, needle: string): number {
 }
 
 /**
- * Flux substitutes in the YAML that kustomize emits: comments are gone, scalar styles stay
- * (so `port: ${PORT}` becomes an integer and `port: "${PORT}"` a string).
+ * The text Flux substitutes in. kustomize-controller calls `res.AsYAML()` (fluxcd/pkg@e2cfd1a
+ * kustomize/kustomize_varsub.go), which is JSON re-encoded by sigs.k8s.io/yaml JSONToYAML with
+ * go-yaml v2 (kubernetes-sigs/kustomize@12f9e63 api/resource/resource.go AsYAML). So comments and
+ * the source's quoting are gone: go-yaml v2's encoder (encode.go stringv, emitterc.go
+ * select_scalar_style) writes a string plain when it resolves as a string and the emitter allows
+ * it, multi-line text as a literal block, else quoted. `"${PORT}"` comes out as plain `${PORT}`.
  */
 export function manifestText(raw: RawDoc): string {
-  const copy = raw.doc.clone();
-  visit(copy, (_key, node) => {
-    if (isNode(node)) {
-      node.comment = null;
-      node.commentBefore = null;
-    }
+  const doc = new Document(raw.obj);
+  visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value !== "string") return;
+      node.type = goYamlV2Style(node.value);
+    },
   });
-  copy.comment = null;
-  copy.commentBefore = null;
-  return copy.toString({ lineWidth: 0 });
+  return doc.toString({ lineWidth: 0 });
+}
+
+function goYamlV2Style(s: string): "PLAIN" | "QUOTE_SINGLE" | "QUOTE_DOUBLE" | "BLOCK_LITERAL" {
+  const special = /[^\n\t\x20-\x7e\u00a0-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]|\ufeff/u.test(s);
+  const spaceBreak = / \n/.test(s);
+  const breakSpace = /\n /.test(s);
+  if (s.includes("\n")) return !special && !spaceBreak && !/ $/.test(s) ? "BLOCK_LITERAL" : "QUOTE_DOUBLE";
+  if (v2NeedsQuotes(s)) return "QUOTE_DOUBLE";
+  if (blockPlainAllowed(s)) return "PLAIN";
+  return special || breakSpace ? "QUOTE_DOUBLE" : "QUOTE_SINGLE";
 }
 
 /** Every document as it would be applied: once per Flux Kustomization that reaches it, else once as written. */
@@ -101,6 +114,10 @@ function renderInScope(raw: RawDoc, scope: FluxScope, kustomizeNs: string | unde
       out.notes.push(`Kustomization ${scope.id}: variables from ${unlisted.join(", ")} are unknown; unprovided variables are not reported`);
     }
     [...sub.placeholders, ...sub.missing].forEach((v) => placeholderVars.add(v));
+    if (sub.error !== undefined) {
+      out.problems.push(problemAt(raw, [], `Flux substitution fails in Kustomization ${scope.id} (envsubst: ${sub.error}); nothing of it is applied`));
+      return undefined;
+    }
     const parsed = reparse(raw, sub.text, out, `after substitution by Kustomization ${scope.id}`);
     for (const name of sub.missing) {
       out.problems.push({
@@ -141,7 +158,7 @@ function renderAlone(raw: RawDoc, input: RenderInput): RenderedDoc | undefined {
 
 function reparse(raw: RawDoc, text: string, out: RenderOutput, context: string): KubeObject | undefined {
   try {
-    const value: unknown = parse(text, YAML_OPTIONS);
+    const value: unknown = parseKube(text);
     if (isMap(value) && typeof value.apiVersion === "string" && typeof value.kind === "string") return value as KubeObject;
     out.problems.push(problemAt(raw, [], `${context}: the document is no longer a Kubernetes object`));
   } catch (err) {

@@ -1,6 +1,10 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { validateTree, formatProblem } from "../../src/validate/index.js";
 import { referencedVariables, substitute } from "../../src/validate/substitute.js";
-import { validateFixture } from "./helpers.js";
+import { fixtures, validateFixture } from "./helpers.js";
 
 describe("Flux post-build substitution", () => {
   it("substitutes ${VAR}, defaults and escapes like Flux", () => {
@@ -43,5 +47,25 @@ describe("Flux post-build substitution", () => {
     expect(r.notes).toContain(
       "Kustomization flux-system/demo: variables from ConfigMap/cluster-vars are unknown; unprovided variables are not reported",
     );
+  });
+
+  it("models kustomize dropping the quotes of \"${VAR}\" before Flux substitutes: a number-looking value becomes a number", async () => {
+    const root = mkdtempSync(path.join(tmpdir(), "subst-"));
+    cpSync(path.join(fixtures, "shared-cluster"), root, { recursive: true });
+    const ks = path.join(root, "kubernetes/apps/default/myapp/ks.yaml");
+    writeFileSync(ks, readFileSync(ks, "utf8").replace(`DB_PORT: '"5432"'`, `DB_PORT: "5432"`));
+    const r = await validateTree({ kubectl: "off", root, externalVariables: ["CLUSTER_NAME", "R2_ACCOUNT_ID"] });
+    expect(r.problems.map(formatProblem)).toContain(
+      "kubernetes/components/cnpg/cronjob.yaml:24: CronJob/myapp-pg-backups: spec.jobTemplate.spec.template.spec.containers[0].env[1].value: must be string or null (got number)",
+    );
+  });
+
+  it("follows fluxcd/pkg envsubst: $$ is $, a backslash outside ${} stays, ${ x } and a lone ${ fail", () => {
+    const none = new Map<string, string>();
+    expect(substitute("a: $$ $$$$ $${X} \\\\ \\/ $x", none, new Set()).text).toBe("a: $ $$ ${X} \\\\ \\/ $x");
+    expect(substitute("a: ${X=${Y}}", new Map([["Y", "y"]]), new Set()).text).toBe("a: y");
+    expect(substitute("a: ${X:-a\\/b$$c}", none, new Set()).text).toBe("a: a/b$c");
+    for (const bad of ["a: ${ x }", "a: ${", "a: ${X", "a: ${X-d}", "a: ${-}"]) expect(substitute(bad, none, new Set()).error, bad).toBeDefined();
+    expect(substitute("a: ${X^^}", new Map([["X", "ab"]]), new Set()).text).toBe("a: AB");
   });
 });

@@ -1,0 +1,88 @@
+import type { z } from 'zod';
+
+/**
+ * Free-text answers end up in manifests that Flux post-build substitution rewrites (the cluster's
+ * Kustomization substitutes from cluster-vars, every app's substitutes APP), and are read by
+ * Kubernetes' YAML 1.1 decoder. What those would change is refused here, naming the field:
+ *
+ * - fluxcd/pkg envsubst (envsubst/parse/scan.go, parse.go @e2cfd1a) turns `$$` into `$` and reads
+ *   every `${` as an expression: `${NAME}` is replaced, anything else (`${ x }`, a lone `${`) fails
+ *   the whole Kustomization in strict mode, stopping every app's role on the shared cluster. A
+ *   single `$` before anything else, and backslashes outside `${...}`, pass through unchanged.
+ * - YAML 1.1 readers (go-yaml v2) treat NEL, U+2028 and U+2029 as line breaks and reject control
+ *   characters, so no quoting keeps them through kustomize's re-serialisation.
+ *
+ * Fields listed with `references: true` may hold `${NAME}` references to the recorded cluster
+ * variables (the default bucket path `s3://cnpg-${CLUSTER_NAME}/`), which Flux fills in.
+ */
+export interface TextField {
+  name: string;
+  references?: boolean;
+  /** Checked only when this holds (an answer that is not rendered cannot break anything). */
+  when?: (answers: Record<string, unknown>) => boolean;
+}
+
+/** `$$`, a `${NAME}` reference (Flux takes ASCII names: kustomize_varsub.go varsubRegex), or any other `${`. */
+const DOLLAR = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*\})?/g;
+// C0 controls but tab and newline, DEL, C1 (NEL among them), LS, PS, BOM, non-characters, lone surrogates.
+// eslint-disable-next-line no-control-regex
+const UNREADABLE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|\p{Cs}/u;
+
+/**
+ * The rule a value breaks, or undefined. `references`: the value may hold `${NAME}` references,
+ * to `variables` only (the recorded cluster variables).
+ */
+export function substitutionProblem(value: string, references = false, variables: readonly string[] = []): string | undefined {
+  if (UNREADABLE.test(value))
+    return 'must not contain control characters, U+0085, U+2028 or U+2029 (YAML 1.1 readers such as Kubernetes\' drop or fold them)';
+  for (const m of value.matchAll(DOLLAR)) {
+    const name = m[1]?.slice(0, -1);
+    if (name !== undefined && variables.includes(name)) continue;
+    // Flux leaves a variable cluster-vars does not hold unset (strict: the Kustomization fails).
+    if (name !== undefined && references)
+      return `uses \${${name}}, which the repository's clusterVars answer does not list (clusterVars: ${variables.join(', ') || 'none'})`;
+    return references
+      ? `may hold "\${NAME}" references to the recorded cluster variables (${variables.join(', ')}), but no other "\${" and no "$$" (Flux post-build substitution fails on or rewrites them)`
+      : 'must not contain "${" or "$$" (Flux post-build substitution would read a variable there, fail, or turn "$$" into "$")';
+  }
+  return undefined;
+}
+
+/**
+ * Adds one issue per free-text answer that would not reach the cluster as written. `variables`:
+ * the cluster-vars names the repository records, the only ones a reference may use.
+ */
+export function refineSubstitutedText(answers: Record<string, unknown>, fields: readonly TextField[], ctx: z.RefinementCtx, variables: readonly string[] = []): void {
+  for (const f of fields) {
+    if (f.when && !f.when(answers)) continue;
+    const value = answers[f.name];
+    const entries: [(string | number)[], unknown][] =
+      value && typeof value === 'object' ? Object.entries(value).map(([k, v]) => [[f.name, k], v]) : [[[f.name], value]];
+    for (const [path, v] of entries) {
+      const problem = typeof v === 'string' ? substitutionProblem(v, f.references, variables) : undefined;
+      if (problem) ctx.addIssue({ code: 'custom', path, message: problem, input: v });
+    }
+  }
+}
+
+/** App answers written as free text into substituted manifests. */
+export const APP_TEXT_FIELDS: readonly TextField[] = [
+  { name: 'storeItem' },
+  { name: 'passwordProperty' },
+  { name: 'backupSchedule' },
+  { name: 'nfsServer' },
+  { name: 'nfsPath' },
+];
+
+const backupsOn = (a: Record<string, unknown>) => a.backups === true;
+
+/** Cluster answers written as free text into substituted manifests (backup answers only with backups on). */
+export const CLUSTER_TEXT_FIELDS: readonly TextField[] = [
+  { name: 'parameters' },
+  { name: 'superuserItem' },
+  { name: 'superuserProperty' },
+  { name: 'backupCredentialsItem', when: backupsOn },
+  { name: 'backupSchedule', when: backupsOn },
+  { name: 'backupEndpoint', references: true, when: backupsOn },
+  { name: 'backupDestinationPath', references: true, when: backupsOn },
+];

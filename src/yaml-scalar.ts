@@ -1,0 +1,204 @@
+import { Document, parse, visit } from 'yaml';
+
+/**
+ * How the readers that matter see a plain YAML scalar, and how to write a string so that every
+ * one of them reads it back unchanged.
+ *
+ * Kubernetes and Flux decode with sigs.k8s.io/yaml, i.e. go-yaml v2 (YAML 1.1 rules). Its resolver
+ * (go-yaml v2 resolve.go, as forked in kubernetes-sigs/yaml@742f5e6 goyaml.v2/resolve.go) is not
+ * the `yaml` package's 1.1 schema: it reads `0o17`, `0x_1F`, `08` as numbers and `1:20` as a
+ * string, so it is modelled here from that source; the `yaml` package's 1.1 and 1.2 readers are
+ * checked as well, so a value is written plain only when all of them agree it is that string.
+ */
+
+/** Exact words go-yaml v2 maps to bool, null, float or merge (resolve.go resolveMapList). */
+const V2_WORDS: ReadonlyMap<string, unknown> = new Map<string, unknown>([
+  ...['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON'].map((w) => [w, true] as const),
+  ...['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF'].map((w) => [w, false] as const),
+  ...['', '~', 'null', 'Null', 'NULL'].map((w) => [w, null] as const),
+  ...['.nan', '.NaN', '.NAN'].map((w) => [w, Number.NaN] as const),
+  ...['.inf', '.Inf', '.INF', '+.inf', '+.Inf', '+.INF'].map((w) => [w, Number.POSITIVE_INFINITY] as const),
+  ...['-.inf', '-.Inf', '-.INF'].map((w) => [w, Number.NEGATIVE_INFINITY] as const),
+  ['<<', '<<'],
+]);
+
+/** Go strconv.ParseInt/ParseUint with base 0 (after go-yaml removed every `_`). */
+const GO_INT = /^[-+]?(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/;
+/** resolve.go yamlStyleFloat. */
+const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
+/** Go strconv.ParseFloat for a value starting with `.` (decimal forms; Go also takes `_` between digits). */
+const GO_DOT_FLOAT = /^\.[0-9](_?[0-9])*([eE][-+]?[0-9](_?[0-9])*)?$/;
+/** resolve.go allowedTimestampFormats, loosely: a value starting `YYYY-M-D` is a timestamp candidate. */
+const TIMESTAMP = /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ][0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\.[0-9]*)?(Z|[-+][0-9]{2}:[0-9]{2})?)?$/;
+/** encode.go isBase60Float: quoted on the way out although the v2 reader takes it as a string. */
+const BASE60 = /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$/;
+
+export type V2Kind = 'str' | 'bool' | 'null' | 'int' | 'float' | 'timestamp' | 'merge';
+
+/** The tag go-yaml v2 gives a plain scalar, and its value (a timestamp keeps its text here; through JSON Kubernetes gets it as an RFC 3339 string, so only its spelling changes). */
+export function resolvePlainV2(s: string): { kind: V2Kind; value: unknown } {
+  if (V2_WORDS.has(s)) {
+    const v = V2_WORDS.get(s);
+    const kind: V2Kind = v === null ? 'null' : typeof v === 'boolean' ? 'bool' : v === '<<' ? 'merge' : 'float';
+    return { kind, value: v };
+  }
+  const c = s[0] ?? '';
+  if (c === '.') {
+    if (GO_DOT_FLOAT.test(s)) return { kind: 'float', value: Number(s.replace(/_/g, '')) };
+    return { kind: 'str', value: s };
+  }
+  if (/[-+0-9]/.test(c)) {
+    if (TIMESTAMP.test(s)) return { kind: 'timestamp', value: s };
+    const plain = s.replace(/_/g, '');
+    if (GO_INT.test(plain)) return { kind: 'int', value: goInt(plain) };
+    if (YAML_STYLE_FLOAT.test(plain)) return { kind: 'float', value: Number(plain) };
+    if (/^-0b[01]+$/.test(plain)) return { kind: 'int', value: -Number.parseInt(plain.slice(3), 2) };
+  }
+  return { kind: 'str', value: s };
+}
+
+function goInt(s: string): number {
+  const neg = s.startsWith('-');
+  const body = s.replace(/^[-+]/, '');
+  const n = /^0[0-7]+$/.test(body) ? Number.parseInt(body, 8) : /^0[oO]/.test(body) ? Number.parseInt(body.slice(2), 8) : Number(body);
+  return neg ? -n : n;
+}
+
+/** A string go-yaml v2's encoder would not write plain (it resolves to another tag, or looks sexagesimal). */
+export function v2NeedsQuotes(s: string): boolean {
+  return resolvePlainV2(s).kind !== 'str' || BASE60.test(s);
+}
+
+/** True when `key: <s>` reads back as exactly `s` in the `yaml` package's 1.1 and 1.2 readers. */
+function npmReadersAgree(s: string): boolean {
+  for (const version of ['1.1', '1.2'] as const) {
+    try {
+      const v = parse(`k: ${s}\n`, { version, uniqueKeys: false }) as unknown;
+      if (typeof v !== 'object' || v === null || (v as Record<string, unknown>).k !== s || Object.keys(v).length !== 1) return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Characters that are plain-safe anywhere a flow scalar may stand (no spaces, no flow indicators, no `#`). */
+const FLOW_PLAIN = /^[A-Za-z0-9_./-][A-Za-z0-9_./@:=+-]*$/;
+
+/** Written plain in any context (block value, flow collection, sequence item) and read back as itself. */
+export function plainEverywhere(s: string): boolean {
+  return FLOW_PLAIN.test(s) && !s.includes(': ') && !s.endsWith(':') && !v2NeedsQuotes(s) && npmReadersAgree(s);
+}
+
+/**
+ * go-yaml v2 emitter analysis (emitterc.go yaml_emitter_analyze_scalar) for a block context:
+ * whether the encoder may write `s` plain after a key. Also the condition for a raw value that
+ * Flux inserts after `key: ` to read back as itself.
+ */
+export function blockPlainAllowed(s: string): boolean {
+  if (s === '' || s.startsWith('---') || s.startsWith('...')) return false;
+  if (/^[\s]|[\s]$/.test(s)) return false;
+  if (/[\n\r\u0085\u2028\u2029]/.test(s)) return false;
+  if (!isPrintable(s)) return false;
+  if (/^[#,[\]{}&*!|>'"%@`]/.test(s)) return false;
+  if (/^[?:-](\s|$)/.test(s)) return false;
+  if (/:(\s|$)/.test(s) || /\s#/.test(s)) return false;
+  if (/\t/.test(s)) return false;
+  return true;
+}
+
+/** Plain after `key: ` in block context, read back as exactly `s` by every reader. */
+export function plainInBlock(s: string): boolean {
+  return blockPlainAllowed(s) && !v2NeedsQuotes(s) && npmReadersAgree(s);
+}
+
+/** YAML printable set shared by 1.1 and 1.2 readers, minus what go-yaml's emitter will not print raw (BOM, C1, DEL, LS/PS). */
+function isPrintable(s: string): boolean {
+  for (const ch of s) if (mustEscape(ch.codePointAt(0)!)) return false;
+  return true;
+}
+
+function mustEscape(c: number): boolean {
+  return (
+    c < 0x20 ||
+    (c >= 0x7f && c <= 0xa0) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0xfeff ||
+    (c >= 0xd800 && c <= 0xdfff) ||
+    c === 0xfffe ||
+    c === 0xffff
+  );
+}
+
+/**
+ * A double-quoted scalar both YAML 1.1 and 1.2 readers decode to `s`. JSON.stringify is not enough:
+ * it leaves DEL, C1 controls, NEL, U+2028/U+2029 and the BOM raw, which YAML 1.1 folds as line
+ * breaks or rejects as non-printable.
+ */
+export function doubleQuoted(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (ch === '"') out += '\\"';
+    else if (ch === '\\') out += '\\\\';
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\t') out += '\\t';
+    else if (mustEscape(c)) out += c < 0x100 ? `\\x${c.toString(16).padStart(2, '0')}` : `\\u${c.toString(16).padStart(4, '0')}`;
+    else out += ch;
+  }
+  return `${out}"`;
+}
+
+/** One scalar, safe anywhere a flow scalar may stand: plain when every reader agrees, else double-quoted. */
+export function scalarText(s: string): string {
+  return plainEverywhere(s) ? s : doubleQuoted(s);
+}
+
+/**
+ * Multi-line text that a literal block keeps through the formatter and every reader: printable,
+ * no blank or space-led first line, no trailing blanks on a line, at most one final newline
+ * (a keep-chomped `|+` tail of empty lines does not survive being indented into a template).
+ */
+function literalSafe(s: string): boolean {
+  if (!s.includes('\n') || /^[\s]/.test(s) || /[ \t]\n|[ \t]$|\n\n$/.test(s)) return false;
+  return ![...s].some((ch) => ch !== '\n' && mustEscape(ch.codePointAt(0)!));
+}
+
+/** Characters a YAML 1.1 reader folds or rejects; only ever inside double quotes in `yamlBlockText`. */
+const RAW_UNSAFE = /[\x7f-\xa0\u2028\u2029\ufeff\ufffe\uffff]/g;
+
+/**
+ * A mapping or sequence as block YAML whose every string reads back unchanged under YAML 1.1 and 1.2:
+ * plain only when every reader agrees (`plainInBlock`; keys `plainEverywhere`), a literal block for multi-line text, else double-quoted.
+ */
+export function yamlBlockText(value: unknown): string {
+  const doc = new Document(value);
+  visit(doc, {
+    Scalar(key, node) {
+      if (typeof node.value !== 'string') return;
+      const s = node.value;
+      // Every collection here is written in block style, so a value may use the block-context rules.
+      if (key === 'key' ? plainEverywhere(s) : plainInBlock(s)) node.type = 'PLAIN';
+      else if (literalSafe(s)) node.type = 'BLOCK_LITERAL';
+      else node.type = 'QUOTE_DOUBLE';
+    },
+  });
+  const text = doc.toString({ lineWidth: 0 });
+  // The `yaml` package writes these raw inside double quotes; escaping them there keeps the value.
+  return text.replace(RAW_UNSAFE, (ch) => {
+    const c = ch.codePointAt(0)!;
+    return c < 0x100 ? `\\x${c.toString(16).padStart(2, '0')}` : `\\u${c.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/**
+ * A value for Flux `postBuild.substitute` that reads back as `s` once pasted after `key: ` in a
+ * manifest kustomize wrote (where `"${VAR}"` has become plain `${VAR}`): `s` itself when plain is
+ * safe, else its double-quoted form. Only right where the variable is the whole scalar; variables
+ * used inside a longer scalar (`${APP}-pguser-secret`, the dump script) carry names and numbers
+ * that are always plain-safe, so they are passed unchanged.
+ */
+export function substitutionValue(s: string): string {
+  return plainInBlock(s) ? s : doubleQuoted(s);
+}
