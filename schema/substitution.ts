@@ -9,8 +9,8 @@ import type { z } from 'zod';
  *   every `${` as an expression: `${NAME}` is replaced, anything else (`${ x }`, a lone `${`) fails
  *   the whole Kustomization in strict mode, stopping every app's role on the shared cluster. A
  *   single `$` before anything else, and backslashes outside `${...}`, pass through unchanged.
- * - YAML 1.1 readers (go-yaml v2) treat NEL, U+2028 and U+2029 as line breaks and reject control
- *   characters, so no quoting keeps them through kustomize's re-serialisation.
+ * Characters no YAML 1.1 reader keeps (control characters, NEL, U+2028/9) are refused in every
+ * answer before the schema runs (src/answers.ts `screenStrings`).
  *
  * Fields listed with `references: true` may hold `${NAME}` references to the recorded cluster
  * variables (the default bucket path `s3://cnpg-${CLUSTER_NAME}/`), which Flux fills in.
@@ -24,20 +24,15 @@ export interface TextField {
 
 /** `$$`, a `${NAME}` reference (Flux takes ASCII names: kustomize_varsub.go varsubRegex), or any other `${`. */
 const DOLLAR = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*\})?/g;
-// C0 controls but tab and newline, DEL, C1 (NEL among them), LS, PS, BOM, non-characters, lone surrogates.
-// eslint-disable-next-line no-control-regex
-const UNREADABLE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|\p{Cs}/u;
 
 /**
  * The rule a value breaks, or undefined. `references`: the value may hold `${NAME}` references,
  * to `variables` only (the recorded cluster variables).
  */
 export function substitutionProblem(value: string, references = false, variables: readonly string[] = []): string | undefined {
-  if (UNREADABLE.test(value))
-    return 'must not contain control characters, U+0085, U+2028 or U+2029 (YAML 1.1 readers such as Kubernetes\' drop or fold them)';
   for (const m of value.matchAll(DOLLAR)) {
     const name = m[1]?.slice(0, -1);
-    if (name !== undefined && variables.includes(name)) continue;
+    if (name !== undefined && references && variables.includes(name)) continue;
     // Flux leaves a variable cluster-vars does not hold unset (strict: the Kustomization fails).
     if (name !== undefined && references)
       return `uses \${${name}}, which the repository's clusterVars answer does not list (clusterVars: ${variables.join(', ') || 'none'})`;

@@ -28,8 +28,13 @@ export function answerError(where: string, error: z.ZodError, data: unknown): In
   return new InputError(`${where}${field}: ${message} (${got})`);
 }
 
-/** Line breaks and other control characters (C0, DEL, C1) and the Unicode line/paragraph separators. */
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+/**
+ * What no answer may hold: line breaks and other control characters (C0, DEL, C1 with NEL), the
+ * Unicode line/paragraph separators, a BOM, non-characters and lone surrogates. YAML 1.1 readers
+ * (go-yaml v2, as Kubernetes decodes) fold or reject them, so no quoting carries them through
+ * kustomize's re-serialisation; every answer is one line.
+ */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]|\p{Cs}/u;
 
 /**
  * Rules for every string answer, wherever it sits (a list item, a map value): one line, no

@@ -56,7 +56,7 @@ describe("Flux post-build substitution", () => {
     writeFileSync(ks, readFileSync(ks, "utf8").replace(`DB_PORT: '"5432"'`, `DB_PORT: "5432"`));
     const r = await validateTree({ kubectl: "off", root, externalVariables: ["CLUSTER_NAME", "R2_ACCOUNT_ID"] });
     expect(r.problems.map(formatProblem)).toContain(
-      "kubernetes/components/cnpg/cronjob.yaml:24: CronJob/myapp-pg-backups: spec.jobTemplate.spec.template.spec.containers[0].env[1].value: must be string or null (got number)",
+      "kubernetes/components/cnpg/cronjob.yaml:27: CronJob/myapp-pg-backups: spec.jobTemplate.spec.template.spec.containers[0].env[1].value: must be string or null (got number)",
     );
   });
 

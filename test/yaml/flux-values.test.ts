@@ -52,7 +52,8 @@ describe('values Flux would rewrite or fail on are refused, naming the field', (
     ['storeItem', { storeItem: 'a$${X}' }, 'storeItem: must not contain "${" or "$$"'],
     ['passwordProperty', { passwordProperty: 'p$$' }, 'passwordProperty: must not contain'],
     ['nfsPath', { backupVolume: 'nfs', nfsServer: 'nas', nfsPath: '/x${' }, 'nfsPath: must not contain'],
-    ['storeItem', { storeItem: 'a\u2028b' }, 'storeItem: must not contain control characters'],
+    ['storeItem', { storeItem: 'a\u2028b' }, 'storeItem: must be one line without control characters'],
+    ['storeItem', { storeItem: 'a\ufeffb' }, 'storeItem: must be one line without control characters'],
     ['database', { database: 'off' }, 'database: "off" reads as a YAML boolean, number or null'],
   ];
   it.each(cases)('%s %j', async (_f, answers, message) => {
@@ -71,7 +72,7 @@ describe('values Flux would rewrite or fail on are refused, naming the field', (
       [{ parameters: 'search_path=$$user' }, 'parameters.search_path: must not contain'],
       [{ superuserItem: '${X}' }, 'superuserItem: must not contain'],
       [{ backupDestinationPath: 's3://b/${x-y}/' }, 'backupDestinationPath: may hold "${NAME}" references to the recorded cluster variables (CLUSTER_NAME)'],
-      [{ backupDestinationPath: 's3://b/${X}/' }, 'backupDestinationPath: may hold "${NAME}" references'],
+      [{ backupDestinationPath: 's3://b/${X}/' }, "backupDestinationPath: uses ${X}, which the repository's clusterVars answer does not list (clusterVars: CLUSTER_NAME)"],
     ] as const) {
       const err = await newCluster(ctxFor(tempRepo()), { backupEndpoint: R2, ...answers }).catch((e: unknown) => e);
       expect((err as Error).message).toContain(message);
