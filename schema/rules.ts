@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { normalizeAnswerPath } from '../src/repo-path.js';
 
 /** Reusable string rules; each message names the rule so an error line is self-explanatory. */
 
@@ -29,11 +30,13 @@ export function reservedPgName(name: string): string | undefined {
   return undefined;
 }
 
-export const repoPath = z
-  .string()
-  .min(1, 'must not be empty')
-  .refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), 'must be a relative path inside the repository (no leading "/" or "..")')
-  .transform((p) => p.replace(/^\.\//, '').replace(/\/+$/, ''));
+/** A directory inside the repository, recorded in normal form; the rule lives in src/repo-path.ts (the manifest check shares it). */
+export const repoPath = z.string().transform((p, ctx) => {
+  const r = normalizeAnswerPath(p);
+  if ('path' in r) return r.path;
+  ctx.addIssue({ code: 'custom', message: r.problem });
+  return z.NEVER;
+});
 
 export const quantity = z
   .string()

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { InputError } from './errors.js';
+import { InputError, shown } from './errors.js';
 
 /** One line for the first broken rule: the field, the rule, the value. */
 export function answerError(where: string, error: z.ZodError, data: unknown): InputError {
@@ -8,7 +8,7 @@ export function answerError(where: string, error: z.ZodError, data: unknown): In
   let value: unknown = data;
   for (const p of path) value = value && typeof value === 'object' ? (value as Record<string, unknown>)[p] : undefined;
   const field = path.length ? path.join('.') : '(answers)';
-  const got = value === undefined ? 'missing' : `got ${JSON.stringify(value)}`;
+  const got = value === undefined ? 'missing' : `got ${shown(value)}`;
   const message =
     issue.code === 'unrecognized_keys'
       ? `unknown answer(s) ${issue.keys.join(', ')}`

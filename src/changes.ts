@@ -1,20 +1,22 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { isAbsolute, join, posix } from 'node:path';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { ConflictError, InputError } from './errors.js';
 import { TOOL, TOOL_VERSION } from './paths.js';
 import type { Plan } from './plan/types.js';
 import { recordPaths } from './records.js';
+import { outputPathProblem } from './repo-path.js';
 
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-// The manifest decides what regen may delete: an entry must name a file inside the repository.
+// The manifest decides what regen may delete: an entry must name a path the tool may write at all
+// (the planner's own rule, so every path it records passes here).
 const manifestEntry = z.object({
-  path: z
-    .string()
-    .min(1)
-    .refine((p) => !isAbsolute(p) && !p.includes('\\') && posix.normalize(p) === p && !p.startsWith('..') && !p.split('/').includes('..') && !p.startsWith('.git/'), 'must be a relative path inside the repository (not under .git/)'),
+  path: z.string().superRefine((p, ctx) => {
+    const problem = outputPathProblem(p);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
   unit: z.string().min(1),
   mode: z.enum(['owned', 'patched', 'scaffold', 'record']),
   sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a sha256 hex digest'),

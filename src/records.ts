@@ -6,11 +6,11 @@ import { clusterSchema, type ClusterAnswers } from '../schema/cluster.js';
 import { repoSchema, type RepoAnswers } from '../schema/repo.js';
 import { validateAnswers } from './answers.js';
 import { CliError, InputError } from './errors.js';
-import { TOOL } from './paths.js';
+import { RECORD_DIR, TOOL } from './paths.js';
 import type { RepoModel } from './plan/model.js';
 
 /** The tool's records in the target repo: answers per unit and the manifest of written files. */
-export const RECORD_DIR = '.cnpg';
+export { RECORD_DIR };
 export const SCHEMA_VERSION = 1;
 
 export const recordPaths = {

@@ -1,5 +1,6 @@
 import { planApp, planComponents } from './app.js';
 import { planCluster } from './cluster.js';
+import { outputPathProblem } from '../repo-path.js';
 import type { RepoModel } from './model.js';
 import { planOperator } from './operator.js';
 import { planRepoFiles } from './repo-files.js';
@@ -29,7 +30,8 @@ export async function planRepo(m: RepoModel, onUnit: (unit: string) => void = ()
 function mergeByPath(files: PlannedFile[]): PlannedFile[] {
   const byPath = new Map<string, PlannedFile>();
   for (const f of files) {
-    if (f.path.startsWith('/') || f.path.split('/').includes('..')) throw new Error(`refusing a path outside the repository: ${f.path}`);
+    const problem = outputPathProblem(f.path);
+    if (problem) throw new Error(`refusing to write ${JSON.stringify(f.path)}: ${problem}`);
     const prev = byPath.get(f.path);
     if (!prev) {
       byPath.set(f.path, f);
