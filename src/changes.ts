@@ -120,8 +120,11 @@ export async function computeChanges(cwd: string, plan: Plan, records: { path: s
       }
     }
   }
-  // Owned files the tool wrote before that no unit produces now: orphans, removed when untouched.
+  // Owned files the tool wrote before that no unit produces now: orphans. The manifest is input (a
+  // bad merge, a hand edit), so it alone never decides a deletion: only a file that still holds
+  // exactly what the tool wrote, inside the directories the answers give the tool, is removed.
   const planned = new Set(changes.map((c) => c.path));
+  const inRoots = (p: string) => plan.roots.some((r) => p.startsWith(`${r}/`));
   for (const old of manifest.values()) {
     if (planned.has(old.path) || (old.mode !== 'owned' && old.mode !== 'patched')) continue;
     const current = await readText(cwd, old.path);
@@ -134,9 +137,13 @@ export async function computeChanges(cwd: string, plan: Plan, records: { path: s
       entries.push(old);
       continue;
     }
-    const change: Change = { path: old.path, unit: old.unit, mode: 'owned', action: 'delete', current, desired: undefined };
-    if (sha256(current) !== old.sha256) change.conflict = 'edited';
-    changes.push(change);
+    if (sha256(current) !== old.sha256 || !inRoots(old.path)) {
+      // Not provably the tool's: reported (until the user deletes or moves it), never deleted.
+      changes.push({ path: old.path, unit: old.unit, mode: 'owned', action: 'unchanged', current, desired: current, conflict: 'leftover' });
+      entries.push(old);
+      continue;
+    }
+    changes.push({ path: old.path, unit: old.unit, mode: 'owned', action: 'delete', current, desired: undefined });
   }
   const desired = serializeManifest(entries);
   changes.push({ path: recordPaths.manifest, unit: 'records', mode: 'record', action: decide(recordPaths.manifest, manifestText, desired), current: manifestText, desired });

@@ -23,7 +23,8 @@ export async function planRepo(m: RepoModel, onUnit: (unit: string) => void = ()
     onUnit(`app/${a.name}`);
     parts.push(await planApp(m, a));
   }
-  return { files: mergeByPath(parts.flat()) };
+  const roots = [m.repo.appsRoot, m.repo.operatorPath, m.repo.componentsPath, ...m.apps.map((a) => a.path)];
+  return { files: mergeByPath(parts.flat()), roots: [...new Set(roots)].sort() };
 }
 
 /** Several units may keep entries in one user file (a namespace's kustomization.yaml): compose them. */

@@ -1,5 +1,7 @@
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -108,5 +110,72 @@ describe('the planner', () => {
     for (const bad of ['.git/x', 'x/.Git', '.cnpg/answers/apps', 'a/./b', 'a//b']) {
       await expect(planRepo({ ...model, repo: { ...model.repo, operatorPath: bad } })).rejects.toThrow(/refusing to write/);
     }
+  });
+});
+
+describe('the manifest is input: regen deletes only what the tool provably wrote', () => {
+  const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+  const addEntries = (dir: string, entries: { path: string; sha256: string }[]) => {
+    const file = join(dir, '.cnpg/manifest.json');
+    const m = JSON.parse(readFileSync(file, 'utf8')) as { files: unknown[] };
+    m.files.push(...entries.map((e) => ({ ...e, unit: 'app/gone', mode: 'owned' })));
+    writeFileSync(file, `${JSON.stringify(m, null, 2)}\n`);
+  };
+
+  it("an entry naming a worktree's .git file is refused (exit 2), and the file stays", () => {
+    const main = repoWithCluster();
+    const dir = join(mkdtempSync(join(tmpdir(), 'cnpg-wt-')), 'wt');
+    execFileSync('git', ['worktree', 'add', '-q', dir], { cwd: main });
+    const gitFile = readFileSync(join(dir, '.git'), 'utf8');
+    addEntries(dir, [{ path: '.git', sha256: sha(gitFile) }]);
+    for (const args of [['regen', '--dest', '.', '--allow-dirty', '--force'], ['regen', '--check', '--dest', '.']]) {
+      const r = run(dir, args);
+      expect(r.code, r.err).toBe(2);
+      oneLine(r.err);
+      expect(r.err).toContain('path: must not be inside .git');
+    }
+    expect(readFileSync(join(dir, '.git'), 'utf8')).toBe(gitFile);
+  });
+
+  it("a user's file named as owned, or an orphan changed by hand, is reported and never deleted, not even with --force", () => {
+    const dir = repoWithCluster();
+    expect(run(dir, ['new-app', '--yes', '--dest', '.', '--name', 'wiki', '--namespace', 'docs']).code).toBe(0);
+    writeFileSync(join(dir, 'README.md'), 'my notes\n');
+    commitAll(dir);
+    const dbFile = 'kubernetes/apps/databases/cloudnative-pg/cluster/apps/wiki/database.yaml';
+    const roleFile = 'kubernetes/apps/databases/cloudnative-pg/cluster/apps/wiki/externalsecret.yaml';
+    // The user's README, listed with its own hash (a manifest hand-edited or merged badly) and with another.
+    addEntries(dir, [
+      { path: 'README.md', sha256: sha('my notes\n') },
+      { path: 'docs/notes.md', sha256: sha('x') },
+    ]);
+    mkdirSync(join(dir, 'docs'));
+    writeFileSync(join(dir, 'docs/notes.md'), 'other\n');
+    rmSync(join(dir, '.cnpg/answers/apps/wiki.yaml'));
+    writeFileSync(join(dir, dbFile), `${readFileSync(join(dir, dbFile), 'utf8')}# mine\n`);
+
+    const check = run(dir, ['regen', '--check', '--dest', '.']);
+    expect(check.code).toBe(1);
+    for (const p of ['README.md', 'docs/notes.md', dbFile]) expect(check.out).toContain(`${p}: orphan: no recorded unit produces it now, and it is not provably the tool's`);
+    expect(check.out).toContain(`${roleFile}: orphan: no recorded unit produces it now (regen deletes it)`);
+
+    const refused = run(dir, ['regen', '--dest', '.', '--allow-dirty']);
+    expect(refused.code).toBe(1);
+    oneLine(refused.err);
+    expect(refused.err).toContain('README.md (app/gone)');
+
+    const forced = run(dir, ['regen', '--dest', '.', '--allow-dirty', '--force']);
+    expect(forced.code, forced.err).toBe(0);
+    expect(readFileSync(join(dir, 'README.md'), 'utf8')).toBe('my notes\n');
+    expect(readFileSync(join(dir, 'docs/notes.md'), 'utf8')).toBe('other\n');
+    expect(readFileSync(join(dir, dbFile), 'utf8')).toContain('# mine');
+    expect(existsSync(join(dir, roleFile))).toBe(false);
+    // The report stays until the user deletes (or moves) those files.
+    expect(run(dir, ['regen', '--check', '--dest', '.']).code).toBe(1);
+    for (const p of ['README.md', 'docs/notes.md', dbFile]) rmSync(join(dir, p));
+    rmSync(join(dir, 'kubernetes/apps/docs'), { recursive: true }); // the app's own folder, with the user's files that list it
+    const clean = run(dir, ['regen', '--dest', '.', '--allow-dirty']);
+    expect(clean.code, clean.err).toBe(0);
+    expect(run(dir, ['regen', '--check', '--dest', '.']).code).toBe(0);
   });
 });
