@@ -3,7 +3,8 @@ import type { Context } from './context.js';
 import { planRepo, type RepoModel } from './plan/index.js';
 import { recordFiles } from './records.js';
 import { WORKFLOW_PATH } from './plan/repo-files.js';
-import { checkWritable, commitChanges, gitPrefix } from './write.js';
+import { gitPrefix } from './git.js';
+import { checkWritable, commitChanges } from './write.js';
 
 /** Plans the whole repository from `model`, then writes what differs (or, with --dry-run, says so). */
 export async function applyModel(ctx: Context, model: RepoModel): Promise<Change[]> {
