@@ -12,13 +12,26 @@ export async function applyModel(ctx: Context, model: RepoModel): Promise<Change
   const changes = await computeChanges(ctx.dest, plan, recordFiles(model));
   await checkWritable(changes, { dest: ctx.dest, force: ctx.force, allowDirty: ctx.allowDirty });
   const touched = changes.filter((c) => c.action !== 'unchanged');
+  const prefix = touched.some((c) => c.action === 'create' && c.path === WORKFLOW_PATH) ? workTreePrefix(ctx) : '';
   for (const c of touched) ctx.out(`${ctx.dryRun ? 'would ' : ''}${c.action} ${c.path}${c.conflict ? ' (--force)' : ''}`);
   if (!ctx.dryRun) await commitChanges(ctx.dest, changes);
-  const prefix = touched.some((c) => c.action === 'create' && c.path === WORKFLOW_PATH) ? gitPrefix(ctx.dest) : '';
   if (prefix) ctx.out(`note: GitHub runs workflows only from the repository root: move ${WORKFLOW_PATH} there and give its job \`defaults: {run: {working-directory: ${prefix.replace(/\/$/, '')}}}\``);
   const count = (a: string) => changes.filter((c) => c.action === a).length;
   ctx.out(
     `${ctx.dryRun ? 'dry run, nothing written: ' : ''}${count('create')} created, ${count('update')} updated, ${count('delete')} deleted, ${count('unchanged')} unchanged in ${ctx.dest}`,
   );
   return changes;
+}
+
+/**
+ * For the workflow note only. Asked before writing, so a git failure stops the run with nothing
+ * written; with --allow-dirty the user chose to write without git's help, so the note is skipped.
+ */
+function workTreePrefix(ctx: Context): string | undefined {
+  try {
+    return gitPrefix(ctx.dest);
+  } catch (e) {
+    if (ctx.allowDirty) return undefined;
+    throw e;
+  }
 }

@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { parse } from 'yaml';
 import type { GlobalFlags } from './args.js';
 import { InputError } from './errors.js';
+import { gitTopLevel } from './git.js';
 import { ttyProgress, type Progress } from './progress.js';
 import type { Answers } from '../schema/fields.js';
 
@@ -30,11 +30,10 @@ export interface Context {
 /** `--dest`, or the git top-level of the user's directory (INIT_CWD under npm run). */
 export function resolveDest(userCwd: string, dest: string | undefined): string {
   if (dest) return isAbsolute(dest) ? dest : resolve(userCwd, dest);
-  try {
-    return execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: userCwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    throw new InputError(`--dest: required outside a git repository (${userCwd} is not in one)`);
-  }
+  // A git failure (dubious ownership, git missing) is reported as itself by gitTopLevel, exit 1.
+  const top = gitTopLevel(userCwd);
+  if (top === undefined) throw new InputError(`--dest: required outside a git work tree (${userCwd} is not in one)`);
+  return top;
 }
 
 /** An answers file: a flat YAML map, or a record the tool wrote (`schemaVersion` + `answers`). */

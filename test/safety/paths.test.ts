@@ -179,3 +179,52 @@ describe('the manifest is input: regen deletes only what the tool provably wrote
     expect(run(dir, ['regen', '--check', '--dest', '.']).code).toBe(0);
   });
 });
+
+describe('git: "not a git work tree" and "git failed" are different answers', () => {
+  const NEW_CLUSTER = ['new-cluster', '--yes', '--backupEndpoint', R2];
+
+  it('outside git: --allow-dirty is the way to write anyway; without --dest, --dest is required (exit 2)', () => {
+    const dir = tempRepo(false);
+    const r = run(dir, [...NEW_CLUSTER, '--dest', '.']);
+    expect(r.code).toBe(1);
+    oneLine(r.err);
+    expect(r.err).toContain('is not in a git work tree; pass --allow-dirty');
+    const noDest = run(dir, NEW_CLUSTER);
+    expect(noDest.code).toBe(2);
+    expect(noDest.err).toContain('--dest: required outside a git work tree');
+    expect(snapshot(dir)).toEqual({});
+    expect(run(dir, [...NEW_CLUSTER, '--dest', '.', '--allow-dirty']).code).toBe(0);
+  });
+
+  it('git failing is named as such (exit 1), not reported as "not a git work tree", and nothing is written', () => {
+    const dir = tempRepo(true);
+    const cases: [string, NodeJS.ProcessEnv, () => void, string][] = [
+      ['dubious ownership', { GIT_TEST_ASSUME_DIFFERENT_OWNER: '1' }, () => {}, 'detected dubious ownership'],
+      ['git missing', { PATH: join(dir, 'no-bin') }, () => {}, 'git is not installed (not found on PATH)'],
+      ['corrupt index', {}, () => writeFileSync(join(dir, '.git/index'), 'garbage'), 'index file'],
+    ];
+    for (const [what, env, breakIt, text] of cases) {
+      breakIt();
+      for (const args of [[...NEW_CLUSTER, '--dest', '.'], NEW_CLUSTER]) {
+        const r = run(dir, args, env);
+        expect(r.code, `${what}: ${r.err}`).toBe(1);
+        oneLine(r.err);
+        expect(r.err).toContain(`error: git failed in ${dir}: `);
+        expect(r.err).toContain(text);
+        expect(r.err).not.toContain('not in a git work tree');
+        expect(r.err).not.toContain('--dest: required');
+      }
+      expect(Object.keys(snapshot(dir)), what).toEqual([]);
+    }
+    // --allow-dirty writes without asking git (the user said so), the workflow note included.
+    expect(run(dir, [...NEW_CLUSTER, '--dest', '.', '--allow-dirty'], { PATH: join(dir, 'no-bin') }).code).toBe(0);
+  });
+
+  it('a --dest the tool creates inside a work tree needs no --allow-dirty', () => {
+    const dir = tempRepo(true);
+    const r = run(dir, [...NEW_CLUSTER, '--dest', 'gitops/new']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('note: GitHub runs workflows only from the repository root');
+    expect(r.out).toContain('working-directory: gitops/new');
+  });
+});
