@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ConflictError, InputError } from './errors.js';
+import { ConflictError, InputError, shown } from './errors.js';
 import { TOOL, TOOL_VERSION } from './paths.js';
 import type { Plan } from './plan/types.js';
 import { recordPaths } from './records.js';
@@ -40,23 +40,44 @@ export interface Change {
   conflict?: 'edited' | 'foreign' | 'leftover';
 }
 
+/** A file's text, undefined when absent; anything in the way is one line naming the path. */
 export async function readText(cwd: string, path: string): Promise<string | undefined> {
   try {
     return await readFile(join(cwd, path), 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'EISDIR') throw new ConflictError(`${path}: is a directory, where the tool keeps a file: move it away, then run again`);
+    if (code === 'ENOTDIR') {
+      const file = await fileInTheWay(cwd, path);
+      throw new ConflictError(`${file}: is a file, where the tool needs a directory (for ${path}): move it away, then run again`);
+    }
+    throw new ConflictError(`${path}: cannot read (${code ?? (e as Error).message})`);
   }
+}
+
+/** The first parent of `path` that is not a directory. */
+async function fileInTheWay(cwd: string, path: string): Promise<string> {
+  const parts = path.split('/');
+  for (let i = 1; i < parts.length; i++) {
+    const dir = parts.slice(0, i).join('/');
+    const s = await stat(join(cwd, dir)).catch(() => undefined);
+    if (s && !s.isDirectory()) return dir;
+  }
+  return path;
 }
 
 /** The manifest's entries by path; a damaged manifest is an InputError naming what is wrong. */
 export function parseManifest(text: string | undefined): Map<string, ManifestEntry> {
-  let files: unknown;
+  let doc: unknown;
   try {
-    files = text === undefined ? [] : (JSON.parse(text) as { files?: unknown }).files;
+    doc = text === undefined ? { files: [] } : JSON.parse(text);
   } catch {
     throw new InputError(`${recordPaths.manifest}: not valid JSON: restore it from git; it tells the tool's files from yours`);
   }
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc))
+    throw new InputError(`${recordPaths.manifest}: must be a JSON object with a files list (got ${shown(doc)}): restore it from git; it tells the tool's files from yours`);
+  const files = (doc as { files?: unknown }).files;
   if (!Array.isArray(files)) throw new InputError(`${recordPaths.manifest}: files: must be a list (restore it from git)`);
   const entries = new Map<string, ManifestEntry>();
   files.forEach((raw, i) => {
@@ -108,7 +129,9 @@ export async function computeChanges(cwd: string, plan: Plan, records: { path: s
       try {
         desired = f.apply(current);
       } catch (e) {
-        throw new ConflictError(`${f.path}: cannot add the tool's entries: ${(e as Error).message.split('\n')[0]}`);
+        // The YAML parser's message ends its first line with ':' before a code excerpt; one line, no excerpt.
+        const why = (e as Error).message.split('\n')[0]!.replace(/:\s*$/, '');
+        throw new ConflictError(`${f.path}: cannot add the tool's entries: ${why}; fix the file (or move it away), then run again`);
       }
       changes.push({ path: f.path, unit: f.unit, mode: 'patched', action: decide(f.path, current, desired), current, desired });
       entries.push({ path: f.path, unit: f.unit, mode: 'patched', sha256: sha256(desired) });

@@ -228,3 +228,68 @@ describe('git: "not a git work tree" and "git failed" are different answers', ()
     expect(r.out).toContain('working-directory: gitops/new');
   });
 });
+
+describe('a tree in an unexpected shape: one line naming the file', () => {
+  const OP = 'kubernetes/apps/databases/cloudnative-pg';
+  const both = (dir: string) => [run(dir, ['regen', '--check', '--dest', '.']), run(dir, ['regen', '--dest', '.', '--allow-dirty', '--force'])];
+
+  it('a directory where a file should be, a file where a directory should be', () => {
+    const dir = repoWithCluster();
+    rmSync(join(dir, `${OP}/ks.yaml`));
+    mkdirSync(join(dir, `${OP}/ks.yaml`));
+    for (const r of both(dir)) {
+      expect(r.code, r.err).toBe(1);
+      oneLine(r.err);
+      expect(r.err).toContain(`error: ${OP}/ks.yaml: is a directory, where the tool keeps a file`);
+    }
+    rmSync(join(dir, `${OP}/ks.yaml`), { recursive: true });
+    rmSync(join(dir, `${OP}/app`), { recursive: true });
+    writeFileSync(join(dir, `${OP}/app`), 'in the way\n');
+    for (const r of both(dir)) {
+      expect(r.code, r.err).toBe(1);
+      oneLine(r.err);
+      expect(r.err).toMatch(new RegExp(`^error: ${OP}/app: is a file, where the tool needs a directory \\(for ${OP}/app/[a-z]+\\.yaml\\)`));
+    }
+    expect(readFileSync(join(dir, `${OP}/app`), 'utf8')).toBe('in the way\n');
+  });
+
+  it('a file in place of the records directory is an error, not "no apps recorded" (which would delete their files)', () => {
+    const dir = repoWithCluster();
+    expect(run(dir, ['new-app', '--yes', '--dest', '.', '--name', 'wiki', '--namespace', 'docs']).code).toBe(0);
+    commitAll(dir);
+    rmSync(join(dir, '.cnpg/answers/apps'), { recursive: true });
+    writeFileSync(join(dir, '.cnpg/answers/apps'), '');
+    const before = snapshot(dir);
+    for (const r of both(dir)) {
+      expect(r.code, r.out + r.err).toBe(1);
+      oneLine(r.err);
+      expect(r.err).toContain('.cnpg/answers/apps: cannot list the recorded answers (ENOTDIR)');
+    }
+    expect(snapshot(dir)).toEqual(before);
+  });
+
+  it('a manifest that is JSON but not an object is named as such (exit 2)', () => {
+    const dir = repoWithCluster();
+    for (const text of ['null', '[]', '"files"', '42']) {
+      writeFileSync(join(dir, '.cnpg/manifest.json'), `${text}\n`);
+      const r = run(dir, ['regen', '--check', '--dest', '.']);
+      expect(r.code, r.err).toBe(2);
+      oneLine(r.err);
+      expect(r.err).toContain(`.cnpg/manifest.json: must be a JSON object with a files list (got ${text})`);
+      expect(r.err).not.toContain('not valid JSON');
+    }
+  });
+
+  it('invalid YAML in a kustomization the tool edits: one line naming the file, without the parser\'s excerpt', () => {
+    const dir = repoWithCluster();
+    const file = 'kubernetes/apps/databases/kustomization.yaml';
+    for (const text of ['resources:\n  - a\n - b: [\n', '\tfoo: [\n', 'a: "open\n']) {
+      writeFileSync(join(dir, file), text);
+      for (const r of both(dir)) {
+        expect(r.code, r.err).toBe(1);
+        oneLine(r.err);
+        expect(r.err).toMatch(new RegExp(`^error: ${file}: cannot add the tool's entries: .* at line \\d+, column \\d+; fix the file \\(or move it away\\), then run again\\n$`));
+      }
+    }
+  });
+});
