@@ -4,7 +4,7 @@ import { type Answers, coerce, fillDefaults } from '../../schema/fields.js';
 import { validateAnswers } from '../answers.js';
 import { applyModel } from '../apply.js';
 import type { Context } from '../context.js';
-import { InputError } from '../errors.js';
+import { InputError, shown } from '../errors.js';
 import { loadModel } from '../records.js';
 
 /** `new-app`: records one app's answers (validated against the repo's clusters), then writes the tree. */
@@ -24,7 +24,7 @@ export async function newApp(ctx: Context, given: Answers) {
       const value = coerce(f as never, answers[f.name]);
       if (!isDeepStrictEqual(value, (recorded as Record<string, unknown>)[f.name]))
         throw new InputError(
-          `${f.name}: app ${recorded.name} is already onboarded with ${JSON.stringify((recorded as Record<string, unknown>)[f.name])} (got ${JSON.stringify(value)}); edit .cnpg/answers/apps/${recorded.name}.yaml and run regen to change it`,
+          `${f.name}: app ${recorded.name} is already onboarded with ${shown((recorded as Record<string, unknown>)[f.name])} (got ${shown(value)}); edit .cnpg/answers/apps/${recorded.name}.yaml and run regen to change it`,
         );
     }
   }

@@ -86,6 +86,13 @@ describe('path answers', () => {
     oneLine(r.err);
     expect(r.err.length).toBeLessThan(300);
     expect(r.err).toContain('(10002 characters)');
+    // The same for an onboarded app, whose recorded answers are compared first.
+    expect(run(dir, ['new-app', '--yes', '--dest', '.', '--name', 'x']).code).toBe(0);
+    const again = run(dir, ['new-app', '--yes', '--dest', '.', '--name', 'x', '--path', 'a'.repeat(10_000)]);
+    expect(again.code).toBe(2);
+    oneLine(again.err);
+    expect(again.err).toContain('already onboarded');
+    expect(again.err.length).toBeLessThan(400);
   });
 
   it('one rule: an accepted answer is in normal form, and every path below it passes the manifest check', () => {
