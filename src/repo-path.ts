@@ -56,3 +56,8 @@ export function normalizeAnswerPath(raw: string): { path: string } | { problem: 
   const problem = outputPathProblem(path);
   return problem ? { problem } : { path };
 }
+
+/** Whether two directories (normal form) are the same or one holds the other: their files would mix. */
+export function overlaps(a: string, b: string): boolean {
+  return a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
+}

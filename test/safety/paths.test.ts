@@ -67,6 +67,28 @@ describe('path answers', () => {
     expect(snapshot(dir)).toEqual(before);
   });
 
+  it("must not overlap another unit's directory (exit 2), where the units' files would mix", () => {
+    const dir = repoWithCluster();
+    expect(run(dir, ['new-app', '--yes', '--dest', '.', '--name', 'wiki', '--namespace', 'docs']).code).toBe(0);
+    commitAll(dir);
+    const before = snapshot(dir);
+    const cases: [string[], string][] = [
+      [['new-app', '--name', 'x', '--path', 'kubernetes/apps/databases/cloudnative-pg'], "path: must not overlap the repository's operatorPath"],
+      [['new-app', '--name', 'x', '--path', 'kubernetes/apps/databases/cloudnative-pg/cluster/x'], "path: must not overlap the repository's operatorPath"],
+      [['new-app', '--name', 'x', '--path', 'kubernetes/components/cnpg'], "path: must not overlap the repository's componentsPath"],
+      [['new-app', '--name', 'x', '--path', 'kubernetes/apps/docs'], 'path: must not overlap the path of app wiki'],
+      [['new-app', '--name', 'x', '--path', 'kubernetes/apps/docs/wiki/x'], 'path: must not overlap the path of app wiki'],
+      [['new-cluster', '--componentsPath', 'kubernetes/apps/databases/cloudnative-pg/components'], 'componentsPath: must not overlap operatorPath'],
+    ];
+    for (const [args, text] of cases) {
+      const r = run(dir, [...args, '--yes', '--dest', '.']);
+      expect(r.code, `${args.join(' ')}: ${r.err}`).toBe(2);
+      oneLine(r.err);
+      expect(r.err).toContain(text);
+    }
+    expect(snapshot(dir)).toEqual(before);
+  });
+
   it('are recorded in normal form, so the manifest stays readable and the check passes', () => {
     const dir = repoWithCluster();
     const r = run(dir, ['new-app', '--yes', '--dest', '.', '--name', 'x', '--path', './kubernetes/apps//default/./x/']);
