@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -320,5 +320,42 @@ describe('a tree in an unexpected shape: one line naming the file', () => {
         expect(r.err).toMatch(new RegExp(`^error: ${file}: cannot add the tool's entries: .* at line \\d+, column \\d+; fix the file \\(or move it away\\), then run again\\n$`));
       }
     }
+  });
+});
+
+describe('symbolic links', () => {
+  it('never carry a write out of the repository, into .git or into the records', () => {
+    const outside = mkdtempSync(join(tmpdir(), 'cnpg-outside-'));
+    for (const [target, text] of [
+      [outside, 'outside the repository'],
+      ['.git', 'must not be inside .git'],
+      ['.cnpg', 'must not be inside .cnpg/'],
+    ] as const) {
+      const dir = tempRepo(true);
+      mkdirSync(join(dir, 'kubernetes'));
+      symlinkSync(target === outside ? outside : join(dir, target), join(dir, 'kubernetes/apps'));
+      if (target === '.cnpg') mkdirSync(join(dir, '.cnpg'));
+      commitAll(dir);
+      const r = run(dir, ['new-cluster', '--yes', '--dest', '.', '--backupEndpoint', R2, '--allow-dirty']);
+      expect(r.code, r.err).toBe(1);
+      oneLine(r.err);
+      expect(r.err).toContain('kubernetes/apps/databases/');
+      expect(r.err).toContain(`a symbolic link leads it to`);
+      expect(r.err).toContain(text);
+      expect(readdirSync(outside)).toEqual([]);
+      expect(existsSync(join(dir, '.git/databases'))).toBe(false);
+      expect(existsSync(join(dir, '.cnpg/answers'))).toBe(false);
+    }
+  });
+
+  it('inside the repository, away from .git and the records, are followed', () => {
+    const dir = tempRepo(true);
+    mkdirSync(join(dir, 'shared/components'), { recursive: true });
+    mkdirSync(join(dir, 'kubernetes'));
+    symlinkSync(join(dir, 'shared/components'), join(dir, 'kubernetes/components'));
+    expect(run(dir, ['new-cluster', '--yes', '--dest', '.', '--backupEndpoint', R2, '--allow-dirty']).code).toBe(0);
+    const r = run(dir, ['new-app', '--yes', '--dest', '.', '--name', 'wiki', '--allow-dirty']);
+    expect(r.code, r.err).toBe(0);
+    expect(existsSync(join(dir, 'shared/components/cnpg/kustomization.yaml'))).toBe(true);
   });
 });
