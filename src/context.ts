@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { isAbsolute, resolve } from 'node:path';
+import { existsSync, realpathSync } from 'node:fs';
+import { dirname, isAbsolute, resolve, sep } from 'node:path';
 import { parse } from 'yaml';
 import type { GlobalFlags } from './args.js';
-import { InputError } from './errors.js';
+import { InputError, shown } from './errors.js';
 import { gitTopLevel } from './git.js';
 import { ttyProgress, type Progress } from './progress.js';
 import type { Answers } from '../schema/fields.js';
@@ -29,11 +30,23 @@ export interface Context {
 
 /** `--dest`, or the git top-level of the user's directory (INIT_CWD under npm run). */
 export function resolveDest(userCwd: string, dest: string | undefined): string {
-  if (dest) return isAbsolute(dest) ? dest : resolve(userCwd, dest);
+  if (dest) {
+    const dir = isAbsolute(dest) ? dest : resolve(userCwd, dest);
+    // git's own directory is never a target, however it is reached (a path, a link).
+    if (insideGitDir(dir)) throw new InputError(`--dest: must not be inside a .git directory (got ${shown(dest)})`);
+    return dir;
+  }
   // A git failure (dubious ownership, git missing) is reported as itself by gitTopLevel, exit 1.
   const top = gitTopLevel(userCwd);
   if (top === undefined) throw new InputError(`--dest: required outside a git work tree (${userCwd} is not in one)`);
   return top;
+}
+
+/** Whether `dir`, as given or resolved through links (of its nearest existing parent), lies in a `.git` directory. */
+function insideGitDir(dir: string): boolean {
+  let existing = dir;
+  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  return [dir, realpathSync(existing)].some((p) => p.split(sep).some((s) => s.toLowerCase() === '.git'));
 }
 
 /** An answers file: a flat YAML map, or a record the tool wrote (`schemaVersion` + `answers`). */

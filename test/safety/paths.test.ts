@@ -348,6 +348,19 @@ describe('symbolic links', () => {
     }
   });
 
+  it('--dest inside .git, named or linked, is refused (exit 2), with --allow-dirty too', () => {
+    const dir = tempRepo(true);
+    symlinkSync(join(dir, '.git'), join(dir, 'gitops'));
+    for (const dest of ['.git', '.git/hooks/new', 'gitops', 'gitops/x']) {
+      const r = run(dir, ['new-cluster', '--yes', '--dest', dest, '--backupEndpoint', R2, '--allow-dirty']);
+      expect(r.code, `${dest}: ${r.err}`).toBe(2);
+      oneLine(r.err);
+      expect(r.err).toContain(`--dest: must not be inside a .git directory (got "${dest}")`);
+    }
+    expect(existsSync(join(dir, '.git/.cnpg'))).toBe(false);
+    expect(existsSync(join(dir, '.git/hooks/new'))).toBe(false);
+  });
+
   it('inside the repository, away from .git and the records, are followed', () => {
     const dir = tempRepo(true);
     mkdirSync(join(dir, 'shared/components'), { recursive: true });
