@@ -55,17 +55,19 @@ export async function loadAnswersFile(userCwd: string, file: string | undefined)
   let text: string;
   try {
     text = await readFile(resolve(userCwd, file), 'utf8');
-  } catch {
-    throw new InputError(`--answers: cannot read ${file}`);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (code ?? (e as Error).message);
+    throw new InputError(`--answers: cannot read ${shown(file)} (${why})`);
   }
   let data: unknown;
   try {
     data = parse(text);
   } catch (e) {
-    throw new InputError(`--answers: ${file} is not valid YAML (${(e as Error).message.split('\n')[0]})`);
+    throw new InputError(`--answers: ${shown(file)} is not valid YAML (${(e as Error).message.split('\n')[0]})`);
   }
   if (data && typeof data === 'object' && 'answers' in data && 'schemaVersion' in data) data = (data as { answers: unknown }).answers;
-  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new InputError(`--answers: ${file} must hold a YAML map of answers`);
+  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new InputError(`--answers: ${shown(file)} must hold a YAML map of answers`);
   return data as Answers;
 }
 

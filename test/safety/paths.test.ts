@@ -372,3 +372,22 @@ describe('symbolic links', () => {
     expect(existsSync(join(dir, 'shared/components/cnpg/kustomization.yaml'))).toBe(true);
   });
 });
+
+describe('--answers FILE', () => {
+  it('that cannot be read says why, with the name cut short (exit 2)', () => {
+    const dir = tempRepo(true);
+    mkdirSync(join(dir, 'answers.yaml'));
+    const cases: [string, string][] = [
+      ['answers.yaml', '--answers: cannot read "answers.yaml" (is a directory)'],
+      ['missing.yaml', '--answers: cannot read "missing.yaml" (no such file)'],
+      ['a'.repeat(5000), '... (5002 characters) (ENAMETOOLONG)'],
+    ];
+    for (const [file, text] of cases) {
+      const r = run(dir, ['new-cluster', '--yes', '--dest', '.', '--answers', file]);
+      expect(r.code, r.err).toBe(2);
+      oneLine(r.err);
+      expect(r.err).toContain(text);
+      expect(r.err.length).toBeLessThan(300);
+    }
+  });
+});
