@@ -25,13 +25,15 @@ export async function applyModel(ctx: Context, model: RepoModel): Promise<Change
 
 /**
  * For the workflow note only. Asked before writing, so a git failure stops the run with nothing
- * written; with --allow-dirty the user chose to write without git's help, so the note is skipped.
+ * written; with --allow-dirty the user chose to write without git's help: the failure is named in a
+ * note, not hidden, and the run goes on.
  */
 function workTreePrefix(ctx: Context): string | undefined {
   try {
     return gitPrefix(ctx.dest);
   } catch (e) {
-    if (ctx.allowDirty) return undefined;
-    throw e;
+    if (!ctx.allowDirty) throw e;
+    ctx.out(`note: ${(e as Error).message} (--allow-dirty: writing without git; the workflow's working directory is not checked)`);
+    return undefined;
   }
 }
