@@ -32,6 +32,10 @@ export interface Context {
 export function resolveDest(userCwd: string, dest: string | undefined): string {
   if (dest) {
     const dir = isAbsolute(dest) ? dest : resolve(userCwd, dest);
+    // Linux's limits (NAME_MAX 255, PATH_MAX 4096), with room for the tool's paths below --dest
+    // (at most 1024, src/repo-path.ts): else every file would fail with ENAMETOOLONG, far from the cause.
+    if (dir.split(sep).some((s) => Buffer.byteLength(s) > 255)) throw new InputError(`--dest: each directory name must be at most 255 bytes (got ${shown(dest)})`);
+    if (Buffer.byteLength(dir) > 4096 - 1024) throw new InputError(`--dest: must be at most ${4096 - 1024} bytes as an absolute path (got ${shown(dest)})`);
     // git's own directory is never a target, however it is reached (a path, a link).
     if (insideGitDir(dir)) throw new InputError(`--dest: must not be inside a .git directory (got ${shown(dest)})`);
     return dir;

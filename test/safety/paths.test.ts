@@ -350,7 +350,7 @@ describe('symbolic links', () => {
     }
   });
 
-  it('--dest inside .git, named or linked, is refused (exit 2), with --allow-dirty too', () => {
+  it('--dest inside .git, named or linked, or too long for the file system, is refused (exit 2)', () => {
     const dir = tempRepo(true);
     symlinkSync(join(dir, '.git'), join(dir, 'gitops'));
     for (const dest of ['.git', '.git/hooks/new', 'gitops', 'gitops/x']) {
@@ -360,6 +360,13 @@ describe('symbolic links', () => {
       expect(r.err).toContain(`--dest: must not be inside a .git directory (got "${dest}")`);
     }
     expect(existsSync(join(dir, '.git/.cnpg'))).toBe(false);
+    for (const [dest, text] of [['d'.repeat(10_000), 'each directory name must be at most 255 bytes'], ['d/'.repeat(3000), 'must be at most 3072 bytes']]) {
+      const r = run(dir, ['regen', '--dest', dest]);
+      expect(r.code, r.err).toBe(2);
+      oneLine(r.err);
+      expect(r.err).toContain(`--dest: ${text}`);
+      expect(r.err.length).toBeLessThan(300);
+    }
     expect(existsSync(join(dir, '.git/hooks/new'))).toBe(false);
   });
 
