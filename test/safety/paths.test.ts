@@ -1,14 +1,17 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { newApp } from '../../src/commands/new-app.js';
+import { newCluster } from '../../src/commands/new-cluster.js';
+import { InputError } from '../../src/errors.js';
 import { loadModel } from '../../src/records.js';
 import { planRepo } from '../../src/plan/index.js';
 import { normalizeAnswerPath, outputPathProblem } from '../../src/repo-path.js';
-import { R2, ROOT, commitAll, snapshot, tempRepo } from '../helpers.js';
+import { R2, ROOT, commitAll, ctxFor, snapshot, tempRepo } from '../helpers.js';
 
 const BIN = join(ROOT, 'dist', 'src', 'cli.js');
 const run = (cwd: string, args: string[], env: NodeJS.ProcessEnv = {}) => {
@@ -17,10 +20,16 @@ const run = (cwd: string, args: string[], env: NodeJS.ProcessEnv = {}) => {
 };
 const oneLine = (err: string) => expect(err.trim().split('\n'), err).toHaveLength(1);
 
+/** A committed repository with one cluster, built once and copied (with its .git) per test. */
+let base: string;
+beforeAll(async () => {
+  base = tempRepo(true);
+  await newCluster(ctxFor(base), { backupEndpoint: R2 });
+  commitAll(base);
+});
 function repoWithCluster(): string {
-  const dir = tempRepo(true);
-  expect(run(dir, ['new-cluster', '--yes', '--dest', '.', '--backupEndpoint', R2]).code).toBe(0);
-  commitAll(dir);
+  const dir = tempRepo();
+  cpSync(base, dir, { recursive: true });
   return dir;
 }
 
@@ -46,23 +55,28 @@ const BAD_PATHS: [string, string][] = [
 ];
 
 describe('path answers', () => {
-  it('are refused with exit 2, one line naming the field, when not a directory below the root; nothing is written', () => {
+  it('are refused with one line naming the field and the rule when not a directory below the root; nothing is written', async () => {
     const dir = repoWithCluster();
     const before = snapshot(dir);
     for (const [value, rule] of BAD_PATHS) {
+      const error = await newApp(ctxFor(dir), { name: 'x', path: value }).catch((e: unknown) => e);
+      expect(error, JSON.stringify(value)).toBeInstanceOf(InputError);
+      expect((error as Error).message).toMatch(/^path: [^\n]+$/);
+      expect((error as Error).message).toContain(rule);
+    }
+    for (const field of ['componentsPath', 'operatorPath', 'appsRoot']) {
+      for (const value of ['.', '.git/hooks', '.cnpg/answers']) {
+        const error = await newCluster(ctxFor(dir), { [field]: value }).catch((e: unknown) => e);
+        expect(error, `${field}=${value}`).toBeInstanceOf(InputError);
+        expect((error as Error).message).toMatch(new RegExp(`^${field}: [^\\n]+$`));
+      }
+    }
+    // Through the bin: exit 2 and the one line on stderr.
+    for (const value of ['./', '.git/x', 'a\\b']) {
       const r = run(dir, ['new-app', '--yes', '--dest', '.', '--name', 'x', `--path=${value}`]);
       expect(r.code, `${JSON.stringify(value)}: ${r.err}`).toBe(2);
       oneLine(r.err);
       expect(r.err).toContain('error: path: ');
-      expect(r.err).toContain(rule);
-    }
-    for (const field of ['componentsPath', 'operatorPath', 'appsRoot']) {
-      for (const value of ['.', '.git/hooks', '.cnpg/answers']) {
-        const r = run(dir, ['new-cluster', '--yes', '--dest', '.', `--${field}=${value}`]);
-        expect(r.code, `${field}=${value}: ${r.err}`).toBe(2);
-        oneLine(r.err);
-        expect(r.err).toContain(`error: ${field}: `);
-      }
     }
     expect(snapshot(dir)).toEqual(before);
   });
