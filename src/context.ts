@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { existsSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, resolve, sep } from 'node:path';
 import { parse } from 'yaml';
@@ -53,13 +53,35 @@ function insideGitDir(dir: string): boolean {
   return [dir, realpathSync(existing)].some((p) => p.split(sep).some((s) => s.toLowerCase() === '.git'));
 }
 
+/** An answers file is a few dozen lines; the cap keeps `--answers /dev/zero` from filling memory. */
+const ANSWERS_MAX = 1024 * 1024;
+
+/** Reads at most `max` bytes (a pipe such as `<(...)` works; a file without end is refused). */
+async function readCapped(path: string, max: number, tooLarge: () => Error): Promise<string> {
+  const handle = await open(path, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const { bytesRead, buffer } = await handle.read(Buffer.alloc(64 * 1024), 0, 64 * 1024, null);
+      if (bytesRead === 0) return Buffer.concat(chunks).toString('utf8');
+      total += bytesRead;
+      if (total > max) throw tooLarge();
+      chunks.push(buffer.subarray(0, bytesRead));
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
 /** An answers file: a flat YAML map, or a record the tool wrote (`schemaVersion` + `answers`). */
 export async function loadAnswersFile(userCwd: string, file: string | undefined): Promise<Answers> {
   if (!file) return {};
   let text: string;
   try {
-    text = await readFile(resolve(userCwd, file), 'utf8');
+    text = await readCapped(resolve(userCwd, file), ANSWERS_MAX, () => new InputError(`--answers: ${shown(file)} is larger than ${ANSWERS_MAX / 1024} KiB: not an answers file`));
   } catch (e) {
+    if (e instanceof InputError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (code ?? (e as Error).message);
     throw new InputError(`--answers: cannot read ${shown(file)} (${why})`);

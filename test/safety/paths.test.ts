@@ -404,6 +404,8 @@ describe('--answers FILE', () => {
       ['answers.yaml', '--answers: cannot read "answers.yaml" (is a directory)'],
       ['missing.yaml', '--answers: cannot read "missing.yaml" (no such file)'],
       ['a'.repeat(5000), '... (5002 characters) (ENAMETOOLONG)'],
+      // Read with a cap: a file without end is refused after 1 MiB, not read until memory runs out.
+      ['/dev/zero', '--answers: "/dev/zero" is larger than 1024 KiB: not an answers file'],
     ];
     for (const [file, text] of cases) {
       const r = run(dir, ['new-cluster', '--yes', '--dest', '.', '--answers', file]);
