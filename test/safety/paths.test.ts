@@ -111,6 +111,10 @@ describe('path answers', () => {
     const manifest = JSON.parse(readFileSync(join(dir, '.cnpg/manifest.json'), 'utf8')) as { files: { path: string }[] };
     for (const f of manifest.files) expect(outputPathProblem(f.path), f.path).toBeUndefined();
     commitAll(dir);
+    // The same directory spelled another way again: the same answer, a no-op.
+    const again = run(dir, ['new-app', '--yes', '--dest', '.', '--name', 'x', '--path', 'kubernetes//apps/default/x/']);
+    expect(again.code, again.err).toBe(0);
+    expect(again.out).toContain('0 created, 0 updated, 0 deleted');
     const check = run(dir, ['regen', '--check', '--dest', '.']);
     expect(check.code, check.out + check.err).toBe(0);
   });
