@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { imageExtensions } from '../src/images.js';
+import { overlaps } from '../src/repo-path.js';
 import type { AnswerSchema, Field } from './fields.js';
 import { plainInBlock } from '../src/yaml-scalar.js';
 import { APP_TEXT_FIELDS, refineSubstitutedText } from './substitution.js';
@@ -124,10 +125,13 @@ export function appSchema(ctx: AppCtx) {
         if (o.name === a.name) continue;
         if (o.cluster === a.cluster && o.database === a.database) add('database', `"${a.database}" is already the database of app ${o.name} on cluster ${a.cluster}`);
         if (o.cluster === a.cluster && o.role === a.role) add('role', `"${a.role}" is already the role of app ${o.name} on cluster ${a.cluster}`);
-        if (o.path === a.path) add('path', `"${a.path}" is already the path of app ${o.name}`);
+        if (overlaps(o.path, a.path)) add('path', o.path === a.path ? `"${a.path}" is already the path of app ${o.name}` : `must not overlap the path of app ${o.name} (${o.path})`);
       }
       const clash = nameClash(ctx.repo, ctx.clusters, [...ctx.others.filter((o) => o.name !== a.name), a], `app ${a.name}`);
       if (clash) add(clash.field, clash.message);
+      // One directory per unit: an app inside the operator's or the components' tree would mix its files with theirs.
+      for (const key of ['operatorPath', 'componentsPath'] as const)
+        if (overlaps(a.path, ctx.repo[key])) add('path', `must not overlap the repository's ${key} (${ctx.repo[key]})`);
     });
 }
 

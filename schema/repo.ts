@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { OPERATOR_RELEASES, PLUGIN_RELEASES, newestOperator, newestPlugin } from '../src/versions.js';
 import type { AnswerSchema, Field } from './fields.js';
+import { overlaps } from '../src/repo-path.js';
 import { dns1123Label, kubeName, repoPath, varName } from './rules.js';
 
 /** Answers that hold once per GitOps repository: the operator, Flux wiring and shared conventions. */
@@ -105,7 +106,11 @@ export const repoSchema = z
     // (new answers default to github); regen --check then shows the record gaining `ciWorkflow: none`.
     ciWorkflow: z.enum(['github', 'none'], { message: 'must be "github" or "none"' }).default('none'),
   })
-  .strict();
+  .strict()
+  .superRefine((r, issue) => {
+    if (overlaps(r.operatorPath, r.componentsPath))
+      issue.addIssue({ code: 'custom', path: ['componentsPath'], message: `must not overlap operatorPath (${r.operatorPath}): their files would mix`, input: r.componentsPath });
+  });
 
 export type RepoAnswers = z.infer<typeof repoSchema>;
 

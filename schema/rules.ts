@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { cronJobScheduleProblem, scheduledBackupProblem } from './cron.js';
 import { RESERVED_KEYWORDS, RESERVED_ROLE_NAMES, TYPE_FUNC_NAME_KEYWORDS } from './postgres.js';
+import { normalizeAnswerPath } from '../src/repo-path.js';
 
 /** Reusable string rules; each message names the rule so an error line is self-explanatory. */
 
@@ -38,11 +39,13 @@ export function reservedPgName(name: string, kind: 'role' | 'database' = 'role')
   return undefined;
 }
 
-export const repoPath = z
-  .string()
-  .min(1, 'must not be empty')
-  .refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), 'must be a relative path inside the repository (no leading "/" or "..")')
-  .transform((p) => p.replace(/^\.\//, '').replace(/\/+$/, ''));
+/** A directory inside the repository, recorded in normal form; the rule lives in src/repo-path.ts (the manifest check shares it). */
+export const repoPath = z.string().transform((p, ctx) => {
+  const r = normalizeAnswerPath(p);
+  if ('path' in r) return r.path;
+  ctx.addIssue({ code: 'custom', message: r.problem });
+  return z.NEVER;
+});
 
 /** apimachinery resource.Quantity: a number, then a binary (Ki..Ei) or decimal (n..E) suffix or an exponent. */
 export const quantity = z

@@ -1,15 +1,6 @@
 import type { z } from 'zod';
 import { credentialIn } from '../schema/credentials.js';
-import { InputError } from './errors.js';
-
-/** Echoed values are cut here: an error line stays one readable line whatever was answered. */
-const SHOWN_MAX = 80;
-
-/** The value as an error line shows it: JSON, cut to SHOWN_MAX characters with the full length named. */
-export function shown(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length <= SHOWN_MAX ? text : `${text.slice(0, SHOWN_MAX)}... (${text.length} characters)`;
-}
+import { InputError, shown } from './errors.js';
 
 /** One line for the first broken rule: the field, the rule, the value. */
 export function answerError(where: string, error: z.ZodError, data: unknown): InputError {

@@ -3,7 +3,8 @@ import type { Context } from './context.js';
 import { planRepo, type RepoModel } from './plan/index.js';
 import { recordFiles } from './records.js';
 import { WORKFLOW_PATH } from './plan/repo-files.js';
-import { checkWritable, commitChanges, gitPrefix } from './write.js';
+import { gitPrefix } from './git.js';
+import { checkWritable, commitChanges } from './write.js';
 
 /** Plans the whole repository from `model`, then writes what differs (or, with --dry-run, says so). */
 export async function applyModel(ctx: Context, model: RepoModel): Promise<Change[]> {
@@ -11,13 +12,28 @@ export async function applyModel(ctx: Context, model: RepoModel): Promise<Change
   const changes = await computeChanges(ctx.dest, plan, recordFiles(model));
   await checkWritable(changes, { dest: ctx.dest, force: ctx.force, allowDirty: ctx.allowDirty });
   const touched = changes.filter((c) => c.action !== 'unchanged');
+  const prefix = touched.some((c) => c.action === 'create' && c.path === WORKFLOW_PATH) ? workTreePrefix(ctx) : '';
   for (const c of touched) ctx.out(`${ctx.dryRun ? 'would ' : ''}${c.action} ${c.path}${c.conflict ? ' (--force)' : ''}`);
   if (!ctx.dryRun) await commitChanges(ctx.dest, changes);
-  const prefix = touched.some((c) => c.action === 'create' && c.path === WORKFLOW_PATH) ? gitPrefix(ctx.dest) : '';
   if (prefix) ctx.out(`note: GitHub runs workflows only from the repository root: move ${WORKFLOW_PATH} there and give its job \`defaults: {run: {working-directory: ${prefix.replace(/\/$/, '')}}}\``);
   const count = (a: string) => changes.filter((c) => c.action === a).length;
   ctx.out(
     `${ctx.dryRun ? 'dry run, nothing written: ' : ''}${count('create')} created, ${count('update')} updated, ${count('delete')} deleted, ${count('unchanged')} unchanged in ${ctx.dest}`,
   );
   return changes;
+}
+
+/**
+ * For the workflow note only. Asked before writing, so a git failure stops the run with nothing
+ * written; with --allow-dirty the user chose to write without git's help: the failure is named in a
+ * note, not hidden, and the run goes on.
+ */
+function workTreePrefix(ctx: Context): string | undefined {
+  try {
+    return gitPrefix(ctx.dest);
+  } catch (e) {
+    if (!ctx.allowDirty) throw e;
+    ctx.out(`note: ${(e as Error).message} (--allow-dirty: writing without git; the workflow's working directory is not checked)`);
+    return undefined;
+  }
 }

@@ -1,20 +1,22 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { isAbsolute, join, posix } from 'node:path';
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
-import { ConflictError, InputError } from './errors.js';
+import { ConflictError, InputError, shown } from './errors.js';
 import { TOOL, TOOL_VERSION } from './paths.js';
 import type { Plan } from './plan/types.js';
 import { recordPaths } from './records.js';
+import { outputPathProblem } from './repo-path.js';
 
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-// The manifest decides what regen may delete: an entry must name a file inside the repository.
+// The manifest decides what regen may delete: an entry must name a path the tool may write at all
+// (the planner's own rule, so every path it records passes here).
 const manifestEntry = z.object({
-  path: z
-    .string()
-    .min(1)
-    .refine((p) => !isAbsolute(p) && !p.includes('\\') && posix.normalize(p) === p && !p.startsWith('..') && !p.split('/').includes('..') && !p.startsWith('.git/'), 'must be a relative path inside the repository (not under .git/)'),
+  path: z.string().superRefine((p, ctx) => {
+    const problem = outputPathProblem(p);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
   unit: z.string().min(1),
   mode: z.enum(['owned', 'patched', 'scaffold', 'record']),
   sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a sha256 hex digest'),
@@ -38,23 +40,44 @@ export interface Change {
   conflict?: 'edited' | 'foreign' | 'leftover';
 }
 
+/** A file's text, undefined when absent; anything in the way is one line naming the path. */
 export async function readText(cwd: string, path: string): Promise<string | undefined> {
   try {
     return await readFile(join(cwd, path), 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'EISDIR') throw new ConflictError(`${path}: is a directory, where the tool keeps a file: move it away, then run again`);
+    if (code === 'ENOTDIR') {
+      const file = await fileInTheWay(cwd, path);
+      throw new ConflictError(`${file}: is a file, where the tool needs a directory (for ${path}): move it away, then run again`);
+    }
+    throw new ConflictError(`${path}: cannot read (${code ?? (e as Error).message})`);
   }
+}
+
+/** The first parent of `path` that is not a directory. */
+async function fileInTheWay(cwd: string, path: string): Promise<string> {
+  const parts = path.split('/');
+  for (let i = 1; i < parts.length; i++) {
+    const dir = parts.slice(0, i).join('/');
+    const s = await stat(join(cwd, dir)).catch(() => undefined);
+    if (s && !s.isDirectory()) return dir;
+  }
+  return path;
 }
 
 /** The manifest's entries by path; a damaged manifest is an InputError naming what is wrong. */
 export function parseManifest(text: string | undefined): Map<string, ManifestEntry> {
-  let files: unknown;
+  let doc: unknown;
   try {
-    files = text === undefined ? [] : (JSON.parse(text) as { files?: unknown }).files;
+    doc = text === undefined ? { files: [] } : JSON.parse(text);
   } catch {
     throw new InputError(`${recordPaths.manifest}: not valid JSON: restore it from git; it tells the tool's files from yours`);
   }
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc))
+    throw new InputError(`${recordPaths.manifest}: must be a JSON object with a files list (got ${shown(doc)}): restore it from git; it tells the tool's files from yours`);
+  const files = (doc as { files?: unknown }).files;
   if (!Array.isArray(files)) throw new InputError(`${recordPaths.manifest}: files: must be a list (restore it from git)`);
   const entries = new Map<string, ManifestEntry>();
   files.forEach((raw, i) => {
@@ -106,7 +129,9 @@ export async function computeChanges(cwd: string, plan: Plan, records: { path: s
       try {
         desired = f.apply(current);
       } catch (e) {
-        throw new ConflictError(`${f.path}: cannot add the tool's entries: ${(e as Error).message.split('\n')[0]}`);
+        // The YAML parser's message ends its first line with ':' before a code excerpt; one line, no excerpt.
+        const why = (e as Error).message.split('\n')[0]!.replace(/:\s*$/, '');
+        throw new ConflictError(`${f.path}: cannot add the tool's entries: ${why}; fix the file (or move it away), then run again`);
       }
       changes.push({ path: f.path, unit: f.unit, mode: 'patched', action: decide(f.path, current, desired), current, desired });
       entries.push({ path: f.path, unit: f.unit, mode: 'patched', sha256: sha256(desired) });
@@ -118,8 +143,11 @@ export async function computeChanges(cwd: string, plan: Plan, records: { path: s
       }
     }
   }
-  // Owned files the tool wrote before that no unit produces now: orphans, removed when untouched.
+  // Owned files the tool wrote before that no unit produces now: orphans. The manifest is input (a
+  // bad merge, a hand edit), so it alone never decides a deletion: only a file that still holds
+  // exactly what the tool wrote, inside the directories the answers give the tool, is removed.
   const planned = new Set(changes.map((c) => c.path));
+  const inRoots = (p: string) => plan.roots.some((r) => p.startsWith(`${r}/`));
   for (const old of manifest.values()) {
     if (planned.has(old.path) || (old.mode !== 'owned' && old.mode !== 'patched')) continue;
     const current = await readText(cwd, old.path);
@@ -132,13 +160,45 @@ export async function computeChanges(cwd: string, plan: Plan, records: { path: s
       entries.push(old);
       continue;
     }
-    const change: Change = { path: old.path, unit: old.unit, mode: 'owned', action: 'delete', current, desired: undefined };
-    if (sha256(current) !== old.sha256) change.conflict = 'edited';
-    changes.push(change);
+    if (sha256(current) !== old.sha256 || !inRoots(old.path)) {
+      // Not provably the tool's: reported (until the user deletes or moves it), never deleted.
+      changes.push({ path: old.path, unit: old.unit, mode: 'owned', action: 'unchanged', current, desired: current, conflict: 'leftover' });
+      entries.push(old);
+      continue;
+    }
+    changes.push({ path: old.path, unit: old.unit, mode: 'owned', action: 'delete', current, desired: undefined });
   }
   const desired = serializeManifest(entries);
   changes.push({ path: recordPaths.manifest, unit: 'records', mode: 'record', action: decide(recordPaths.manifest, manifestText, desired), current: manifestText, desired });
+  for (const c of changes) if (c.action !== 'unchanged') await refuseLinkedAway(cwd, c);
   return changes;
+}
+
+/**
+ * A symbolic link on the way (a linked directory, a linked file) must not carry a write or a
+ * deletion out of the repository, into .git, or (for anything but the records) into the records.
+ */
+async function refuseLinkedAway(cwd: string, c: Change): Promise<void> {
+  const root = await realpath(cwd).catch(() => resolve(cwd));
+  let existing = c.path;
+  const below: string[] = [];
+  let real: string | undefined;
+  while (real === undefined) {
+    try {
+      real = await realpath(join(cwd, existing));
+    } catch {
+      below.unshift(basename(existing));
+      existing = dirname(existing);
+      if (existing === '.') real = root;
+    }
+  }
+  const rel = relative(root, join(real, ...below)).split(sep).join('/');
+  if (rel === c.path) return;
+  let problem: string | undefined;
+  if (rel === '..' || rel.startsWith('../') || isAbsolute(rel)) problem = 'outside the repository';
+  else if (c.mode !== 'record') problem = outputPathProblem(rel);
+  else if (rel.split('/').some((s) => s.toLowerCase() === '.git')) problem = 'inside .git';
+  if (problem) throw new ConflictError(`${c.path}: a symbolic link leads it to ${shown(join(real, ...below), 120)}, ${problem}: refusing to ${c.action === 'delete' ? 'delete' : 'write'} it`);
 }
 
 /**

@@ -1,9 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
-import { isAbsolute, resolve } from 'node:path';
+import { open } from 'node:fs/promises';
+import { existsSync, realpathSync } from 'node:fs';
+import { dirname, isAbsolute, resolve, sep } from 'node:path';
 import { parse } from 'yaml';
 import type { GlobalFlags } from './args.js';
-import { InputError } from './errors.js';
+import { InputError, shown } from './errors.js';
+import { gitTopLevel } from './git.js';
 import { ttyProgress, type Progress } from './progress.js';
 import type { Answers } from '../schema/fields.js';
 
@@ -29,11 +30,47 @@ export interface Context {
 
 /** `--dest`, or the git top-level of the user's directory (INIT_CWD under npm run). */
 export function resolveDest(userCwd: string, dest: string | undefined): string {
-  if (dest) return isAbsolute(dest) ? dest : resolve(userCwd, dest);
+  if (dest) {
+    const dir = isAbsolute(dest) ? dest : resolve(userCwd, dest);
+    // Linux's limits (NAME_MAX 255, PATH_MAX 4096), with room for the tool's paths below --dest
+    // (at most 1024, src/repo-path.ts): else every file would fail with ENAMETOOLONG, far from the cause.
+    if (dir.split(sep).some((s) => Buffer.byteLength(s) > 255)) throw new InputError(`--dest: each directory name must be at most 255 bytes (got ${shown(dest)})`);
+    if (Buffer.byteLength(dir) > 4096 - 1024) throw new InputError(`--dest: must be at most ${4096 - 1024} bytes as an absolute path (got ${shown(dest)})`);
+    // git's own directory is never a target, however it is reached (a path, a link).
+    if (insideGitDir(dir)) throw new InputError(`--dest: must not be inside a .git directory (got ${shown(dest)})`);
+    return dir;
+  }
+  // A git failure (dubious ownership, git missing) is reported as itself by gitTopLevel, exit 1.
+  const top = gitTopLevel(userCwd);
+  if (top === undefined) throw new InputError(`--dest: required outside a git work tree (${userCwd} is not in one)`);
+  return top;
+}
+
+/** Whether `dir`, as given or resolved through links (of its nearest existing parent), lies in a `.git` directory. */
+function insideGitDir(dir: string): boolean {
+  let existing = dir;
+  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  return [dir, realpathSync(existing)].some((p) => p.split(sep).some((s) => s.toLowerCase() === '.git'));
+}
+
+/** An answers file is a few dozen lines; the cap keeps `--answers /dev/zero` from filling memory. */
+const ANSWERS_MAX = 1024 * 1024;
+
+/** Reads at most `max` bytes (a pipe such as `<(...)` works; a file without end is refused). */
+async function readCapped(path: string, max: number, tooLarge: () => Error): Promise<string> {
+  const handle = await open(path, 'r');
   try {
-    return execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: userCwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    throw new InputError(`--dest: required outside a git repository (${userCwd} is not in one)`);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const { bytesRead, buffer } = await handle.read(Buffer.alloc(64 * 1024), 0, 64 * 1024, null);
+      if (bytesRead === 0) return Buffer.concat(chunks).toString('utf8');
+      total += bytesRead;
+      if (total > max) throw tooLarge();
+      chunks.push(buffer.subarray(0, bytesRead));
+    }
+  } finally {
+    await handle.close();
   }
 }
 
@@ -42,18 +79,21 @@ export async function loadAnswersFile(userCwd: string, file: string | undefined)
   if (!file) return {};
   let text: string;
   try {
-    text = await readFile(resolve(userCwd, file), 'utf8');
-  } catch {
-    throw new InputError(`--answers: cannot read ${file}`);
+    text = await readCapped(resolve(userCwd, file), ANSWERS_MAX, () => new InputError(`--answers: ${shown(file)} is larger than ${ANSWERS_MAX / 1024} KiB: not an answers file`));
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (code ?? (e as Error).message);
+    throw new InputError(`--answers: cannot read ${shown(file)} (${why})`);
   }
   let data: unknown;
   try {
     data = parse(text);
   } catch (e) {
-    throw new InputError(`--answers: ${file} is not valid YAML (${(e as Error).message.split('\n')[0]})`);
+    throw new InputError(`--answers: ${shown(file)} is not valid YAML (${(e as Error).message.split('\n')[0]})`);
   }
   if (data && typeof data === 'object' && 'answers' in data && 'schemaVersion' in data) data = (data as { answers: unknown }).answers;
-  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new InputError(`--answers: ${file} must hold a YAML map of answers`);
+  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new InputError(`--answers: ${shown(file)} must hold a YAML map of answers`);
   return data as Answers;
 }
 

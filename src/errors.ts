@@ -22,3 +22,9 @@ export class ConflictError extends CliError {
     super(message, 1);
   }
 }
+
+/** A value as an error line shows it: JSON, cut short so one line stays readable (a 10k-character answer is not echoed whole). */
+export function shown(value: unknown, max = 80): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length <= max ? text : `${text.slice(0, max)}... (${text.length} characters)`;
+}

@@ -4,6 +4,9 @@ import { fileURLToPath } from 'node:url';
 
 export const TOOL = 'cnpg-scaffold';
 
+/** The tool's records in the target repo (answers, manifest); here so the path rule can name it without loading the schemas. */
+export const RECORD_DIR = '.cnpg';
+
 /** The package root (holds package.json), found from this module so it works from src/ and dist/src/. */
 export const PACKAGE_ROOT = (() => {
   let dir = dirname(fileURLToPath(import.meta.url));

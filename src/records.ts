@@ -6,11 +6,11 @@ import { clusterSchema, type ClusterAnswers } from '../schema/cluster.js';
 import { repoSchema, type RepoAnswers } from '../schema/repo.js';
 import { validateAnswers } from './answers.js';
 import { CliError, InputError } from './errors.js';
-import { TOOL } from './paths.js';
+import { RECORD_DIR, TOOL } from './paths.js';
 import type { RepoModel } from './plan/model.js';
 
 /** The tool's records in the target repo: answers per unit and the manifest of written files. */
-export const RECORD_DIR = '.cnpg';
+export { RECORD_DIR };
 export const SCHEMA_VERSION = 1;
 
 export const recordPaths = {
@@ -81,8 +81,11 @@ async function readRecord(cwd: string, path: string): Promise<unknown> {
 async function listNames(cwd: string, dir: string): Promise<string[]> {
   try {
     return (await readdir(join(cwd, dir))).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5)).sort();
-  } catch {
-    return [];
+  } catch (e) {
+    // Only an absent directory means "none recorded": read as empty, a file in its place would make
+    // every unit's files look like orphans.
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new CliError(`${dir}: cannot list the recorded answers (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): it must be a directory`, 1);
   }
 }
 

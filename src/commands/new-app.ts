@@ -1,10 +1,11 @@
 import { isDeepStrictEqual } from 'node:util';
+import type { z } from 'zod';
 import { appFields, appSchema } from '../../schema/app.js';
 import { type Answers, coerce, fillDefaults } from '../../schema/fields.js';
-import { screenStrings, shown, validateAnswers } from '../answers.js';
+import { screenStrings, validateAnswers } from '../answers.js';
 import { applyModel } from '../apply.js';
 import type { Context } from '../context.js';
-import { InputError } from '../errors.js';
+import { InputError, shown } from '../errors.js';
 import { loadModel } from '../records.js';
 
 /** `new-app`: records one app's answers (validated against the repo's clusters), then writes the tree. */
@@ -21,9 +22,13 @@ export async function newApp(ctx: Context, given: Answers) {
     // Before any message repeats a given value: a credential in it is refused unseen.
     screenStrings('', answers);
     // Re-running with the same answers is a no-op; other answers for an onboarded app are refused.
+    // Compared as they would be recorded: `./x/` is the recorded path `x`.
+    const fieldRules = appSchema({ repo: model.repo, clusters: model.clusters, others: [] }).shape as Record<string, z.ZodType>;
     for (const f of appFields) {
       if (answers[f.name] === undefined) continue;
-      const value = coerce(f as never, answers[f.name]);
+      const given = coerce(f as never, answers[f.name]);
+      const parsed = fieldRules[f.name]?.safeParse(given);
+      const value = parsed?.success ? parsed.data : given;
       if (!isDeepStrictEqual(value, (recorded as Record<string, unknown>)[f.name]))
         throw new InputError(
           `${f.name}: app ${recorded.name} is already onboarded with ${shown((recorded as Record<string, unknown>)[f.name])} (got ${shown(value)}); edit .cnpg/answers/apps/${recorded.name}.yaml and run regen to change it`,

@@ -10,6 +10,8 @@ import { checkWritable, commitChanges } from '../write.js';
 
 /** One line per drifted file: what differs and what `regen` would do about it. */
 function describe(c: Change): string {
+  if (c.conflict === 'leftover' && c.mode === 'owned')
+    return "orphan: no recorded unit produces it now, and it is not provably the tool's (changed since it was written, or outside the tool's directories): regen never deletes it; delete or move it by hand";
   if (c.conflict === 'leftover') return `still holds entries for ${c.unit}, which is no longer recorded: remove them (or the file) by hand`;
   if (c.path === recordPaths.manifest) {
     if (c.current === undefined) return 'missing (regen writes it)';
@@ -17,7 +19,7 @@ function describe(c: Change): string {
     return `out of date (${added} entries to add, ${removed} to remove)`;
   }
   if (c.action === 'create') return 'missing (regen writes it)';
-  if (c.action === 'delete') return `orphan: no recorded unit produces it now (regen deletes it${c.conflict === 'edited' ? ' with --force: it was changed by hand' : ''})`;
+  if (c.action === 'delete') return 'orphan: no recorded unit produces it now (regen deletes it)';
   if (c.mode === 'owned') return c.conflict === 'edited' ? 'changed by hand' : c.conflict === 'foreign' ? 'not written by the tool' : 'out of date';
   if (c.mode === 'patched') return "the tool's entries are missing or differ";
   return 'out of date (regen records the answers in canonical form: defaults filled in, comments dropped)';

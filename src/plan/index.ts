@@ -1,5 +1,6 @@
 import { planApp, planComponents } from './app.js';
 import { planCluster } from './cluster.js';
+import { outputPathProblem } from '../repo-path.js';
 import type { RepoModel } from './model.js';
 import { planOperator } from './operator.js';
 import { planRepoFiles } from './repo-files.js';
@@ -22,14 +23,16 @@ export async function planRepo(m: RepoModel, onUnit: (unit: string) => void = ()
     onUnit(`app/${a.name}`);
     parts.push(await planApp(m, a));
   }
-  return { files: mergeByPath(parts.flat()) };
+  const roots = [m.repo.appsRoot, m.repo.operatorPath, m.repo.componentsPath, ...m.apps.map((a) => a.path)];
+  return { files: mergeByPath(parts.flat()), roots: [...new Set(roots)].sort() };
 }
 
 /** Several units may keep entries in one user file (a namespace's kustomization.yaml): compose them. */
 function mergeByPath(files: PlannedFile[]): PlannedFile[] {
   const byPath = new Map<string, PlannedFile>();
   for (const f of files) {
-    if (f.path.startsWith('/') || f.path.split('/').includes('..')) throw new Error(`refusing a path outside the repository: ${f.path}`);
+    const problem = outputPathProblem(f.path);
+    if (problem) throw new Error(`refusing to write ${JSON.stringify(f.path)}: ${problem}`);
     const prev = byPath.get(f.path);
     if (!prev) {
       byPath.set(f.path, f);

@@ -12,4 +12,9 @@ export type PlannedFile =
 
 export interface Plan {
   files: PlannedFile[];
+  /**
+   * The directories the recorded answers give the tool (apps root, operator, components, each
+   * app's path): an orphan is deleted only inside them, whatever the manifest says.
+   */
+  roots: string[];
 }
