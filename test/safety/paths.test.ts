@@ -50,7 +50,7 @@ const BAD_PATHS: [string, string][] = [
   ['.github/workflows', 'hidden directory'],
   ['a b', 'only letters, digits'],
   ['a/${APP}', 'only letters, digits'],
-  ['a\nb', 'only letters, digits'],
+  ['a\nb', 'must be one line without control characters'],
   ['x'.repeat(256), 'at most 255'],
 ];
 
