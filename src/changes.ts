@@ -74,7 +74,22 @@ export async function readManifest(cwd: string): Promise<Map<string, ManifestEnt
 
 export function serializeManifest(entries: ManifestEntry[]): string {
   const files = [...entries].sort((a, b) => a.path.localeCompare(b.path));
-  return `${JSON.stringify({ generator: TOOL, version: TOOL_VERSION, files }, null, 2)}\n`;
+  return manifestText(TOOL, TOOL_VERSION, files);
+}
+
+// `filesSha256` is the manifest's digest of its own list: an edit by hand shows, so the writer can
+// tell the tool's uncommitted output from the user's uncommitted work in this file too.
+const manifestText = (generator: unknown, version: unknown, files: unknown) =>
+  `${JSON.stringify({ generator, version, files, filesSha256: sha256(JSON.stringify(files)) }, null, 2)}\n`;
+
+/** True when `text` is a manifest exactly as the tool writes it: no byte of it was changed by hand. */
+export function isToolManifest(text: string): boolean {
+  try {
+    const m = JSON.parse(text) as { generator?: unknown; version?: unknown; files?: unknown };
+    return manifestText(m.generator, m.version, m.files) === text;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { mkdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { type Change, readManifest, sha256 } from './changes.js';
+import { type Change, isToolManifest, type ManifestEntry, readManifest, sha256 } from './changes.js';
+import { isCanonicalRecord, recordPaths } from './records.js';
 import { ConflictError } from './errors.js';
 
 export interface WriteOptions {
@@ -27,15 +28,31 @@ function gitDirtyPaths(cwd: string): Set<string> | undefined {
     if (prefix === undefined) return undefined;
     const out = execFileSync('git', ['status', '--porcelain', '-z', '--untracked-files=all', '--', '.'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     const paths = new Set<string>();
-    for (const entry of out.split('\0')) {
+    const add = (p: string) => p.startsWith(prefix) && paths.add(p.slice(prefix.length));
+    const fields = out.split('\0');
+    for (let i = 0; i < fields.length; i++) {
+      const entry = fields[i]!;
       if (entry.length < 4) continue;
-      const p = entry.slice(3);
-      if (p.startsWith(prefix)) paths.add(p.slice(prefix.length));
+      add(entry.slice(3));
+      // A rename or copy (`R  new\0old`): the next field is the old path, bare; a renamed file is gone from there.
+      if (/[RC]/.test(entry.slice(0, 2))) add(fields[++i] ?? '');
     }
     return paths;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Whether `c.current` is what the tool itself last wrote there (its own uncommitted output is not
+ * the user's work): an owned or patched file by its manifest hash, a record by being in the exact
+ * form the tool writes (a comment or any reformatting is the user's), the manifest by its own digest.
+ */
+function isToolOutput(c: Change, manifest: Map<string, ManifestEntry>): boolean {
+  if (c.current === undefined) return false;
+  if (c.path === recordPaths.manifest) return isToolManifest(c.current);
+  if (c.mode === 'record') return isCanonicalRecord(c.current, c.desired ?? '');
+  return manifest.get(c.path)?.sha256 === sha256(c.current);
 }
 
 /** Refuses to run over a hand-edited file or uncommitted work, before anything is written. */
@@ -55,11 +72,14 @@ export async function checkWritable(changes: Change[], opts: WriteOptions): Prom
   if (opts.allowDirty) return;
   const dirty = gitDirtyPaths(opts.dest);
   if (!dirty) throw new ConflictError(`${opts.dest} is not in a git work tree; pass --allow-dirty to write anyway`);
-  // The tool's own uncommitted output is not the user's work: compare with what it last wrote.
+  // Every file about to change counts, records and the manifest too; a file deleted without a commit
+  // is work as well: writing it again would undo the deletion.
   const manifest = await readManifest(opts.dest);
-  const userWork = touched.filter((c) => c.mode !== 'record' && c.current !== undefined && dirty.has(c.path) && manifest.get(c.path)?.sha256 !== sha256(c.current));
+  const userWork = touched.filter((c) => dirty.has(c.path) && !isToolOutput(c, manifest));
   if (userWork.length)
-    throw new ConflictError(`uncommitted changes in ${userWork.map((c) => c.path).join(', ')}; commit or stash them, or pass --allow-dirty`);
+    throw new ConflictError(
+      `uncommitted changes in ${userWork.map((c) => `${c.path}${c.current === undefined ? ' (deleted)' : ''}`).join(', ')}; commit or stash them, or pass --allow-dirty`,
+    );
 }
 
 /**
