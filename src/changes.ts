@@ -4,6 +4,7 @@ import { isAbsolute, join, posix } from 'node:path';
 import { z } from 'zod';
 import { ConflictError, InputError } from './errors.js';
 import { TOOL, TOOL_VERSION } from './paths.js';
+import type { Slots } from './patch.js';
 import type { Plan } from './plan/types.js';
 import { recordPaths } from './records.js';
 
@@ -18,6 +19,8 @@ const manifestEntry = z.object({
   unit: z.string().min(1),
   mode: z.enum(['owned', 'patched', 'scaffold', 'record']),
   sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a sha256 hex digest'),
+  /** A patched file: the tool's entries as it last wrote them (see Slots in patch.ts). */
+  slots: z.record(z.string(), z.string()).optional(),
 });
 
 export type ManifestEntry = z.infer<typeof manifestEntry>;
@@ -36,6 +39,8 @@ export interface Change {
    * user's file that still holds the entries of a unit no longer recorded (`leftover`).
    */
   conflict?: 'edited' | 'foreign' | 'leftover';
+  /** A patched file: the tool's entries the user changed, which this run would set back. */
+  editedSlots?: string[];
 }
 
 export async function readText(cwd: string, path: string): Promise<string | undefined> {
@@ -123,8 +128,11 @@ export async function computeChanges(cwd: string, plan: Plan, records: { path: s
       } catch (e) {
         throw new ConflictError(`${f.path}: cannot add the tool's entries: ${(e as Error).message.split('\n')[0]}`);
       }
-      changes.push({ path: f.path, unit: f.unit, mode: 'patched', action: decide(f.path, current, desired), current, desired });
-      entries.push({ path: f.path, unit: f.unit, mode: 'patched', sha256: sha256(desired) });
+      const change: Change = { path: f.path, unit: f.unit, mode: 'patched', action: decide(f.path, current, desired), current, desired };
+      const editedSlots = handEditedSlots(f.slots(current), f.slots(desired), known?.slots);
+      if (change.action === 'update' && editedSlots.length) Object.assign(change, { conflict: 'edited', editedSlots });
+      changes.push(change);
+      entries.push({ path: f.path, unit: f.unit, mode: 'patched', sha256: sha256(desired), slots: f.slots(desired) });
     } else {
       const scaffold = await scaffoldChange(cwd, f, current, known);
       if (scaffold) {
@@ -154,6 +162,19 @@ export async function computeChanges(cwd: string, plan: Plan, records: { path: s
   const desired = serializeManifest(entries);
   changes.push({ path: recordPaths.manifest, unit: 'records', mode: 'record', action: decide(recordPaths.manifest, manifestText, desired), current: manifestText, desired });
   return changes;
+}
+
+/**
+ * The tool's entries in a patched file that this run would change although they are the user's: a
+ * three-way comparison of what the file holds now with what the tool last wrote there (`was`) and
+ * what it wants. An entry still as the tool left it is the tool's to update (the answers changed);
+ * one the user changed or removed since, or a value of the user's where the tool had written none,
+ * needs --force, like a hand-edited owned file.
+ */
+function handEditedSlots(now: Slots, want: Slots, was: Slots | undefined): string[] {
+  return [...new Set([...Object.keys(now), ...Object.keys(want)])]
+    .filter((k) => want[k] !== now[k] && (was && k in was ? now[k] !== was[k] : now[k] !== undefined))
+    .sort();
 }
 
 /**

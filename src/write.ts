@@ -66,7 +66,9 @@ export async function checkWritable(changes: Change[], opts: WriteOptions): Prom
   }
   const conflicts = touched.filter((c) => c.conflict);
   if (conflicts.length && !opts.force) {
-    const list = conflicts.map((c) => `${c.path} (${c.conflict === 'edited' ? 'changed by hand since the tool wrote it' : 'not written by the tool'})`);
+    const why = (c: Change) =>
+      c.editedSlots ? `its entries ${c.editedSlots.join(', ')} changed by hand; --force sets them and keeps the rest of the file` : c.conflict === 'edited' ? 'changed by hand since the tool wrote it' : 'not written by the tool';
+    const list = conflicts.map((c) => `${c.path} (${why(c)})`);
     throw new ConflictError(`refusing to overwrite ${list.join(', ')}; pass --force to overwrite`);
   }
   if (opts.allowDirty) return;
