@@ -35,8 +35,14 @@ function styleOf(text: string): Style {
 // anything else is double-quoted (JSON string escapes are valid YAML escapes).
 const PLAIN = /^[A-Za-z_./][A-Za-z0-9_./-]*$/;
 const NOT_STRING_11 = /^(y|n|yes|no|true|false|on|off|null|\.inf|\.nan|\.\d.*)$/i;
+// Escaped, never raw, in a quoted scalar: what go-yaml v2 takes for a line break (NEL, LS, PS: they
+// would fold) or refuses as not printable (DEL, C1 controls, BOM, U+FFFE/F); gopkg.in/yaml.v2
+// yamlprivateh.go is_break / is_printable. JSON escapes C0 controls already.
+const UNPRINTABLE = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g;
+const quoted = (s: string) => JSON.stringify(s).replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
 export function renderScalar(v: unknown): string {
-  if (typeof v === 'string') return PLAIN.test(v) && !NOT_STRING_11.test(v) ? v : JSON.stringify(v);
+  if (typeof v === 'string') return PLAIN.test(v) && !NOT_STRING_11.test(v) ? v : quoted(v);
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (v === null || v === undefined) return 'null';
   throw new Error(`cannot write a ${typeof v} as a YAML scalar`);

@@ -255,3 +255,21 @@ describe("patching a user's file keeps every byte the tool does not change", () 
     expect(ensureLines('*.md\r\n/docs/', ['/.cnpg/'], 'why')).toBe('*.md\r\n/docs/\r\n# why\r\n/.cnpg/\r\n');
   });
 });
+
+describe('values the tool writes into a user file', () => {
+  it('read back as the same string in YAML 1.2 and 1.1, whatever characters they hold', () => {
+    const text = 'kind: Kustomization\nmetadata:\n  name: wiki\nspec:\n  postBuild:\n    substitute:\n      OLD: x\n';
+    const values = ['off', 'y', '~', '0o17', '1_000', '.5', '12:30', 'a: b', '#x', '- a', 'line\nbreak', 'ls\u2028ps\u2029nel\u0085', 'del\u007f c1\u0090', 'bom\ufeff', 'tab\tq"\'\\', '名前 🐘', ''];
+    const substitute = Object.fromEntries(values.map((v, i) => [`K${i}`, v]));
+    const out = ensureFluxKustomization(text, { ...want, defaults: {}, dependsOn: [], components: [], substitute }, 'unused');
+    // go-yaml v2 (what Kubernetes decodes with) reads NEL, LS and PS as line breaks, which fold
+    // inside a quoted scalar, and refuses a BOM or C1 control in one (gopkg.in/yaml.v2 yamlprivateh.go
+    // is_break, is_printable): they must be escapes, never raw. The `yaml` package models neither.
+    expect(out).not.toMatch(/[\u0085\u2028\u2029\ufeff\u007f-\u009f]/);
+    for (const version of ['1.1', '1.2'] as const) {
+      const [doc] = parseAllDocuments(out, { version });
+      expect(doc!.errors).toEqual([]);
+      expect(doc!.toJS().spec.postBuild.substitute).toEqual({ OLD: 'x', ...substitute });
+    }
+  });
+});
