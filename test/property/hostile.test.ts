@@ -31,7 +31,7 @@ const fragments = [
   '{{', '}}', '{{ .password }}', '{{{x}}}', '{{> p}}', '${', '${CLUSTER_NAME}', '$${X}', '${X:=d}', '$X', '$',
   '\n', '\r\n', '\t', '\\', '"', "'", "''", '---', '...', '~', 'null', 'yes', 'no', 'on', 'off', 'y', 'n', 'True', 'NO',
   '0', '-1', '017', '0o17', '0x1F', '0b101', '1_000', '1e3', '.5', '.inf', '.NaN', '12:30', '1:20:30', '2001-12-14',
-  'ü', '名前', '🐘', '\u2028', '\u00a0', '\ufeff', ' ',
+  'ü', '名前', '🐘', '\u2028', '\u2029', '\u0085', '\u0090', '\u00a0', '\ufeff', ' ',
 ];
 const safe = fc.constantFrom('', 'a', 'wiki', 'db', 'x-1', 'pg', 'item');
 const hostileString = fc.oneof(
@@ -119,6 +119,10 @@ async function judge(dir: string, run: () => Promise<unknown>, hostile: readonly
   const docs: unknown[] = [];
   for (const [path, text] of Object.entries(tree)) {
     if (!/\.ya?ml$/.test(path)) continue;
+    // go-yaml v2 reads NEL/LS/PS as line breaks and refuses C1 controls and an inner BOM; the yaml
+    // package models neither, so raw ones are looked for in the text (gopkg.in/yaml.v2 yamlprivateh.go).
+    const raw = /[\u0085\u2028\u2029\u007f-\u009f]|(?<!^)\ufeff/.exec(text);
+    if (raw && !path.startsWith('.cnpg/')) return `${path}: a raw U+${raw[0].charCodeAt(0).toString(16).padStart(4, '0')}, which go-yaml v2 reads otherwise`;
     const v12 = parseAllDocuments(text);
     const v11 = parseAllDocuments(text, YAML_11);
     if (!Array.isArray(v12) || !Array.isArray(v11)) continue;
@@ -145,7 +149,11 @@ async function judge(dir: string, run: () => Promise<unknown>, hostile: readonly
     }
   }
   const ctx = ctxFor(dir);
-  if ((await regen(ctx, { check: true })) !== 0) return `regen --check not clean: ${ctx.lines.slice(0, 3).join(' | ')}`;
+  try {
+    if ((await regen(ctx, { check: true })) !== 0) return `regen --check not clean: ${ctx.lines.slice(0, 3).join(' | ')}`;
+  } catch (e) {
+    return `regen --check refused the tree it wrote: ${(e as Error).message}`;
+  }
   return undefined;
 }
 
@@ -174,13 +182,18 @@ const one = (name: string, value: unknown) => [[field(name), value] as const];
 /**
  * Failures the property finds today, in code other parts of the project own (input rules, the
  * YAML 1.1 quoting of rendered values). The property tolerates exactly these; each has an example
- * pinned with it.fails below, which turns red once the class is fixed: then delete its entry here.
+ * pinned below by a test that turns red once the class is fixed: then delete its entry here.
  */
 const KNOWN: { what: string; matches: (failure: string) => boolean; example: (base: string) => Promise<string | undefined> }[] = [
   {
     what: 'a value YAML 1.1 reads as a boolean or null (off, no, y, ~) is rendered plain, e.g. podLabel "off" in the created ks.yaml',
     matches: (f) => /means something else in YAML 1\.1/.test(f),
     example: (base) => appRun(base, { name: 'wiki', podLabel: 'off' }, one('podLabel', 'off')),
+  },
+  {
+    what: 'a value with a character go-yaml v2 reads otherwise (LS, PS, NEL, an inner BOM, C1 controls) is rendered raw, e.g. superuserItem in the superuser ExternalSecret',
+    matches: (f) => f.includes(', which go-yaml v2 reads otherwise'),
+    example: () => clusterRun({ backupEndpoint: R2, superuserItem: 'a\u2028b' }, one('superuserItem', 'a\u2028b')),
   },
   {
     what: 'a path answer with a segment longer than a file name may be (255 bytes) fails with ENAMETOOLONG, not an input error',
@@ -219,9 +232,11 @@ describe('hostile answers, every field of new-cluster and new-app', () => {
     );
   }, 600_000);
 
+  // Red once the class is fixed (the example then keeps every promise): delete its KNOWN entry.
   for (const k of KNOWN) {
-    it.fails(`today: ${k.what}`, async () => {
-      expect(await k.example(base)).toBeUndefined();
+    it(`known failure, still there today: ${k.what}`, async () => {
+      const failure = await k.example(base);
+      expect(failure !== undefined && k.matches(failure), failure ?? 'the example keeps every promise now').toBe(true);
     });
   }
 
