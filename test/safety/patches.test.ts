@@ -212,6 +212,56 @@ spec:
     timeout: "5m"
 `,
   },
+  {
+    name: 'flow maps, an empty key, a block scalar, the user\'s own values for defaults, a document end marker',
+    text: `# Flux Kustomization for wiki
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: wiki, namespace: flux-system}
+spec:
+  targetNamespace: docs
+  prune: false  # never prune this one
+  timeout: 10m
+  components:
+  dependsOn:
+    - name: volsync
+      namespace: flux-system
+  healthCheckExprs:
+    - apiVersion: apps/v1
+      kind: Deployment
+      current: |
+        status.readyReplicas == status.replicas
+  postBuild:
+    substitute: {APP: wiki, SUBDOMAIN: docs}   # short
+...
+`,
+    expected: `# Flux Kustomization for wiki
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: wiki, namespace: flux-system}
+spec:
+  targetNamespace: docs
+  prune: false  # never prune this one
+  timeout: 10m
+  components:
+    - ../../../../components/cnpg
+  dependsOn:
+    - name: volsync
+      namespace: flux-system
+    - name: cloudnative-pg-cluster
+      namespace: flux-system
+    - name: external-secrets-stores
+      namespace: flux-system
+  healthCheckExprs:
+    - apiVersion: apps/v1
+      kind: Deployment
+      current: |
+        status.readyReplicas == status.replicas
+  postBuild:
+    substitute: {APP: wiki, SUBDOMAIN: docs, CNPG_DATABASE: wiki, CNPG_SCHEDULE: "0 3 * * *"}   # short
+...
+`,
+  },
 ];
 
 const crlf = (t: string) => t.replace(/\n/g, '\r\n');
