@@ -4,6 +4,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'nod
 import { z } from 'zod';
 import { ConflictError, InputError, shown } from './errors.js';
 import { TOOL, TOOL_VERSION } from './paths.js';
+import type { Slots } from './patch.js';
 import type { Plan } from './plan/types.js';
 import { recordPaths } from './records.js';
 import { outputPathProblem } from './repo-path.js';
@@ -20,6 +21,8 @@ const manifestEntry = z.object({
   unit: z.string().min(1),
   mode: z.enum(['owned', 'patched', 'scaffold', 'record']),
   sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a sha256 hex digest'),
+  /** A patched file: the tool's entries as it last wrote them (see Slots in patch.ts). */
+  slots: z.record(z.string(), z.string()).optional(),
 });
 
 export type ManifestEntry = z.infer<typeof manifestEntry>;
@@ -38,6 +41,8 @@ export interface Change {
    * user's file that still holds the entries of a unit no longer recorded (`leftover`).
    */
   conflict?: 'edited' | 'foreign' | 'leftover';
+  /** A patched file: the tool's entries the user changed, which this run would set back. */
+  editedSlots?: string[];
 }
 
 /** A file's text, undefined when absent; anything in the way is one line naming the path. */
@@ -97,7 +102,22 @@ export async function readManifest(cwd: string): Promise<Map<string, ManifestEnt
 
 export function serializeManifest(entries: ManifestEntry[]): string {
   const files = [...entries].sort((a, b) => a.path.localeCompare(b.path));
-  return `${JSON.stringify({ generator: TOOL, version: TOOL_VERSION, files }, null, 2)}\n`;
+  return manifestText(TOOL, TOOL_VERSION, files);
+}
+
+// `filesSha256` is the manifest's digest of its own list: an edit by hand shows, so the writer can
+// tell the tool's uncommitted output from the user's uncommitted work in this file too.
+const manifestText = (generator: unknown, version: unknown, files: unknown) =>
+  `${JSON.stringify({ generator, version, files, filesSha256: sha256(JSON.stringify(files)) }, null, 2)}\n`;
+
+/** True when `text` is a manifest exactly as the tool writes it: no byte of it was changed by hand. */
+export function isToolManifest(text: string): boolean {
+  try {
+    const m = JSON.parse(text) as { generator?: unknown; version?: unknown; files?: unknown };
+    return manifestText(m.generator, m.version, m.files) === text;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -133,8 +153,11 @@ export async function computeChanges(cwd: string, plan: Plan, records: { path: s
         const why = (e as Error).message.split('\n')[0]!.replace(/:\s*$/, '');
         throw new ConflictError(`${f.path}: cannot add the tool's entries: ${why}; fix the file (or move it away), then run again`);
       }
-      changes.push({ path: f.path, unit: f.unit, mode: 'patched', action: decide(f.path, current, desired), current, desired });
-      entries.push({ path: f.path, unit: f.unit, mode: 'patched', sha256: sha256(desired) });
+      const change: Change = { path: f.path, unit: f.unit, mode: 'patched', action: decide(f.path, current, desired), current, desired };
+      const editedSlots = handEditedSlots(f.slots(current), f.slots(desired), known?.slots);
+      if (change.action === 'update' && editedSlots.length) Object.assign(change, { conflict: 'edited', editedSlots });
+      changes.push(change);
+      entries.push({ path: f.path, unit: f.unit, mode: 'patched', sha256: sha256(desired), slots: f.slots(desired) });
     } else {
       const scaffold = await scaffoldChange(cwd, f, current, known);
       if (scaffold) {
@@ -199,6 +222,19 @@ async function refuseLinkedAway(cwd: string, c: Change): Promise<void> {
   else if (c.mode !== 'record') problem = outputPathProblem(rel);
   else if (rel.split('/').some((s) => s.toLowerCase() === '.git')) problem = 'inside .git';
   if (problem) throw new ConflictError(`${c.path}: a symbolic link leads it to ${shown(join(real, ...below), 120)}, ${problem}: refusing to ${c.action === 'delete' ? 'delete' : 'write'} it`);
+}
+
+/**
+ * The tool's entries in a patched file that this run would change although they are the user's: a
+ * three-way comparison of what the file holds now with what the tool last wrote there (`was`) and
+ * what it wants. An entry still as the tool left it is the tool's to update (the answers changed);
+ * one the user changed or removed since, or a value of the user's where the tool had written none,
+ * needs --force, like a hand-edited owned file.
+ */
+function handEditedSlots(now: Slots, want: Slots, was: Slots | undefined): string[] {
+  return [...new Set([...Object.keys(now), ...Object.keys(want)])]
+    .filter((k) => want[k] !== now[k] && (was && k in was ? now[k] !== was[k] : now[k] !== undefined))
+    .sort();
 }
 
 /**

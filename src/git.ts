@@ -52,10 +52,14 @@ export function gitDirtyPaths(cwd: string): Set<string> | undefined {
   if (!existsSync(cwd)) return new Set();
   const out = git(cwd, ['status', '--porcelain', '-z', '--untracked-files=all', '--', '.']) ?? '';
   const paths = new Set<string>();
-  for (const entry of out.split('\0')) {
+  const add = (p: string) => p.startsWith(prefix) && paths.add(p.slice(prefix.length));
+  const fields = out.split('\0');
+  for (let i = 0; i < fields.length; i++) {
+    const entry = fields[i]!;
     if (entry.length < 4) continue;
-    const p = entry.slice(3);
-    if (p.startsWith(prefix)) paths.add(p.slice(prefix.length));
+    add(entry.slice(3));
+    // A rename or copy (`R  new\0old`): the next field is the old path, bare; a renamed file is gone from there.
+    if (/[RC]/.test(entry.slice(0, 2))) add(fields[++i] ?? '');
   }
   return paths;
 }

@@ -1,80 +1,275 @@
-import { type Document, isAlias, isMap, isScalar, isSeq, parseAllDocuments, parseDocument, type ToStringOptions } from 'yaml';
-import { plainInBlock } from './yaml-scalar.js';
+import { type Document, isAlias, isMap, isScalar, isSeq, type Node, parseAllDocuments, parseDocument, type ToStringOptions, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isDeepStrictEqual } from 'node:util';
+import { scalarText } from './yaml-scalar.js';
 
 /**
- * Edits of a user's YAML through the document model: only the tool's entries are added or set;
- * every other document is kept byte for byte, and in the edited one comments and key order stay.
- * An edit that changes nothing returns the text unchanged, so applying twice is applying once.
+ * Edits of a user's YAML: the document model decides what changes (which keys and items are
+ * missing or differ), and the change is made as a splice into the original text at the nodes'
+ * source ranges. So every byte the tool does not change stays as the user wrote it: comments and
+ * their spacing, key order, quoting, flow style, anchors, a byte-order mark, CRLF line ends. Added
+ * lines copy the file's line end and indentation. An edit that changes nothing returns the text
+ * unchanged, so applying twice is applying once.
+ *
+ * Each patch also reports the tool's entries ("slots") as a text holds them, so the caller can
+ * tell a slot the user edited since the tool wrote it from one the tool merely has to update.
  */
 
-function styleOf(text: string): ToStringOptions {
-  // Users write sequences either indented under their key or flush with it; keep theirs.
-  const flush = /^( *)[^\s#-][^:\n]*:\s*\n\1- /m.test(text);
-  const tightFlow = /[{[][^\s}\]]/.test(text) && !/[{[] [^\s]/.test(text);
-  return { indentSeq: !flush, lineWidth: 0, flowCollectionPadding: !tightFlow };
+/** The tool's entries in a patched file: slot -> the value it holds there (absent: not there). */
+export type Slots = Record<string, string>;
+
+interface Style {
+  eol: string;
+  /** Block sequences indented under their key (`key:\n  - a`) rather than flush with it. */
+  indentSeq: boolean;
+  /** One level of indentation. */
+  unit: number;
 }
 
-type Edit = (doc: Document) => boolean;
+function styleOf(text: string): Style {
+  const flush = /^( *)[^\s#-][^:\n]*:\s*\n\1- /m.test(text.replace(/\r\n/g, '\n'));
+  const indents = [...text.matchAll(/^( +)[^\s#]/gm)].map((m) => m[1]!.length);
+  return { eol: /\r\n/.test(text) ? '\r\n' : '\n', indentSeq: !flush, unit: indents.length ? Math.min(...indents) : 2 };
+}
+
+// One quoting rule for everything the tool writes (src/yaml-scalar.ts): plain only when go-yaml v2
+// (Kubernetes' decoder) and YAML 1.1/1.2 readers all read the same string, else double-quoted with
+// what YAML 1.1 would fold or reject escaped.
+export function renderScalar(v: unknown): string {
+  if (typeof v === 'string') return scalarText(v);
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (v === null || v === undefined) return 'null';
+  throw new Error(`cannot write a ${typeof v} as a YAML scalar`);
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function renderFlow(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(renderFlow).join(', ')}]`;
+  if (isObject(v)) return `{${Object.entries(v).map(([k, x]) => `${renderScalar(k)}: ${renderFlow(x)}`).join(', ')}}`;
+  return renderScalar(v);
+}
+
+/** Block lines (no line ends) of a map's entries at column `col`. */
+function blockMap(v: Record<string, unknown>, col: number, s: Style): string[] {
+  const pad = ' '.repeat(col);
+  const lines: string[] = [];
+  for (const [k, x] of Object.entries(v)) {
+    const key = `${pad}${renderScalar(k)}:`;
+    if (Array.isArray(x) && x.length) lines.push(key, ...blockSeq(x, col + (s.indentSeq ? s.unit : 0), s));
+    else if (isObject(x) && Object.keys(x).length) lines.push(key, ...blockMap(x, col + s.unit, s));
+    else lines.push(`${key} ${renderFlow(x)}`);
+  }
+  return lines;
+}
+
+/** Block lines of sequence items whose `-` sits at column `col`. */
+function blockSeq(items: unknown[], col: number, s: Style): string[] {
+  const pad = ' '.repeat(col);
+  return items.flatMap((item) => {
+    if (isObject(item) && Object.keys(item).length) {
+      const [first, ...rest] = blockMap(item, col + 2, s);
+      return [`${pad}- ${first!.trimStart()}`, ...rest];
+    }
+    if (Array.isArray(item) && item.length) return [`${pad}- ${renderFlow(item)}`];
+    return [`${pad}- ${renderFlow(item)}`];
+  });
+}
+
+interface Splice {
+  at: number;
+  end: number;
+  text: string;
+  /** Column of inserted lines: where a nested map ends with its parent, its lines go first. */
+  col?: number;
+}
+
+/** One document being edited: the model (kept in step) and the splices into the file's text. */
+class Editor {
+  readonly splices: Splice[] = [];
+  constructor(
+    readonly doc: Document,
+    readonly text: string,
+    readonly style: Style,
+  ) {}
+
+  private column(pos: number): number {
+    return pos - (this.text.lastIndexOf('\n', pos - 1) + 1);
+  }
+
+  private range(node: Node | null | undefined): [number, number, number] {
+    if (!node?.range) throw new Error('a node without a source range');
+    return node.range;
+  }
+
+  /** Inserts block lines at `at` (the end of a collection's last line). */
+  private insertLines(at: number, lines: string[], col: number): void {
+    const { eol } = this.style;
+    const lead = at > 0 && this.text[at - 1] !== '\n' ? eol : '';
+    this.splices.push({ at, end: at, text: `${lead}${lines.join(eol)}${eol}`, col });
+  }
+
+  /** The plain value at `path`, following an alias (`APP: *app`) to its anchor. */
+  valueAt(path: string[]): unknown {
+    const node = this.doc.getIn(path, true);
+    if (isAlias(node)) {
+      const target = node.resolve(this.doc);
+      return isScalar(target) ? target.value : target?.toJSON();
+    }
+    return isScalar(node) ? node.value : (node as { toJSON?: () => unknown } | undefined)?.toJSON?.();
+  }
+
+  private mapAt(path: string[]): YAMLMap | null | undefined {
+    const node = path.length ? this.doc.getIn(path, true) : this.doc.contents;
+    if (isMap(node)) return node;
+    if (node === undefined || (isScalar(node) && node.value === null)) return node === undefined ? undefined : null;
+    throw new Error(`${path.join('.')} is not a map`);
+  }
+
+  /** Sets each of `entries` under the map at `path` (creating it); true when anything changed. */
+  setIn(path: string[], entries: Record<string, unknown>, only: 'missing' | 'differing'): boolean {
+    const missing: Record<string, unknown> = {};
+    let changed = false;
+    for (const [k, v] of Object.entries(entries)) {
+      const has = this.doc.hasIn([...path, k]);
+      if (has && (only === 'missing' || isDeepStrictEqual(this.valueAt([...path, k]), v))) continue;
+      const node = has ? this.doc.getIn([...path, k], true) : undefined;
+      if (has && (isScalar(node) || isAlias(node)) && !isObject(v) && !Array.isArray(v) && !(isScalar(node) && node.value === null && this.range(node)[0] === this.range(node)[1])) {
+        const [start, end] = this.range(node as Node);
+        this.splices.push({ at: start, end, text: renderScalar(v) });
+        if (isScalar(node)) {
+          node.value = v; // the node, and the comment after it, stay
+          node.type = renderScalar(v).startsWith('"') ? 'QUOTE_DOUBLE' : 'PLAIN';
+        } else this.doc.setIn([...path, k], this.doc.createNode(v));
+        changed = true;
+        continue;
+      }
+      if (has && isScalar(node) && node.value === null) {
+        // `key:` with nothing after it: the value goes on the lines below.
+        const keyCol = this.column(this.range(this.keyNode(path, k))[0]);
+        const [at] = this.range(node);
+        const lines = Array.isArray(v) ? blockSeq(v, keyCol + (this.style.indentSeq ? this.style.unit : 0), this.style) : isObject(v) ? blockMap(v, keyCol + this.style.unit, this.style) : undefined;
+        this.splices.push(lines ? { at, end: at, text: `${this.style.eol}${lines.join(this.style.eol)}` } : { at, end: at, text: ` ${renderScalar(v)}` });
+        this.doc.setIn([...path, k], this.doc.createNode(v));
+        changed = true;
+        continue;
+      }
+      if (has) throw new Error(`${[...path, k].join('.')} holds a collection where the tool keeps a value`);
+      missing[k] = v;
+    }
+    if (!Object.keys(missing).length) return changed;
+    const map = this.mapAt(path);
+    if (!map) {
+      if (!path.length) throw new Error('the document is not a map');
+      return this.setIn(path.slice(0, -1), { [path.at(-1)!]: missing }, 'differing') || changed;
+    }
+    if (map.flow) {
+      const last = map.items.at(-1);
+      const at = last ? this.range((last.value ?? last.key) as Node)[1] : this.range(map)[0] + 1;
+      const body = Object.entries(missing).map(([k, v]) => `${renderScalar(k)}: ${renderFlow(v)}`).join(', ');
+      this.splices.push({ at, end: at, text: last ? `, ${body}` : body });
+    } else {
+      const col = map.items.length ? this.column(this.range(map.items[0]!.key as Node)[0]) : 0;
+      this.insertLines(this.range(map)[1], blockMap(missing, col, this.style), col);
+    }
+    for (const [k, v] of Object.entries(missing)) map.set(k, this.doc.createNode(v));
+    return true;
+  }
+
+  private keyNode(path: string[], key: string): Node {
+    const map = this.mapAt(path);
+    const pair = map?.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === key);
+    return pair!.key as Node;
+  }
+
+  /** Appends each of `values` missing from the sequence at `path` (creating it); true when it changed. */
+  addToSeq(path: string[], values: unknown[], same: (a: unknown, b: unknown) => boolean): boolean {
+    const seq = this.doc.getIn(path, true) as YAMLSeq | undefined;
+    const have: unknown[] = isSeq(seq) ? seq.toJSON() : [];
+    const missing = values.filter((v, i) => !have.some((h) => same(h, v)) && values.findIndex((w) => same(w, v)) === i);
+    if (!missing.length) return false;
+    if (!isSeq(seq)) return this.setIn(path.slice(0, -1), { [path.at(-1)!]: missing }, 'differing');
+    if (seq.flow) {
+      const last = seq.items.at(-1) as Node | undefined;
+      const at = last ? this.range(last)[1] : this.range(seq)[0] + 1;
+      const body = missing.map(renderFlow).join(', ');
+      this.splices.push({ at, end: at, text: last ? `, ${body}` : body });
+    } else {
+      const col = this.column(this.range(seq)[0]);
+      const flowItems = (seq.items as Node[]).some((n) => (isMap(n) || isSeq(n)) && n.flow);
+      this.insertLines(this.range(seq)[1], flowItems ? missing.map((v) => `${' '.repeat(col)}- ${renderFlow(v)}`) : blockSeq(missing, col, this.style), col);
+    }
+    for (const v of missing) seq.add(this.doc.createNode(v));
+    return true;
+  }
+}
+
+type Edit = (e: Editor) => boolean;
+
+function spliced(text: string, splices: Splice[]): string {
+  // Later splices first, so earlier offsets stay right. At one offset the text applied last ends up
+  // first: deeper lines (a nested map ending with its parent), then the order they were made in.
+  const order = splices.map((s, i) => ({ s, i })).sort((a, b) => b.s.at - a.s.at || (a.s.col ?? 0) - (b.s.col ?? 0) || b.i - a.i);
+  let out = text;
+  for (const { s } of order) out = out.slice(0, s.at) + s.text + out.slice(s.end);
+  return out;
+}
+
+/** The model's own rendering: the fallback when a splice would not mean what the model says. */
+function reserialized(text: string, i: number, doc: Document.Parsed, style: Style): string {
+  const opts: ToStringOptions = { indentSeq: style.indentSeq, lineWidth: 0 };
+  const start = i === 0 ? 0 : doc.range[0];
+  const end = doc.range[2];
+  let replacement = doc.toString(opts).replace(/\n/g, style.eol);
+  if (end < text.length && !replacement.endsWith('\n')) replacement += style.eol;
+  return text.slice(0, start) + (i === 0 && text.startsWith('\ufeff') ? '\ufeff' : '') + replacement + text.slice(end);
+}
 
 /** Applies `edit` to the first document `select` accepts; returns undefined when none does. */
-function editDocument(text: string, select: (doc: Document) => boolean, edit: Edit): string | undefined {
+function editDocument(text: string, select: (e: Editor) => boolean, edit: Edit): string | undefined {
   const docs = parseAllDocuments(text);
   if (!Array.isArray(docs)) return undefined;
+  const style = styleOf(text);
   for (const [i, doc] of docs.entries()) {
     if (doc.errors.length) throw new Error(doc.errors[0]!.message);
-    if (!select(doc)) continue;
-    if (!edit(doc)) return text;
-    const start = i === 0 ? 0 : doc.range[0];
-    const end = doc.range[2];
-    let replacement = doc.toString(styleOf(text));
-    if (end < text.length && !replacement.endsWith('\n')) replacement += '\n';
-    return text.slice(0, start) + replacement + text.slice(end);
+    const editor = new Editor(doc, text, style);
+    if (!select(editor)) continue;
+    if (!edit(editor)) return text;
+    const out = spliced(text, editor.splices);
+    const again = parseAllDocuments(out);
+    const agrees = Array.isArray(again) && again.length === docs.length && again.every((d, j) => !d.errors.length && isDeepStrictEqual(d.toJS(), j === i ? doc.toJS() : docs[j]!.toJS()));
+    return agrees ? out : reserialized(text, i, doc, style);
   }
   return undefined;
 }
 
-/** Appends each of `values` missing from the sequence at `path` (creating it); true when it changed. */
-function ensureInSeq(doc: Document, path: string[], values: unknown[], same: (a: unknown, b: unknown) => boolean): boolean {
-  let changed = false;
-  for (const v of values) {
-    const seq = doc.getIn(path);
-    if (!isSeq(seq)) {
-      doc.setIn(path, doc.createNode([v]));
-      changed = true;
-      continue;
-    }
-    if (!seq.toJSON().some((item: unknown) => same(item, v))) {
-      seq.add(doc.createNode(v));
-      changed = true;
-    }
+function readDocument(text: string | undefined, select: (e: Editor) => boolean): Editor | undefined {
+  if (text === undefined) return undefined;
+  const docs = parseAllDocuments(text);
+  if (!Array.isArray(docs)) return undefined;
+  for (const doc of docs) {
+    const e = new Editor(doc, text, styleOf(text));
+    if (!doc.errors.length && select(e)) return e;
   }
-  return changed;
+  return undefined;
 }
 
-/** The plain value at `path`, following an alias (`APP: *app`) to its anchor. */
-function valueAt(doc: Document, path: string[]): unknown {
-  const node = doc.getIn(path, true);
-  if (isAlias(node)) {
-    const target = node.resolve(doc);
-    return isScalar(target) ? target.value : undefined;
-  }
-  return isScalar(node) ? node.value : node;
-}
+const kindIs = (kind: string, name?: string) => (e: Editor) => e.doc.get('kind') === kind && (name === undefined || e.valueAt(['metadata', 'name']) === name);
 
-const kindIs = (kind: string, name?: string) => (doc: Document) =>
-  doc.get('kind') === kind && (name === undefined || valueAt(doc, ['metadata', 'name']) === name);
+const normResource = (x: unknown) => String(x).replace(/^\.\//, '').replace(/\/$/, '');
 
 /** A kustomize `kustomization.yaml` lists each of `entries` under `resources`. */
 export function ensureResources(current: string | undefined, entries: string[]): string {
-  const base = current ?? 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n';
-  const norm = (x: unknown) => String(x).replace(/^\.\//, '').replace(/\/$/, '');
-  const out = editDocument(base, kindIs('Kustomization'), (doc) => {
-    if (isSeq(doc.get('resources')) && (doc.get('resources') as { items: unknown[] }).items.length === 0 && !current) doc.delete('resources');
-    return ensureInSeq(doc, ['resources'], entries, (a, b) => norm(a) === norm(b));
-  });
+  const base = current ?? 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n';
+  const out = editDocument(base, kindIs('Kustomization'), (e) => e.addToSeq(['resources'], entries, (a, b) => normResource(a) === normResource(b)));
   if (out === undefined) throw new Error('no kind: Kustomization document to register resources in');
-  if (!current) return out.replace(/resources:\n(\s*)- /, 'resources:\n  - ');
   return out;
+}
+
+/** The slots of ensureResources: each entry listed or not. */
+export function resourcesSlots(text: string | undefined, entries: string[]): Slots {
+  const e = readDocument(text, kindIs('Kustomization'));
+  const listed = new Set(((e?.valueAt(['resources']) as unknown[] | undefined) ?? []).map(normResource));
+  return Object.fromEntries(entries.filter((x) => listed.has(normResource(x))).map((x) => [`resources: ${normResource(x)}`, 'listed']));
 }
 
 export interface FluxKsEntries {
@@ -87,49 +282,56 @@ export interface FluxKsEntries {
   substitute: Record<string, string>;
 }
 
-/** A string node YAML 1.1 and 1.2 readers both read back as `value` (`on`, `017` are quoted). */
-function stringNode(doc: Document, value: string) {
-  const node = doc.createNode(value);
-  if (isScalar(node) && !plainInBlock(value)) node.type = 'QUOTE_DOUBLE';
-  return node;
-}
+const byName = (a: unknown, b: unknown) => (a as { name?: unknown } | null)?.name === (b as { name: string }).name;
 
 /** An app's `ks.yaml` holds the tool's Flux Kustomization entries; `created` is the text for a new file. */
 export function ensureFluxKustomization(current: string | undefined, want: FluxKsEntries, created: string): string {
   if (current === undefined) return created;
-  const edit: Edit = (doc) => {
-    let changed = false;
-    for (const [key, value] of Object.entries(want.defaults)) {
-      if (!doc.hasIn(['spec', key])) {
-        doc.setIn(['spec', key], doc.createNode(value));
-        changed = true;
-      }
-    }
-    changed = ensureInSeq(doc, ['spec', 'dependsOn'], want.dependsOn, (a, b) => (a as { name?: string }).name === (b as { name: string }).name) || changed;
-    if (want.components.length) changed = ensureInSeq(doc, ['spec', 'components'], want.components, (a, b) => a === b) || changed;
-    for (const [key, value] of Object.entries(want.substitute)) {
-      if (valueAt(doc, ['spec', 'postBuild', 'substitute', key]) !== value) {
-        if (!isMap(doc.getIn(['spec', 'postBuild', 'substitute']))) doc.setIn(['spec', 'postBuild', 'substitute'], doc.createNode({}));
-        doc.setIn(['spec', 'postBuild', 'substitute', key], stringNode(doc, value));
-        changed = true;
-      }
-    }
+  const edit: Edit = (e) => {
+    let changed = e.setIn(['spec'], want.defaults, 'missing');
+    changed = e.addToSeq(['spec', 'dependsOn'], want.dependsOn, byName) || changed;
+    if (want.components.length) changed = e.addToSeq(['spec', 'components'], want.components, (a, b) => a === b) || changed;
+    changed = e.setIn(['spec', 'postBuild', 'substitute'], want.substitute, 'differing') || changed;
     return changed;
   };
   const out = editDocument(current, kindIs('Kustomization', want.name), edit);
   if (out !== undefined) return out;
-  // No Kustomization for the app yet: append the tool's whole document.
-  const sep = current.endsWith('\n') || current === '' ? '' : '\n';
-  const body = parseDocument(created).toString({ lineWidth: 0 });
-  return `${current}${sep}---\n${body}`;
+  // No Kustomization for the app yet: a document of its own after the user's.
+  const { eol } = styleOf(current);
+  const sep = current.endsWith('\n') || current === '' ? '' : eol;
+  const body = parseDocument(created).toString({ lineWidth: 0 }).replace(/\n/g, eol);
+  return `${current}${sep}---${eol}${body}`;
 }
+
+/** The slots of ensureFluxKustomization: its defaults, dependencies, components and substitutions. */
+export function fluxKustomizationSlots(text: string | undefined, want: FluxKsEntries): Slots {
+  const e = readDocument(text, kindIs('Kustomization', want.name));
+  if (!e) return {};
+  const slots: Slots = {};
+  const put = (slot: string, v: unknown) => v !== undefined && (slots[slot] = JSON.stringify(v));
+  for (const k of Object.keys(want.defaults)) put(`spec.${k}`, e.valueAt(['spec', k]));
+  const deps = (e.valueAt(['spec', 'dependsOn']) as unknown[] | undefined) ?? [];
+  for (const d of want.dependsOn) put(`spec.dependsOn: ${d.name}`, deps.find((x) => byName(x, d)));
+  const comps = (e.valueAt(['spec', 'components']) as unknown[] | undefined) ?? [];
+  for (const c of want.components) if (comps.includes(c)) slots[`spec.components: ${c}`] = 'listed';
+  for (const k of Object.keys(want.substitute)) put(`spec.postBuild.substitute.${k}`, e.valueAt(['spec', 'postBuild', 'substitute', k]));
+  return slots;
+}
+
+const normLine = (l: string) => l.trim().replace(/^\//, '').replace(/\/$/, '');
 
 /** A line-based ignore file (`.sourceignore`, gitignore syntax): append the entries it lacks, touch nothing else. */
 export function ensureLines(current: string | undefined, entries: string[], comment: string): string {
-  const norm = (l: string) => l.trim().replace(/^\//, '').replace(/\/$/, '');
-  const have = new Set((current ?? '').split('\n').map(norm));
-  const missing = entries.filter((e) => !have.has(norm(e)));
+  const have = new Set((current ?? '').split('\n').map(normLine));
+  const missing = entries.filter((e) => !have.has(normLine(e)));
   if (current !== undefined && missing.length === 0) return current;
-  const base = current === undefined || current === '' ? '' : current.endsWith('\n') ? current : `${current}\n`;
-  return `${base}# ${comment}\n${missing.join('\n')}\n`;
+  const { eol } = styleOf(current ?? '');
+  const base = current === undefined || current === '' ? '' : current.endsWith('\n') ? current : `${current}${eol}`;
+  return `${base}# ${comment}${eol}${missing.join(eol)}${eol}`;
+}
+
+/** The slots of ensureLines: each entry present or not. */
+export function linesSlots(text: string | undefined, entries: string[]): Slots {
+  const have = new Set((text ?? '').split('\n').map(normLine));
+  return Object.fromEntries(entries.filter((e) => have.has(normLine(e))).map((e) => [`line: ${normLine(e)}`, 'listed']));
 }

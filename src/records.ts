@@ -24,6 +24,19 @@ export function serializeRecord(unit: string, answers: object): string {
   return `# ${TOOL} answers for ${unit}: the input \`regen\` renders from. Edit and run \`npx ${TOOL} regen\`.\n${stringify({ schemaVersion: SCHEMA_VERSION, answers }, { lineWidth: 0 })}`;
 }
 
+/**
+ * True when a record's text is exactly what serializeRecord writes for the answers it holds (its
+ * header being `desired`'s): rewriting it would lose nothing of the user's, no comment, no layout.
+ */
+export function isCanonicalRecord(text: string, desired: string): boolean {
+  const header = desired.slice(0, desired.indexOf('\n') + 1);
+  try {
+    return text === `${header}${stringify(parse(text), { lineWidth: 0 })}`;
+  } catch {
+    return false;
+  }
+}
+
 type Migration = (answers: Record<string, unknown>) => Record<string, unknown>;
 
 /**

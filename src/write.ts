@@ -1,6 +1,7 @@
 import { mkdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { type Change, readManifest, sha256 } from './changes.js';
+import { type Change, isToolManifest, type ManifestEntry, readManifest, sha256 } from './changes.js';
+import { isCanonicalRecord, recordPaths } from './records.js';
 import { ConflictError } from './errors.js';
 import { gitDirtyPaths } from './git.js';
 
@@ -9,6 +10,18 @@ export interface WriteOptions {
   dest: string;
   force?: boolean;
   allowDirty?: boolean;
+}
+
+/**
+ * Whether `c.current` is what the tool itself last wrote there (its own uncommitted output is not
+ * the user's work): an owned or patched file by its manifest hash, a record by being in the exact
+ * form the tool writes (a comment or any reformatting is the user's), the manifest by its own digest.
+ */
+function isToolOutput(c: Change, manifest: Map<string, ManifestEntry>): boolean {
+  if (c.current === undefined) return false;
+  if (c.path === recordPaths.manifest) return isToolManifest(c.current);
+  if (c.mode === 'record') return isCanonicalRecord(c.current, c.desired ?? '');
+  return manifest.get(c.path)?.sha256 === sha256(c.current);
 }
 
 /** Refuses to run over a hand-edited file or uncommitted work, before anything is written. */
@@ -22,17 +35,22 @@ export async function checkWritable(changes: Change[], opts: WriteOptions): Prom
   }
   const conflicts = touched.filter((c) => c.conflict);
   if (conflicts.length && !opts.force) {
-    const list = conflicts.map((c) => `${c.path} (${c.conflict === 'edited' ? 'changed by hand since the tool wrote it' : 'not written by the tool'})`);
+    const why = (c: Change) =>
+      c.editedSlots ? `its entries ${c.editedSlots.join(', ')} changed by hand; --force sets them and keeps the rest of the file` : c.conflict === 'edited' ? 'changed by hand since the tool wrote it' : 'not written by the tool';
+    const list = conflicts.map((c) => `${c.path} (${why(c)})`);
     throw new ConflictError(`refusing to overwrite ${list.join(', ')}; pass --force to overwrite`);
   }
   if (opts.allowDirty) return;
   const dirty = gitDirtyPaths(opts.dest);
   if (!dirty) throw new ConflictError(`${opts.dest} is not in a git work tree; pass --allow-dirty to write anyway`);
-  // The tool's own uncommitted output is not the user's work: compare with what it last wrote.
+  // Every file about to change counts, records and the manifest too; a file deleted without a commit
+  // is work as well: writing it again would undo the deletion.
   const manifest = await readManifest(opts.dest);
-  const userWork = touched.filter((c) => c.mode !== 'record' && c.current !== undefined && dirty.has(c.path) && manifest.get(c.path)?.sha256 !== sha256(c.current));
+  const userWork = touched.filter((c) => dirty.has(c.path) && !isToolOutput(c, manifest));
   if (userWork.length)
-    throw new ConflictError(`uncommitted changes in ${userWork.map((c) => c.path).join(', ')}; commit or stash them, or pass --allow-dirty`);
+    throw new ConflictError(
+      `uncommitted changes in ${userWork.map((c) => `${c.path}${c.current === undefined ? ' (deleted)' : ''}`).join(', ')}; commit or stash them, or pass --allow-dirty`,
+    );
 }
 
 /**

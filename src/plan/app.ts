@@ -1,5 +1,5 @@
 import type { AppAnswers } from '../../schema/app.js';
-import { ensureFluxKustomization, ensureResources } from '../patch.js';
+import { ensureFluxKustomization, ensureResources, fluxKustomizationSlots, resourcesSlots } from '../patch.js';
 import { registerInNamespace } from './namespace.js';
 import { renderTemplate } from '../render.js';
 import { type AppValues, appValues, componentsOf, substituteFor, variableValues } from './app-values.js';
@@ -116,7 +116,7 @@ async function planAppSide(m: RepoModel, a: AppAnswers): Promise<PlannedFile[]> 
       }
     }
     files.push(await kustomization(`${appDir}/cnpg/kustomization.yaml`, unit, names));
-    files.push({ mode: 'patched', path: `${appDir}/kustomization.yaml`, unit, apply: (cur) => ensureResources(cur, ['./cnpg']) });
+    files.push({ mode: 'patched', path: `${appDir}/kustomization.yaml`, unit, apply: (cur) => ensureResources(cur, ['./cnpg']), slots: (t) => resourcesSlots(t, ['./cnpg']) });
   }
   const c = clusterOf(m, a);
   const dependsOn = [
@@ -149,7 +149,7 @@ async function planAppSide(m: RepoModel, a: AppAnswers): Promise<PlannedFile[]> 
     components,
     substitute,
   };
-  files.push({ mode: 'patched', path: `${a.path}/ks.yaml`, unit, apply: (cur) => ensureFluxKustomization(cur, want, created) });
+  files.push({ mode: 'patched', path: `${a.path}/ks.yaml`, unit, apply: (cur) => ensureFluxKustomization(cur, want, created), slots: (t) => fluxKustomizationSlots(t, want) });
   files.push(...(await registerInNamespace(m, a.namespace, `${a.path}/ks.yaml`, unit)));
   return files;
 }

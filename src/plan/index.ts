@@ -39,8 +39,8 @@ function mergeByPath(files: PlannedFile[]): PlannedFile[] {
       continue;
     }
     if (prev.mode === 'patched' && f.mode === 'patched') {
-      const [first, second] = [prev.apply, f.apply];
-      byPath.set(f.path, { mode: 'patched', path: f.path, unit: prev.unit, apply: (cur) => second(first(cur)) });
+      const [first, second] = [prev, f];
+      byPath.set(f.path, { mode: 'patched', path: f.path, unit: prev.unit, apply: (cur) => second.apply(first.apply(cur)), slots: (t) => ({ ...first.slots(t), ...second.slots(t) }) });
       continue;
     }
     if (prev.mode === 'scaffold' && f.mode === 'scaffold') continue;

@@ -1,4 +1,4 @@
-import { ensureResources } from '../patch.js';
+import { ensureResources, resourcesSlots } from '../patch.js';
 import { TOOL } from '../paths.js';
 import { scaffold } from './emit.js';
 import { type RepoModel, posixRelative } from './model.js';
@@ -16,7 +16,13 @@ export async function registerInNamespace(m: RepoModel, namespace: string, ksPat
   if (entry.startsWith('..')) return [];
   const kustomization = `${nsDir}/kustomization.yaml`;
   return [
-    { mode: 'patched', path: kustomization, unit, apply: (cur) => ensureResources(cur, cur === undefined ? ['./namespace.yaml', entry] : [entry]) },
+    {
+      mode: 'patched',
+      path: kustomization,
+      unit,
+      apply: (cur) => ensureResources(cur, cur === undefined ? ['./namespace.yaml', entry] : [entry]),
+      slots: (t) => resourcesSlots(t, [entry]),
+    },
     await scaffold(`${nsDir}/namespace.yaml`, unit, [`Written once by ${TOOL} with this folder's kustomization.yaml; yours now.`], ['kustomize/namespace.yaml.hbs', { name: namespace }], kustomization),
   ];
 }

@@ -1,5 +1,5 @@
 import { TOOL } from '../paths.js';
-import { ensureLines } from '../patch.js';
+import { ensureLines, linesSlots } from '../patch.js';
 import { RECORD_DIR, recordPaths } from '../records.js';
 import { scaffold } from './emit.js';
 import type { RepoModel } from './model.js';
@@ -24,6 +24,7 @@ export async function planRepoFiles(m: RepoModel): Promise<PlannedFile[]> {
       path: '.sourceignore',
       unit: UNIT,
       apply: (cur) => ensureLines(cur, [`/${RECORD_DIR}/`], `${TOOL}'s recorded answers and manifest: not for Flux to apply`),
+      slots: (t) => linesSlots(t, [`/${RECORD_DIR}/`]),
     },
   ];
   if (m.repo.ciWorkflow === 'github') {

@@ -1,13 +1,16 @@
+import type { Slots } from '../patch.js';
+
 /**
  * What a plan holds: pure data, computed from answers alone, no I/O.
  * - owned: the tool writes the whole file; any byte that differs is drift.
- * - patched: a user's file in which the tool keeps entries; `apply` adds them to the current text.
+ * - patched: a user's file in which the tool keeps entries; `apply` adds them to the current text,
+ *   `slots` reads them back (what each holds in a text), so a hand edit of one can be told apart.
  * - scaffold: written once when absent (a starting point the user then owns), never checked again;
  *   with `onlyWith`, only in the same run that creates that other file.
  */
 export type PlannedFile =
   | { mode: 'owned'; path: string; unit: string; contents: string }
-  | { mode: 'patched'; path: string; unit: string; apply: (current: string | undefined) => string }
+  | { mode: 'patched'; path: string; unit: string; apply: (current: string | undefined) => string; slots: (text: string | undefined) => Slots }
   | { mode: 'scaffold'; path: string; unit: string; contents: string; onlyWith?: string };
 
 export interface Plan {
