@@ -153,7 +153,7 @@ spec:
       VOLSYNC_CAPACITY: 5Gi
       CNPG_DATABASE: wiki
       CNPG_SCHEDULE: "0 3 * * *"
-  timeout: "5m"
+  timeout: 5m
   components:
   - ../../../../components/cnpg
 `,
@@ -209,7 +209,7 @@ spec:
             CNPG_SCHEDULE: "0 3 * * *"
     targetNamespace: docs
     prune: true
-    timeout: "5m"
+    timeout: 5m
 `,
   },
   {
