@@ -1,6 +1,6 @@
 import { type Document, isAlias, isMap, isScalar, isSeq, type Node, parseAllDocuments, parseDocument, type ToStringOptions, type YAMLMap, type YAMLSeq } from 'yaml';
 import { isDeepStrictEqual } from 'node:util';
-import { scalarText } from './yaml-scalar.js';
+import { doubleQuoted, plainInBlock, scalarText } from './yaml-scalar.js';
 
 /**
  * Edits of a user's YAML: the document model decides what changes (which keys and items are
@@ -34,8 +34,9 @@ function styleOf(text: string): Style {
 // One quoting rule for everything the tool writes (src/yaml-scalar.ts): plain only when go-yaml v2
 // (Kubernetes' decoder) and YAML 1.1/1.2 readers all read the same string, else double-quoted with
 // what YAML 1.1 would fold or reject escaped.
-export function renderScalar(v: unknown): string {
-  if (typeof v === 'string') return scalarText(v);
+export function renderScalar(v: unknown, context: 'block' | 'flow' = 'flow'): string {
+  // After `key: ` or `- ` in block style more stays plain (`0 3 * * *`); in a flow collection less.
+  if (typeof v === 'string') return context === 'block' ? (plainInBlock(v) ? v : doubleQuoted(v)) : scalarText(v);
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (v === null || v === undefined) return 'null';
   throw new Error(`cannot write a ${typeof v} as a YAML scalar`);
@@ -57,7 +58,7 @@ function blockMap(v: Record<string, unknown>, col: number, s: Style): string[] {
     const key = `${pad}${renderScalar(k)}:`;
     if (Array.isArray(x) && x.length) lines.push(key, ...blockSeq(x, col + (s.indentSeq ? s.unit : 0), s));
     else if (isObject(x) && Object.keys(x).length) lines.push(key, ...blockMap(x, col + s.unit, s));
-    else lines.push(`${key} ${renderFlow(x)}`);
+    else lines.push(`${key} ${isObject(x) || Array.isArray(x) ? renderFlow(x) : renderScalar(x, 'block')}`);
   }
   return lines;
 }
@@ -70,8 +71,8 @@ function blockSeq(items: unknown[], col: number, s: Style): string[] {
       const [first, ...rest] = blockMap(item, col + 2, s);
       return [`${pad}- ${first!.trimStart()}`, ...rest];
     }
-    if (Array.isArray(item) && item.length) return [`${pad}- ${renderFlow(item)}`];
-    return [`${pad}- ${renderFlow(item)}`];
+    if (Array.isArray(item) || isObject(item)) return [`${pad}- ${renderFlow(item)}`];
+    return [`${pad}- ${renderScalar(item, 'block')}`];
   });
 }
 
@@ -129,16 +130,19 @@ class Editor {
   setIn(path: string[], entries: Record<string, unknown>, only: 'missing' | 'differing'): boolean {
     const missing: Record<string, unknown> = {};
     let changed = false;
+    const holder = this.doc.getIn(path, true);
+    const context = isMap(holder) && holder.flow ? 'flow' : 'block';
     for (const [k, v] of Object.entries(entries)) {
       const has = this.doc.hasIn([...path, k]);
       if (has && (only === 'missing' || isDeepStrictEqual(this.valueAt([...path, k]), v))) continue;
       const node = has ? this.doc.getIn([...path, k], true) : undefined;
       if (has && (isScalar(node) || isAlias(node)) && !isObject(v) && !Array.isArray(v) && !(isScalar(node) && node.value === null && this.range(node)[0] === this.range(node)[1])) {
         const [start, end] = this.range(node as Node);
-        this.splices.push({ at: start, end, text: renderScalar(v) });
+        const text = renderScalar(v, context);
+        this.splices.push({ at: start, end, text });
         if (isScalar(node)) {
           node.value = v; // the node, and the comment after it, stay
-          node.type = renderScalar(v).startsWith('"') ? 'QUOTE_DOUBLE' : 'PLAIN';
+          node.type = text.startsWith('"') ? 'QUOTE_DOUBLE' : 'PLAIN';
         } else this.doc.setIn([...path, k], this.doc.createNode(v));
         changed = true;
         continue;
@@ -148,7 +152,7 @@ class Editor {
         const keyCol = this.column(this.range(this.keyNode(path, k))[0]);
         const [at] = this.range(node);
         const lines = Array.isArray(v) ? blockSeq(v, keyCol + (this.style.indentSeq ? this.style.unit : 0), this.style) : isObject(v) ? blockMap(v, keyCol + this.style.unit, this.style) : undefined;
-        this.splices.push(lines ? { at, end: at, text: `${this.style.eol}${lines.join(this.style.eol)}` } : { at, end: at, text: ` ${renderScalar(v)}` });
+        this.splices.push(lines ? { at, end: at, text: `${this.style.eol}${lines.join(this.style.eol)}` } : { at, end: at, text: ` ${renderScalar(v, 'block')}` });
         this.doc.setIn([...path, k], this.doc.createNode(v));
         changed = true;
         continue;

@@ -152,7 +152,7 @@ spec:
       APP: *app          # from the anchor
       VOLSYNC_CAPACITY: 5Gi
       CNPG_DATABASE: wiki
-      CNPG_SCHEDULE: "0 3 * * *"
+      CNPG_SCHEDULE: 0 3 * * *
   timeout: 5m
   components:
   - ../../../../components/cnpg
@@ -206,7 +206,7 @@ spec:
         substitute:
             APP: wiki
             CNPG_DATABASE: wiki
-            CNPG_SCHEDULE: "0 3 * * *"
+            CNPG_SCHEDULE: 0 3 * * *
     targetNamespace: docs
     prune: true
     timeout: 5m
@@ -289,7 +289,7 @@ describe("patching a user's file keeps every byte the tool does not change", () 
     const text = 'kind: Kustomization\nmetadata:\n  name: wiki\nspec:\n  postBuild:\n    substitute:\n      APP: *x      # was an alias\n      CNPG_DATABASE: old   # mine\n';
     const withAnchor = `x: &x other\n---\n${text}`;
     const out = ensureFluxKustomization(withAnchor, { ...want, defaults: {}, dependsOn: [], components: [] }, 'unused');
-    expect(out).toBe(withAnchor.replace('APP: *x      #', 'APP: wiki      #').replace('CNPG_DATABASE: old   #', 'CNPG_DATABASE: wiki   #').replace(/\n$/, '\n      CNPG_SCHEDULE: "0 3 * * *"\n'));
+    expect(out).toBe(withAnchor.replace('APP: *x      #', 'APP: wiki      #').replace('CNPG_DATABASE: old   #', 'CNPG_DATABASE: wiki   #').replace(/\n$/, '\n      CNPG_SCHEDULE: 0 3 * * *\n'));
   });
 
   it("a namespace kustomization: the user's order, comments, CRLF and a flow list stay", () => {
