@@ -138,12 +138,14 @@ async function judge(dir: string, run: () => Promise<unknown>, hostile: readonly
   const recorded = (path: string) => (parse(tree[path] ?? 'answers: {}') as { answers: Record<string, unknown> }).answers;
   const texts = new Set(scalars(docs));
   const everything = [...texts].join('\u0000') + Object.keys(tree).join('\u0000');
+  // What a field's `when` may look at besides the answers: the repository's recorded answers.
+  const whenCtx = { repo: recorded('.cnpg/answers/repo.yaml'), clusters: [], others: [] };
   for (const [f, given] of hostile) {
     const want = coerce(f, given);
     const answers = recorded(record(f));
     if (!isDeepStrictEqual(plain(answers[f.name]), plain(want))) return `${f.name}: recorded as ${JSON.stringify(answers[f.name])}, given ${JSON.stringify(want)}`;
     // A choice need not appear as such; an answer that does not apply (its question not asked) neither.
-    if (f.kind === 'enum' || NOT_EMITTED.has(f.name) || (f.when && !f.when(answers, {} as never))) continue;
+    if (f.kind === 'enum' || NOT_EMITTED.has(f.name) || (f.when && !f.when(answers, whenCtx as never))) continue;
     for (const v of typeof want === 'string' ? [want] : Array.isArray(want) ? want : want && typeof want === 'object' ? Object.values(want) : []) {
       if (typeof v === 'string' && v !== '' && !everything.includes(v)) return `${f.name}: ${JSON.stringify(v)} accepted but found in no manifest`;
     }
