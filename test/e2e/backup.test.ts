@@ -1,11 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tempRepo } from '../helpers.js';
-import { esoRenderer } from './support/eso.js';
 import { HOSTILE } from './support/passwords.js';
-import { startPostgres, type Postgres } from './support/postgres.js';
+import { realServer } from './support/suite.js';
 import { reconcile } from './support/reconcile.js';
 import { materialize, secret, type Store } from './support/secrets.js';
 import { missingPostgres, missingRenderer, missingWarning } from './support/tools.js';
@@ -31,14 +30,7 @@ function cronJobRun(cronJob: Json, secrets: Map<string, Record<string, string>>,
 }
 
 describe.skipIf(!!skip)('the backup CronJob script against a real PostgreSQL', () => {
-  let renderer = '';
-  let pg: Postgres;
-  beforeAll(async () => {
-    renderer = esoRenderer();
-    pg = await startPostgres();
-  }, 120_000);
-  afterEach(() => pg.reset());
-  afterAll(() => pg?.stop());
+  const live = realServer();
 
   it('explicit layout: the same script and env as the component layout once Flux substitutes it', async () => {
     const docsOf = async (appLayout: string) => {
@@ -53,12 +45,12 @@ describe.skipIf(!!skip)('the backup CronJob script against a real PostgreSQL', (
       const app = { name: 'wiki', namespace: 'apps', appLayout, provisioning: 'declarative', backups: true, ...KEEP };
       const dir = await generate({}, [app]);
       const docs = await appliedDocs(dir);
-      const store: Store = { 'cloudnative-pg': { POSTGRES_SUPER_PASS: pg.superPass }, wiki: { POSTGRES_PASSWORD: HOSTILE[0]! } };
-      const secrets = materialize(docs, store, renderer);
-      reconcile(pg, docs, secrets, '1.30');
+      const store: Store = { 'cloudnative-pg': { POSTGRES_SUPER_PASS: live.pg.superPass }, wiki: { POSTGRES_PASSWORD: HOSTILE[0]! } };
+      const secrets = materialize(docs, store, live.renderer);
+      reconcile(live.pg, docs, secrets, '1.30');
       // The app's data, written by the app's role.
       const asApp = { PGUSER: 'wiki', PGPASSWORD: HOSTILE[0]!, PGDATABASE: 'wiki' };
-      const fill = pg.psql(['-v', 'ON_ERROR_STOP=1', '-c', `CREATE TABLE notes (id int PRIMARY KEY, body text); INSERT INTO notes SELECT g, md5(g::text) || '''"\\' FROM generate_series(1, 5000) g;`], { ...pg.env, ...asApp });
+      const fill = live.pg.psql(['-v', 'ON_ERROR_STOP=1', '-c', `CREATE TABLE notes (id int PRIMARY KEY, body text); INSERT INTO notes SELECT g, md5(g::text) || '''"\\' FROM generate_series(1, 5000) g;`], { ...live.pg.env, ...asApp });
       expect(fill.status, fill.stderr).toBe(0);
 
       const { script, env } = cronJobRun(byName(docs, 'CronJob', 'wiki-pg-backups', 'apps').obj, secrets, 'apps');
@@ -76,7 +68,7 @@ describe.skipIf(!!skip)('the backup CronJob script against a real PostgreSQL', (
       for (const day of DAYS) {
         const r = spawnSync('bash', ['-c', runnable], {
           encoding: 'utf8',
-          env: { PATH: `${bin}:${pg.bin}:${process.env.PATH}`, HOME: root, ...env, PGHOST: '127.0.0.1', PGPORT: String(pg.port), FAKE_DAY: day.toISOString().slice(0, 10) },
+          env: { PATH: `${bin}:${live.pg.bin}:${process.env.PATH}`, HOME: root, ...env, PGHOST: '127.0.0.1', PGPORT: String(live.pg.port), FAKE_DAY: day.toISOString().slice(0, 10) },
         });
         expect(r.status, `${day.toISOString()}: ${r.stderr}`).toBe(0);
       }
@@ -87,13 +79,13 @@ describe.skipIf(!!skip)('the backup CronJob script against a real PostgreSQL', (
       expect(list('weekly')).toEqual(DAYS.filter((d) => d.getUTCDay() === 0).slice(-KEEP.keepWeeks).map(name));
       expect(list('monthly')).toEqual(DAYS.filter((d) => d.getUTCDate() === 1).slice(-KEEP.keepMonths).map(name));
 
-      pg.sql('CREATE DATABASE restored');
+      live.pg.sql('CREATE DATABASE restored');
       const newest = join(root, 'backups/wiki/daily', name(DAYS.at(-1)!));
-      const restore = spawnSync(join(pg.bin, 'pg_restore'), ['--no-owner', '--exit-on-error', '-d', 'restored', newest], { encoding: 'utf8', env: pg.env });
+      const restore = spawnSync(join(live.pg.bin, 'pg_restore'), ['--no-owner', '--exit-on-error', '-d', 'restored', newest], { encoding: 'utf8', env: live.pg.env });
       expect(restore.status, restore.stderr).toBe(0);
       const digest = `SELECT count(*) || ':' || md5(string_agg(id || body, ',' ORDER BY id)) FROM notes`;
-      expect(pg.sql(digest, 'restored')).toBe(pg.sql(digest, 'wiki'));
-      expect(pg.sql(digest, 'wiki')).toMatch(/^5000:/);
+      expect(live.pg.sql(digest, 'restored')).toBe(live.pg.sql(digest, 'wiki'));
+      expect(live.pg.sql(digest, 'wiki')).toMatch(/^5000:/);
     }, 120_000);
   }
 });

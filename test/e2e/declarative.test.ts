@@ -1,9 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CnpgRelease } from './support/cnpg-sql.js';
-import { esoRenderer } from './support/eso.js';
 import { jdbcLogins, pointAt, psqlLogin } from './support/login.js';
 import { EMOJI, HOSTILE, PADDED } from './support/passwords.js';
-import { startPostgres, type Postgres } from './support/postgres.js';
+import { realServer } from './support/suite.js';
 import { reconcile } from './support/reconcile.js';
 import { materialize, secret, type Store } from './support/secrets.js';
 import { missingJava, missingPostgres, missingRenderer, missingWarning } from './support/tools.js';
@@ -34,14 +33,7 @@ const ALL_APPS = PASSWORDS.map((password, i) => ({
 }));
 
 describe.skipIf(!!skip)('declarative provisioning against a real PostgreSQL', () => {
-  let renderer = '';
-  let pg: Postgres;
-  beforeAll(async () => {
-    renderer = esoRenderer();
-    pg = await startPostgres();
-  }, 120_000);
-  afterEach(() => pg.reset());
-  afterAll(() => pg?.stop());
+  const live = realServer();
 
   for (const { chart, release, kind } of RELEASES) {
     // CNPG 1.30 SCRAM-encodes the password itself with xdg-go/stringprep's SASLprep, which (stored
@@ -55,29 +47,29 @@ describe.skipIf(!!skip)('declarative provisioning against a real PostgreSQL', ()
       const crs = docs.filter((d) => d.obj.kind === 'DatabaseRole').length;
       const managed = docs.filter((d) => d.obj.kind === 'Cluster').flatMap((d) => ((d.obj.spec as { managed?: { roles?: unknown[] } }).managed?.roles ?? [])).length;
       expect(kind === 'DatabaseRole' ? [crs, managed] : [managed, crs]).toEqual([APPS.length, 0]);
-      const store: Store = { 'cloudnative-pg': { POSTGRES_SUPER_PASS: pg.superPass } };
+      const store: Store = { 'cloudnative-pg': { POSTGRES_SUPER_PASS: live.pg.superPass } };
       for (const a of APPS) store[a.answers.name] = { POSTGRES_PASSWORD: a.password };
-      const secrets = materialize(docs, store, renderer);
-      const done = reconcile(pg, docs, secrets, release);
+      const secrets = materialize(docs, store, live.renderer);
+      const done = reconcile(live.pg, docs, secrets, release);
       expect(done.roles.sort()).toEqual(APPS.map((a) => a.answers.database).sort());
       expect(done.unavailableExtensions).toEqual([]);
-      expect(pg.sql(`SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY 1`, 'wiki')).toBe('citext\nhstore\npg_trgm');
+      expect(live.pg.sql(`SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY 1`, 'wiki')).toBe('citext\nhstore\npg_trgm');
       const jdbc: { name: string; url: string; who: string }[] = [];
       for (const { answers, password } of APPS) {
         const s = secret(secrets, answers.namespace, `${answers.name}-pguser-secret`);
         const who = `${s.username}\t${s.dbname}`;
         expect(who).toBe(`${answers.database}\t${answers.database}`);
-        expect(psqlLogin(pg, pointAt(s.uri!, s.host!, pg)), `${answers.name} uri`).toBe(who);
+        expect(psqlLogin(live.pg, pointAt(s.uri!, s.host!, live.pg)), `${answers.name} uri`).toBe(who);
         // The separate keys, as an app that builds its own connection uses them.
-        const own = `postgresql://127.0.0.1:${pg.port}/${s.dbname}?user=${encodeURIComponent(s.username!)}&password=${encodeURIComponent(s.password!)}`;
-        expect(psqlLogin(pg, own), `${answers.name} password key`).toBe(who);
-        if (password !== EMOJI) jdbc.push({ name: answers.name, url: pointAt(s['jdbc-uri']!, s.host!, pg), who });
+        const own = `postgresql://127.0.0.1:${live.pg.port}/${s.dbname}?user=${encodeURIComponent(s.username!)}&password=${encodeURIComponent(s.password!)}`;
+        expect(psqlLogin(live.pg, own), `${answers.name} password key`).toBe(who);
+        if (password !== EMOJI) jdbc.push({ name: answers.name, url: pointAt(s['jdbc-uri']!, s.host!, live.pg), who });
       }
       if (!noJava) {
-        const got = jdbcLogins(pg, jdbc.map((j) => j.url));
+        const got = jdbcLogins(live.pg, jdbc.map((j) => j.url));
         expect(Object.fromEntries(jdbc.map((j, i) => [j.name, got[i]]))).toEqual(Object.fromEntries(jdbc.map((j) => [j.name, j.who])));
       }
-      expect(pg.sql(`SELECT count(*) FROM pg_roles WHERE rolname = 'pwned'`)).toBe('0');
+      expect(live.pg.sql(`SELECT count(*) FROM pg_roles WHERE rolname = 'pwned'`)).toBe('0');
     }, 60_000);
   }
 });

@@ -1,9 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { esoRenderer } from './support/eso.js';
+import { describe, expect, it } from 'vitest';
 import { pointAt, psqlLogin } from './support/login.js';
 import { EMOJI, HOSTILE, PADDED } from './support/passwords.js';
 import { type InitRun, missingPostgresInit, postgresInitScript, runPostgresInitScript, transcribedPostgresInit } from './support/postgres-init.js';
-import { startPostgres, type Postgres } from './support/postgres.js';
+import { realServer } from './support/suite.js';
 import { materialize, secret, type Store } from './support/secrets.js';
 import { missingPostgres, missingRenderer, missingWarning } from './support/tools.js';
 import { appliedDocs, generate } from './support/tree.js';
@@ -23,34 +22,27 @@ const APPS = PASSWORDS.map((password, i) => ({
 }));
 
 describe.skipIf(!!skip)('init-container provisioning: postgres-init against a real PostgreSQL', () => {
-  let renderer = '';
-  let pg: Postgres;
-  beforeAll(async () => {
-    renderer = esoRenderer();
-    pg = await startPostgres();
-  }, 120_000);
-  afterEach(() => pg.reset());
-  afterAll(() => pg?.stop());
+  const live = realServer();
 
   it.each(RUNNERS)('%s creates each role and database with the rendered initdb secret; the app logs in with its uri; no password runs SQL', async (_label, runInit) => {
     const dir = await generate({}, APPS.map((a) => a.answers));
     const docs = await appliedDocs(dir);
     // The cluster's superuser password is the server's (hostile too: see startPostgres).
-    const store: Store = { 'cloudnative-pg': { POSTGRES_SUPER_PASS: pg.superPass } };
+    const store: Store = { 'cloudnative-pg': { POSTGRES_SUPER_PASS: live.pg.superPass } };
     for (const a of APPS) store[a.answers.name] = { POSTGRES_PASSWORD: a.password };
-    const secrets = materialize(docs, store, renderer);
+    const secrets = materialize(docs, store, live.renderer);
     for (const { answers } of APPS) {
       const env = secret(secrets, answers.namespace, `${answers.name}-initdb-secret`);
-      expect(env.INIT_POSTGRES_SUPER_PASS).toBe(pg.superPass);
+      expect(env.INIT_POSTGRES_SUPER_PASS).toBe(live.pg.superPass);
       // The Service name is not resolvable here: only host and port point at the test server.
-      const r = runInit({ PATH: `${pg.bin}:${process.env.PATH}`, ...env, INIT_POSTGRES_HOST: '127.0.0.1', INIT_POSTGRES_PORT: String(pg.port) });
+      const r = runInit({ PATH: `${live.pg.bin}:${process.env.PATH}`, ...env, INIT_POSTGRES_HOST: '127.0.0.1', INIT_POSTGRES_PORT: String(live.pg.port) });
       expect(r.status, `${answers.name}: ${r.output}`).toBe(0);
       // The script ignores psql failures (no `set -e`): what it did is read from the server.
-      expect(pg.sql(`SELECT rolname FROM pg_roles WHERE rolname = 'pwned' OR (rolsuper AND rolname <> 'postgres')`), `${answers.name}: roles made by the password`).toBe('');
+      expect(live.pg.sql(`SELECT rolname FROM pg_roles WHERE rolname = 'pwned' OR (rolsuper AND rolname <> 'postgres')`), `${answers.name}: roles made by the password`).toBe('');
       const s = secret(secrets, answers.namespace, `${answers.name}-pguser-secret`);
-      expect(psqlLogin(pg, pointAt(s.uri!, s.host!, pg)), answers.name).toBe(`${answers.database}\t${answers.database}`);
+      expect(psqlLogin(live.pg, pointAt(s.uri!, s.host!, live.pg)), answers.name).toBe(`${answers.database}\t${answers.database}`);
     }
-    expect(pg.sql(`SELECT string_agg(datname || ':' || pg_get_userbyid(datdba), ',' ORDER BY datname) FROM pg_database WHERE datname LIKE 'init\\_%'`)).toBe(
+    expect(live.pg.sql(`SELECT string_agg(datname || ':' || pg_get_userbyid(datdba), ',' ORDER BY datname) FROM pg_database WHERE datname LIKE 'init\\_%'`)).toBe(
       APPS.map((a) => `${a.answers.database}:${a.answers.database}`).join(','),
     );
   }, 60_000);
