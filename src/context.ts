@@ -3,6 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { parse } from 'yaml';
 import type { GlobalFlags } from './args.js';
+import type { WriteFs } from './fs-seam.js';
+import type { Interrupts } from './interrupts.js';
 import { InputError } from './errors.js';
 import { ttyProgress, type Progress } from './progress.js';
 import type { Answers } from '../schema/fields.js';
@@ -25,6 +27,10 @@ export interface Context {
   out: (line: string) => void;
   /** A transient status line on long runs (a TTY's stderr); tests leave it out. */
   progress?: Progress;
+  /** The file system the write path uses (lock, journal, files); the real one unless a test passes another. */
+  fs?: WriteFs;
+  /** SIGINT/SIGTERM handling for this run (the CLI installs it); without it signals act as usual. */
+  interrupts?: Interrupts;
 }
 
 /** `--dest`, or the git top-level of the user's directory (INIT_CWD under npm run). */

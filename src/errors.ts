@@ -22,3 +22,13 @@ export class ConflictError extends CliError {
     super(message, 1);
   }
 }
+
+/** SIGINT/SIGTERM stopped a run; exits 128 + the signal's number (130, 143), as a shell reports it. */
+export class InterruptedError extends CliError {
+  constructor(
+    readonly signal: 'SIGINT' | 'SIGTERM',
+    outcome: string,
+  ) {
+    super(`interrupted by ${signal}: ${outcome}`, signal === 'SIGINT' ? 130 : 143);
+  }
+}

@@ -1,0 +1,102 @@
+import { chmodSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { newApp } from '../../src/commands/new-app.js';
+import { lockedRun } from '../../src/apply.js';
+import { regen } from '../../src/commands/regen.js';
+import type { Context } from '../../src/context.js';
+import { ctxFor } from '../helpers.js';
+import { faultFs } from './fault-fs.js';
+import { baseRepo, copyRepo, leftovers, runBin, tree } from './helpers.js';
+
+// All or nothing, proved at every mutating call of a whole run (lock, staging, journal, renames,
+// deletions, cleanup), each in turn: a failure there leaves the tree exactly as before, unless it
+// comes after the commit point (the journal's removal), when the run succeeds and only tidying is
+// left, which the next run does. A call that never returns stands for a kill there: the next run
+// undoes or finishes it.
+
+type Run = (ctx: Context) => Promise<unknown>;
+interface Scenario {
+  name: string;
+  prepare: (dir: string) => void;
+  run: Run;
+}
+
+const JOURNAL_REMOVED = /^unlink .*\/\.cnpg\/txn\/journal\.json$/;
+
+async function everyCall(base: string, s: Scenario) {
+  const ref = copyRepo(base);
+  s.prepare(ref);
+  const before = tree(ref);
+  const clean = faultFs(0, 'fail');
+  await s.run(ctxFor(ref, { fs: clean.fs }));
+  const after = tree(ref);
+  expect(after).not.toEqual(before);
+  const commitAt = clean.log.findIndex((l) => JOURNAL_REMOVED.test(l)) + 1;
+  expect(commitAt, clean.log.join('\n')).toBeGreaterThan(0);
+  expect(clean.log.length).toBeGreaterThan(commitAt); // tidying and the lock's release come after
+
+  for (let k = 1; k <= clean.log.length; k++) {
+    const dir = copyRepo(base);
+    s.prepare(dir);
+    const { fs, log } = faultFs(k, 'fail');
+    const call = log[k - 1] ?? clean.log[k - 1]!;
+    const label = `${s.name}: fault at call ${k}/${clean.log.length} (${call})`;
+    const failed = await s.run(ctxFor(dir, { fs })).then(
+      () => false,
+      () => true,
+    );
+    // Before the commit point every call that makes progress must fail the run; a failed removal of
+    // something temporary (tidying) may not, and leaves only what the next run removes.
+    const tidying = /^(unlink|rmdir) /.test(call) && !JOURNAL_REMOVED.test(call);
+    if (k <= commitAt && !tidying) expect(failed, label).toBe(true);
+    if (k > commitAt) expect(failed, label).toBe(false);
+    const leftBehind = leftovers(dir);
+    if (leftBehind.includes('.cnpg/lock')) {
+      // Only when removing the lock itself failed; its pid (ours) is alive, so drop it by hand (takeover is tested apart).
+      expect(call, label).toMatch(/^unlink .*\/\.cnpg\/lock$/);
+      rmSync(join(dir, '.cnpg/lock'));
+    }
+    await lockedRun(ctxFor(dir), 'next', true, async () => {}); // the next run: recovers and tidies, writes nothing itself
+    expect(leftovers(dir), label).toEqual([]);
+    expect(tree(dir), label).toEqual(failed ? before : after);
+  }
+
+  for (let k = 1; k <= commitAt; k++) {
+    const dir = copyRepo(base);
+    s.prepare(dir);
+    const { fs, hit } = faultFs(k, 'hang');
+    void s.run(ctxFor(dir, { fs })); // never settles: this run is "killed" at call k
+    await hit;
+    rmSync(join(dir, '.cnpg/lock'), { force: true }); // its pid is ours and alive: stale-lock takeover is tested on its own
+    const label = `${s.name}: killed at call ${k}`;
+    await s.run(ctxFor(dir));
+    expect(leftovers(dir), label).toEqual([]);
+    expect(tree(dir), label).toEqual(after);
+  }
+}
+
+describe('a fault at every write of a run', () => {
+  let base: string;
+  beforeAll(async () => {
+    base = await baseRepo();
+    const r = await runBin(base, ['new-app', '--yes', '--dest', '.', '--name', 'chat', '--namespace', 'docs']);
+    expect(r.code, r.err).toBe(0);
+  }, 120_000);
+
+  it('new-app: creates, edits (one of an executable user file), new directories', async () => {
+    await everyCall(base, {
+      name: 'new-app',
+      prepare: (dir) => chmodSync(join(dir, 'kubernetes/apps/docs/kustomization.yaml'), 0o755),
+      run: (ctx) => newApp(ctx, { name: 'blog', namespace: 'press' }),
+    });
+  }, 900_000);
+
+  it('regen after an app is removed: deletions, emptied directories, edits', async () => {
+    await everyCall(base, {
+      name: 'regen',
+      prepare: (dir) => rmSync(join(dir, '.cnpg/answers/apps/chat.yaml')),
+      run: (ctx) => regen({ ...ctx, force: true }, { check: false }),
+    });
+  }, 900_000);
+});
