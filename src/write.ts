@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { type Change, readManifest, sha256 } from './changes.js';
-import { ConflictError } from './errors.js';
+import { CliError, ConflictError } from './errors.js';
 import { errCode, exists, mkdirs, nodeFs, rmdirsIfEmpty, type WriteFs } from './fs-seam.js';
 import { Interrupts } from './interrupts.js';
 import { TXN_DIR, discardTxn, newJournal, rollBack, txnPaths, writeJournal } from './journal.js';
@@ -93,12 +93,15 @@ export async function commitChanges(cwd: string, changes: Change[], opts: Commit
     await resolveTargets(fs, root, [{ path: TXN_DIR, deletes: false }]); // the staging area, too, stays inside
     const p = txnPaths(root);
     const journal = newJournal();
+    // The file being written when something fails, named in the error (the temp copy's name means nothing to the user).
+    let at: string = TXN_DIR;
     const madeForTxn = await mkdirs(fs, p.dir);
     try {
       const needed = new Set<string>();
       for (const [i, c] of todo.entries()) {
         guard.check();
         const t = targets[i]!;
+        at = c.path;
         const old = await existing(fs, t);
         if (c.action !== 'delete') {
           const staged = `${i}.new`;
@@ -110,29 +113,33 @@ export async function commitChanges(cwd: string, changes: Change[], opts: Commit
       }
       journal.dirs = [...needed].sort((a, b) => a.length - b.length).map((d) => toPosix(relative(root, d)));
       guard.check();
+      at = TXN_DIR;
       await writeJournal(fs, root, journal);
     } catch (error) {
       await discardTxn(fs, root).catch(() => {});
       await rmdirsIfEmpty(fs, madeForTxn).catch(() => {});
-      throw error;
+      throw explain(error, at);
     }
     try {
       for (const d of journal.dirs) {
         guard.check();
+        at = d;
         await fs.mkdir(p.target(d));
       }
       for (const op of journal.ops) {
         guard.check();
+        at = op.target;
         if (op.backup) await fs.rename(p.target(op.target), p.at(op.backup));
         guard.check();
         if (op.staged) await fs.rename(p.at(op.staged), p.target(op.target));
       }
       guard.check();
+      at = TXN_DIR;
       await fs.unlink(p.journal); // the commit point: from here on the new tree stays
     } catch (error) {
       await rollBack(fs, root, journal);
       await rmdirsIfEmpty(fs, madeForTxn).catch(() => {});
-      throw error;
+      throw explain(error, at);
     }
     // Done; what is left is tidying. If it fails, the next run removes the leftovers (no journal: nothing to undo).
     await discardTxn(fs, root).catch(() => {});
@@ -142,6 +149,13 @@ export async function commitChanges(cwd: string, changes: Change[], opts: Commit
 }
 
 const toPosix = (rel: string) => rel.split(sep).join('/');
+
+/** A file-system error after the rollback: one line naming the file (as the repository names it) and the cause, exit 1. */
+function explain(error: unknown, at: string): unknown {
+  const e = error as NodeJS.ErrnoException;
+  if (error instanceof CliError || !e?.code) return error;
+  return new ConflictError(`${at}: cannot write (${e.code}: ${e.message.replace(/^\w+: /, '').replace(/, \w+( '.*)?$/, '')}); nothing was changed`);
+}
 
 /** The file a change replaces or deletes (mode kept), if any; a directory in its place is refused. */
 async function existing(fs: WriteFs, t: Target): Promise<{ mode: number } | undefined> {
