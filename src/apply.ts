@@ -5,6 +5,7 @@ import { recordFiles } from './records.js';
 import { WORKFLOW_PATH } from './plan/repo-files.js';
 import { checkWritable, commitChanges, gitPrefix } from './write.js';
 import { nodeFs } from './fs-seam.js';
+import { Interrupts } from './interrupts.js';
 import { recoverInterrupted, refuseIfInterrupted } from './journal.js';
 import { withRepoLock } from './lock.js';
 
@@ -20,7 +21,8 @@ export async function lockedRun<T>(ctx: Context, command: string, writes: boolea
     return fn();
   }
   return withRepoLock(ctx.dest, { fs, command, out: ctx.out, interrupts: ctx.interrupts }, async () => {
-    const note = await recoverInterrupted(fs, await fs.realpath(ctx.dest)); // journal paths are relative to the real root
+    // Journal paths are relative to the real root. A signal waits until the undo is complete.
+    const note = await (ctx.interrupts ?? new Interrupts()).critical(async () => recoverInterrupted(fs, await fs.realpath(ctx.dest)), 'an interrupted earlier run was undone; nothing else was changed');
     if (note) ctx.out(`note: ${note}`);
     return fn();
   });

@@ -66,13 +66,7 @@ export async function mkdirs(fs: WriteFs, dir: string): Promise<string[]> {
   return missing;
 }
 
-/** Removes directories that are empty, innermost first; stops at the first one that is not. */
+/** Removes those of `dirs` that are empty, innermost first; one that is not (or is gone) is left. */
 export async function rmdirsIfEmpty(fs: WriteFs, dirs: string[]): Promise<void> {
-  for (const d of [...dirs].reverse()) {
-    try {
-      await fs.rmdir(d);
-    } catch (e) {
-      if (errCode(e) !== 'ENOENT') return;
-    }
-  }
+  for (const d of [...dirs].reverse()) await fs.rmdir(d).catch(() => {});
 }

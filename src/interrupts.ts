@@ -51,7 +51,7 @@ export class Interrupts {
   }
 
   /** Signals during `fn` are deferred to its checks; one that came after its last check is reported when it ends. */
-  async critical<T>(fn: () => Promise<T>): Promise<T> {
+  async critical<T>(fn: () => Promise<T>, completed = 'the write had already completed'): Promise<T> {
     this.check();
     this.depth++;
     let result: T;
@@ -60,7 +60,7 @@ export class Interrupts {
     } finally {
       this.depth--;
     }
-    if (this.received) throw new InterruptedError(this.received, 'the write had already completed');
+    if (this.received) throw new InterruptedError(this.received, completed);
     return result;
   }
 }

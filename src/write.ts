@@ -102,7 +102,7 @@ export async function commitChanges(cwd: string, changes: Change[], opts: Commit
         guard.check();
         const t = targets[i]!;
         at = c.path;
-        const old = await existing(fs, t);
+        const old = await existing(fs, t, c.action === 'delete');
         if (c.action !== 'delete') {
           const staged = `${i}.new`;
           await fs.writeFile(p.at(staged), c.desired!);
@@ -157,11 +157,11 @@ function explain(error: unknown, at: string): unknown {
   return new ConflictError(`${at}: cannot write (${e.code}: ${e.message.replace(/^\w+: /, '').replace(/, \w+( '.*)?$/, '')}); nothing was changed`);
 }
 
-/** The file a change replaces or deletes (mode kept), if any; a directory in its place is refused. */
-async function existing(fs: WriteFs, t: Target): Promise<{ mode: number } | undefined> {
+/** The file a change replaces or deletes (mode kept), if any; a directory in its place is refused. A deletion removes a symlink itself. */
+async function existing(fs: WriteFs, t: Target, deletes: boolean): Promise<{ mode: number } | undefined> {
   let st;
   try {
-    st = await fs.stat(t.real);
+    st = deletes ? await fs.lstat(t.real) : await fs.stat(t.real);
   } catch (e) {
     if (errCode(e) === 'ENOENT') return undefined;
     throw e;
