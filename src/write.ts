@@ -95,7 +95,8 @@ export async function commitChanges(cwd: string, changes: Change[], opts: Commit
     const journal = newJournal();
     // The file being written when something fails, named in the error (the temp copy's name means nothing to the user).
     let at: string = TXN_DIR;
-    const madeForTxn = await mkdirs(fs, p.dir);
+    // Directories made for the staging area above it (a first run's .cnpg/): removed again if left empty.
+    const madeAbove = (await mkdirs(fs, p.dir)).filter((d) => d !== p.dir);
     try {
       const needed = new Set<string>();
       for (const [i, c] of todo.entries()) {
@@ -117,7 +118,7 @@ export async function commitChanges(cwd: string, changes: Change[], opts: Commit
       await writeJournal(fs, root, journal);
     } catch (error) {
       await discardTxn(fs, root).catch(() => {});
-      await rmdirsIfEmpty(fs, madeForTxn).catch(() => {});
+      await rmdirsIfEmpty(fs, madeAbove);
       throw explain(error, at);
     }
     try {
@@ -138,12 +139,12 @@ export async function commitChanges(cwd: string, changes: Change[], opts: Commit
       await fs.unlink(p.journal); // the commit point: from here on the new tree stays
     } catch (error) {
       await rollBack(fs, root, journal);
-      await rmdirsIfEmpty(fs, madeForTxn).catch(() => {});
+      await rmdirsIfEmpty(fs, madeAbove);
       throw explain(error, at);
     }
     // Done; what is left is tidying. If it fails, the next run removes the leftovers (no journal: nothing to undo).
     await discardTxn(fs, root).catch(() => {});
-    await rmdirsIfEmpty(fs, madeForTxn).catch(() => {});
+    await rmdirsIfEmpty(fs, madeAbove);
     for (const [i, c] of todo.entries()) if (c.action === 'delete') await removeEmptyParents(fs, root, dirname(targets[i]!.real));
   });
 }

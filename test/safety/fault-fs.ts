@@ -9,7 +9,7 @@ export type Fault =
   | 'fail'
   /** The call never returns: the process is as good as killed there. */
   | 'hang'
-  /** The call succeeds, then `onHit` runs (e.g. sends a signal). */
+  /** The call is made (and may fail as it would), then `onHit` runs (e.g. delivers a signal). */
   | 'after';
 
 /** The real file system, counting its mutating calls; call number `at` (1-based) gets `fault`. */
@@ -27,9 +27,11 @@ export function faultFs(at: number, fault: Fault, onHit?: () => void) {
       reached();
       if (fault === 'hang') return new Promise<void>(() => {});
       if (fault === 'after') {
-        await real(...args);
-        onHit?.();
-        return;
+        try {
+          return await real(...args);
+        } finally {
+          onHit?.();
+        }
       }
       if (op === 'writeFile') {
         const data = String(args[1]);

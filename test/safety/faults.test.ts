@@ -5,6 +5,8 @@ import { newApp } from '../../src/commands/new-app.js';
 import { lockedRun } from '../../src/apply.js';
 import { regen } from '../../src/commands/regen.js';
 import type { Context } from '../../src/context.js';
+import { InterruptedError } from '../../src/errors.js';
+import { Interrupts } from '../../src/interrupts.js';
 import { ctxFor } from '../helpers.js';
 import { faultFs } from './fault-fs.js';
 import { baseRepo, copyRepo, leftovers, runBin, tree } from './helpers.js';
@@ -60,6 +62,34 @@ async function everyCall(base: string, s: Scenario) {
     await lockedRun(ctxFor(dir), 'next', true, async () => {}); // the next run: recovers and tidies, writes nothing itself
     expect(leftovers(dir), label).toEqual([]);
     expect(tree(dir), label).toEqual(failed ? before : after);
+  }
+
+  // A SIGINT right after each call, in turn (delivered to the run's Interrupts, as the CLI's handler does).
+  for (let k = 1; k <= clean.log.length; k++) {
+    const dir = copyRepo(base);
+    s.prepare(dir);
+    let exited: number | undefined;
+    const interrupts = new Interrupts(
+      (code) => (exited = code),
+      () => {},
+    );
+    const { fs } = faultFs(k, 'after', () => interrupts.receive('SIGINT'));
+    const label = `${s.name}: SIGINT after call ${k}/${clean.log.length} (${clean.log[k - 1]})`;
+    const err = await s.run(ctxFor(dir, { fs, interrupts })).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    await new Promise((r) => setTimeout(r, 20)); // the handler's own cleanup (outside a write) settles
+    const t = tree(dir);
+    if (err instanceof InterruptedError) {
+      expect(err.exitCode, label).toBe(130);
+      expect(t, label).toEqual(err.message.includes('already completed') ? after : before);
+    } else {
+      // Outside any write (the lock's release): the handler itself ends the run with 130.
+      expect(exited, `${label}: ${String(err)}`).toBe(130);
+      expect([before, after], label).toContainEqual(t);
+    }
+    expect(leftovers(dir), label).toEqual([]);
   }
 
   for (let k = 1; k <= commitAt; k++) {
