@@ -138,7 +138,12 @@ export async function commitChanges(cwd: string, changes: Change[], opts: Commit
       at = TXN_DIR;
       await fs.unlink(p.journal); // the commit point: from here on the new tree stays
     } catch (error) {
-      await rollBack(fs, root, journal);
+      try {
+        await rollBack(fs, root, journal);
+      } catch (undo) {
+        // The journal stays: the next writing run finishes the undo before anything else.
+        throw new ConflictError(`${at}: cannot write (${String((error as Error).message)}), and undoing the run failed too (${String((undo as Error).message)}); the next run of the tool finishes the undo`);
+      }
       await rmdirsIfEmpty(fs, madeAbove);
       throw explain(error, at);
     }

@@ -12,8 +12,8 @@ export type Fault =
   /** The call is made (and may fail as it would), then `onHit` runs (e.g. delivers a signal). */
   | 'after';
 
-/** The real file system, counting its mutating calls; call number `at` (1-based) gets `fault`. */
-export function faultFs(at: number, fault: Fault, onHit?: () => void) {
+/** The real file system, counting its mutating calls; call number `at` (1-based), or each call `at` picks, gets `fault`. */
+export function faultFs(at: number | ((n: number, call: string) => boolean), fault: Fault, onHit?: () => void) {
   const log: string[] = [];
   let reached = () => {};
   /** Settles when call `at` is made (for 'hang': the run is stuck from then on). */
@@ -23,7 +23,7 @@ export function faultFs(at: number, fault: Fault, onHit?: () => void) {
     const real = nodeFs[op] as (...a: unknown[]) => Promise<void>;
     (fs as unknown as Record<Op, (...a: unknown[]) => Promise<void>>)[op] = async (...args: unknown[]) => {
       log.push(`${op} ${String(args[0])}`);
-      if (log.length !== at) return real(...args);
+      if (typeof at === 'number' ? log.length !== at : !at(log.length, log.at(-1)!)) return real(...args);
       reached();
       if (fault === 'hang') return new Promise<void>(() => {});
       if (fault === 'after') {

@@ -130,3 +130,26 @@ describe('a fault at every write of a run', () => {
     });
   }, 900_000);
 });
+
+describe('an undo that fails too', () => {
+  it('keeps the journal, says so, and the next run finishes the undo', async () => {
+    const dir = await baseRepo();
+    const before = tree(dir);
+    // The third rename into the tree fails; then the rollback's first call fails as well.
+    let renames = 0;
+    let failedAt = 0;
+    const { fs } = faultFs((n, call) => {
+      if (failedAt) return n === failedAt + 1;
+      if (call.startsWith('rename ') && !call.includes('journal.json') && ++renames === 3) failedAt = n;
+      return failedAt === n;
+    }, 'fail');
+    const err = await newApp(ctxFor(dir, { fs }), { name: 'blog', namespace: 'press' }).catch((e: Error) => e);
+    expect(String(err)).toMatch(/cannot write \(EIO: .*\), and undoing the run failed too \(EIO: .*\); the next run of the tool finishes the undo/);
+    expect(leftovers(dir)).toContain('.cnpg/txn/journal.json');
+    const lines: string[] = [];
+    await lockedRun(ctxFor(dir, { out: (l) => lines.push(l) }), 'next', true, async () => {});
+    expect(lines.join('\n')).toMatch(/note: undid an interrupted run \(pid \d+/);
+    expect(leftovers(dir)).toEqual([]);
+    expect(tree(dir)).toEqual(before);
+  }, 120_000);
+});
