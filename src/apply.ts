@@ -22,7 +22,10 @@ export async function lockedRun<T>(ctx: Context, command: string, writes: boolea
   }
   return withRepoLock(ctx.dest, { fs, command, out: ctx.out, interrupts: ctx.interrupts }, async () => {
     // Journal paths are relative to the real root. A signal waits until the undo is complete.
-    const note = await (ctx.interrupts ?? new Interrupts()).critical(async () => recoverInterrupted(fs, await fs.realpath(ctx.dest)), 'an interrupted earlier run was undone; nothing else was changed');
+    const note = await (ctx.interrupts ?? new Interrupts()).critical(
+      async () => recoverInterrupted(fs, await fs.realpath(ctx.dest)),
+      (undone) => (undone ? 'an interrupted earlier run was undone; nothing else was changed' : undefined),
+    );
     if (note) ctx.out(`note: ${note}`);
     return fn();
   });

@@ -13,6 +13,8 @@ const EXIT: Record<Signal, number> = { SIGINT: 130, SIGTERM: 143 };
 export class Interrupts {
   private received: Signal | undefined;
   private depth = 0;
+  /** What the last completed critical section did: what a later signal reports. */
+  private done: string | undefined;
   private readonly cleanups = new Set<() => Promise<void>>();
 
   constructor(
@@ -34,7 +36,7 @@ export class Interrupts {
     this.received = signal;
     if (this.depth > 0) return;
     void Promise.allSettled([...this.cleanups].map((c) => c())).then(() => {
-      this.report(`error: ${new InterruptedError(signal, 'nothing was changed').message}`);
+      this.report(`error: ${new InterruptedError(signal, this.done ?? 'nothing was changed').message}`);
       this.exit(EXIT[signal]);
     });
   }
@@ -50,8 +52,11 @@ export class Interrupts {
     if (this.received) throw new InterruptedError(this.received, 'nothing was changed');
   }
 
-  /** Signals during `fn` are deferred to its checks; one that came after its last check is reported when it ends. */
-  async critical<T>(fn: () => Promise<T>, completed = 'the write had already completed'): Promise<T> {
+  /**
+   * Signals during `fn` are deferred to its checks; one that came after its last check is reported
+   * when it ends, with `completed(result)`: what `fn` did (undefined: nothing).
+   */
+  async critical<T>(fn: () => Promise<T>, completed: (result: T) => string | undefined = () => 'the write had already completed'): Promise<T> {
     this.check();
     this.depth++;
     let result: T;
@@ -60,7 +65,8 @@ export class Interrupts {
     } finally {
       this.depth--;
     }
-    if (this.received) throw new InterruptedError(this.received, completed);
+    this.done = completed(result) ?? this.done;
+    if (this.received) throw new InterruptedError(this.received, this.done ?? 'nothing was changed');
     return result;
   }
 }

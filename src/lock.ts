@@ -70,13 +70,16 @@ export async function withRepoLock<T>(root: string, opts: LockOptions, fn: () =>
   const staleMs = opts.staleMs ?? STALE_MS;
   const me: Holder = { pid: process.pid, host: hostname(), command: opts.command, started: new Date().toISOString(), token: randomUUID() };
   let createdDirs: string[] = [];
-  let held = false;
-  const release = async () => {
-    if (held) {
-      held = false;
-      const now = await readHolder(fs, path).catch(() => undefined);
-      if (now?.holder?.token === me.token) await fs.unlink(path);
-    }
+  // An attempt to create the lock may be in flight when a signal comes: release waits for it.
+  let attempt: Promise<boolean> | undefined;
+  // Once: the signal handler and the normal end may both call it, and both wait for the same removal.
+  let releasing: Promise<void> | undefined;
+  const release = () => (releasing ??= removeLock());
+  const removeLock = async () => {
+    await attempt?.catch(() => false);
+    // The token, not a flag, says whether the file there is ours.
+    const now = await readHolder(fs, path).catch(() => undefined);
+    if (now?.holder?.token === me.token) await fs.unlink(path);
     await rmdirsIfEmpty(fs, createdDirs); // a first run leaves no empty .cnpg/ behind when it writes nothing
   };
   const unregister = opts.interrupts?.onInterrupt(release);
@@ -86,10 +89,9 @@ export async function withRepoLock<T>(root: string, opts: LockOptions, fn: () =>
     const deadline = Date.now() + waitMs;
     let announced = false;
     for (;;) {
-      if (await tryCreate(fs, path, me)) {
-        held = true;
-        break;
-      }
+      opts.interrupts?.check(); // a signal came while waiting: its handler is ending the run
+      attempt = tryCreate(fs, path, me);
+      if (await attempt) break;
       const seen = await readHolder(fs, path);
       if (!seen) continue; // released in between
       const { holder, mtimeMs } = seen;
@@ -110,9 +112,10 @@ export async function withRepoLock<T>(root: string, opts: LockOptions, fn: () =>
     return await fn();
   } finally {
     if (heartbeat) clearInterval(heartbeat);
-    unregister?.();
     // The work is done (or failed on its own); a lock left behind is taken over as stale by the next run.
+    // Released before the signal cleanup is unregistered, so a signal now cannot exit with the lock still there.
     await release().catch((e: Error) => opts.out(`note: could not remove ${LOCK_PATH} (${e.message}); the next run takes it over`));
+    unregister?.();
   }
 }
 
