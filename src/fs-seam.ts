@@ -27,7 +27,7 @@ export interface WriteFs {
 
 export const nodeFs: WriteFs = {
   readFile: (p) => fsp.readFile(p, 'utf8'),
-  // flush: the data reaches the disk before a rename makes it visible under the target's name.
+  // flush (fsync before close; nodejs/node PR #50009, in 20.10): the data is on disk before a rename shows it under the target's name.
   writeFile: (p, data, opts) => fsp.writeFile(p, data, { encoding: 'utf8', flag: opts?.exclusive ? 'wx' : 'w', flush: true }),
   mkdir: async (p) => {
     await fsp.mkdir(p);
