@@ -5,16 +5,42 @@ import { recordFiles } from './records.js';
 import { WORKFLOW_PATH } from './plan/repo-files.js';
 import { gitPrefix } from './git.js';
 import { checkWritable, commitChanges } from './write.js';
+import { nodeFs } from './fs-seam.js';
+import { Interrupts } from './interrupts.js';
+import { recoverInterrupted, refuseIfInterrupted } from './journal.js';
+import { withRepoLock } from './lock.js';
+
+/**
+ * Runs a command's read-plan-write under the repository lock, after undoing what a killed run
+ * left half-done. A run that writes nothing (--dry-run, regen --check) takes no lock (it must
+ * not write, not even .cnpg/) and refuses a tree with a transaction pending instead.
+ */
+export async function lockedRun<T>(ctx: Context, command: string, writes: boolean, fn: () => Promise<T>): Promise<T> {
+  const fs = ctx.fs ?? nodeFs;
+  if (!writes) {
+    await refuseIfInterrupted(fs, ctx.dest);
+    return fn();
+  }
+  return withRepoLock(ctx.dest, { fs, command, out: ctx.out, interrupts: ctx.interrupts }, async () => {
+    // Journal paths are relative to the real root. A signal waits until the undo is complete.
+    const note = await (ctx.interrupts ?? new Interrupts()).critical(
+      async () => recoverInterrupted(fs, await fs.realpath(ctx.dest)),
+      (undone) => (undone ? 'an interrupted earlier run was undone; nothing else was changed' : undefined),
+    );
+    if (note) ctx.out(`note: ${note}`);
+    return fn();
+  });
+}
 
 /** Plans the whole repository from `model`, then writes what differs (or, with --dry-run, says so). */
 export async function applyModel(ctx: Context, model: RepoModel): Promise<Change[]> {
   const plan = await planRepo(model);
   const changes = await computeChanges(ctx.dest, plan, recordFiles(model));
-  await checkWritable(changes, { dest: ctx.dest, force: ctx.force, allowDirty: ctx.allowDirty });
+  await checkWritable(changes, { dest: ctx.dest, force: ctx.force, allowDirty: ctx.allowDirty, fs: ctx.fs });
   const touched = changes.filter((c) => c.action !== 'unchanged');
   const prefix = touched.some((c) => c.action === 'create' && c.path === WORKFLOW_PATH) ? workTreePrefix(ctx) : '';
   for (const c of touched) ctx.out(`${ctx.dryRun ? 'would ' : ''}${c.action} ${c.path}${c.conflict ? ' (--force)' : ''}`);
-  if (!ctx.dryRun) await commitChanges(ctx.dest, changes);
+  if (!ctx.dryRun) await commitChanges(ctx.dest, changes, { fs: ctx.fs, interrupts: ctx.interrupts });
   if (prefix) ctx.out(`note: GitHub runs workflows only from the repository root: move ${WORKFLOW_PATH} there and give its job \`defaults: {run: {working-directory: ${prefix.replace(/\/$/, '')}}}\``);
   const count = (a: string) => changes.filter((c) => c.action === a).length;
   ctx.out(

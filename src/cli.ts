@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from './args.js';
 import { CliError, InputError } from './errors.js';
+import { Interrupts } from './interrupts.js';
 
 /** Each command loads only what it uses, so `--help` and `regen` skip plop, prettier's YAML plugin setup, ajv and CEL. */
 const FIELDS: Record<string, () => Promise<readonly unknown[]>> = {
@@ -11,7 +12,7 @@ const FIELDS: Record<string, () => Promise<readonly unknown[]>> = {
   validate: async () => [],
 };
 
-async function main(argv: string[]): Promise<number> {
+async function main(argv: string[], interrupts: Interrupts): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
     console.log((await import('./help.js')).MAIN_HELP);
@@ -28,7 +29,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const { loadAnswersFile, makeContext } = await import('./context.js');
   const interactive = async () => (await import('./prompt.js')).plopPrompt;
-  const ctx = makeContext(flags, (line) => console.log(line), name.startsWith('new-') ? await interactive() : undefined);
+  const ctx = { ...makeContext(flags, (line) => console.log(line), name.startsWith('new-') ? await interactive() : undefined), interrupts };
   const fromFile = await loadAnswersFile(ctx.cwd, flags.answers);
   switch (name) {
     case 'new-cluster':
@@ -45,7 +46,10 @@ async function main(argv: string[]): Promise<number> {
 }
 
 /** The one top-level catch: a CliError is one line and its exit code; anything else is a bug. */
-main(process.argv.slice(2)).then(
+// SIGINT/SIGTERM: a run that is writing rolls back first, then exits 130/143 (src/interrupts.ts).
+const interrupts = new Interrupts();
+interrupts.install();
+main(process.argv.slice(2), interrupts).then(
   (code) => {
     process.exitCode = code;
   },

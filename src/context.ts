@@ -3,6 +3,8 @@ import { existsSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, resolve, sep } from 'node:path';
 import { parse } from 'yaml';
 import type { GlobalFlags } from './args.js';
+import type { WriteFs } from './fs-seam.js';
+import type { Interrupts } from './interrupts.js';
 import { InputError, shown } from './errors.js';
 import { gitTopLevel } from './git.js';
 import { ttyProgress, type Progress } from './progress.js';
@@ -26,6 +28,10 @@ export interface Context {
   out: (line: string) => void;
   /** A transient status line on long runs (a TTY's stderr); tests leave it out. */
   progress?: Progress;
+  /** The file system the write path uses (lock, journal, files); the real one unless a test passes another. */
+  fs?: WriteFs;
+  /** SIGINT/SIGTERM handling for this run (the CLI installs it); without it signals act as usual. */
+  interrupts?: Interrupts;
 }
 
 /** `--dest`, or the git top-level of the user's directory (INIT_CWD under npm run). */

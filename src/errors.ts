@@ -28,3 +28,13 @@ export function shown(value: unknown, max = 80): string {
   const text = JSON.stringify(value) ?? String(value);
   return text.length <= max ? text : `${text.slice(0, max)}... (${text.length} characters)`;
 }
+
+/** SIGINT/SIGTERM stopped a run; exits 128 + the signal's number (130, 143), as a shell reports it. */
+export class InterruptedError extends CliError {
+  constructor(
+    readonly signal: 'SIGINT' | 'SIGTERM',
+    outcome: string,
+  ) {
+    super(`interrupted by ${signal}: ${outcome}`, signal === 'SIGINT' ? 130 : 143);
+  }
+}

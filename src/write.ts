@@ -1,15 +1,19 @@
-import { mkdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, relative, resolve, sep } from 'node:path';
 import { type Change, isToolManifest, type ManifestEntry, readManifest, sha256 } from './changes.js';
 import { isCanonicalRecord, recordPaths } from './records.js';
-import { ConflictError } from './errors.js';
+import { CliError, ConflictError } from './errors.js';
 import { gitDirtyPaths } from './git.js';
+import { errCode, exists, mkdirs, nodeFs, rmdirsIfEmpty, type WriteFs } from './fs-seam.js';
+import { Interrupts } from './interrupts.js';
+import { TXN_DIR, discardTxn, newJournal, rollBack, txnPaths, writeJournal } from './journal.js';
+import { resolveReal, resolveTargets, type Target } from './targets.js';
 
 export interface WriteOptions {
   /** The repository written into (not the user's directory: `--dest` may point elsewhere). */
   dest: string;
   force?: boolean;
   allowDirty?: boolean;
+  fs?: WriteFs;
 }
 
 /**
@@ -28,6 +32,8 @@ function isToolOutput(c: Change, manifest: Map<string, ManifestEntry>): boolean 
 export async function checkWritable(changes: Change[], opts: WriteOptions): Promise<void> {
   const touched = changes.filter((c) => c.action !== 'unchanged');
   if (touched.length === 0) return;
+  // Also under --dry-run: a path that leads out of the repository is refused before anything else.
+  await resolveTargets(opts.fs ?? nodeFs, opts.dest, touched.map((c) => ({ path: c.path, deletes: c.action === 'delete' })));
   const leftovers = changes.filter((c) => c.conflict === 'leftover');
   if (leftovers.length && !opts.force) {
     const list = leftovers.map((c) => `${c.path} (${c.unit})`).join(', ');
@@ -53,49 +59,119 @@ export async function checkWritable(changes: Change[], opts: WriteOptions): Prom
     );
 }
 
+export interface CommitOptions {
+  /** The file system (tests pass one that fails or is interrupted at a chosen call). */
+  fs?: WriteFs;
+  interrupts?: Interrupts;
+}
+
 /**
- * Writes every change or none: new contents go to temporary files beside their targets first,
- * then each is renamed into place; if anything fails, what was replaced is put back.
+ * Writes every change or none, including edits of existing files and deletions. New contents are
+ * staged under TXN_DIR (with the mode of the file they replace); a journal is written; then each
+ * old file is moved aside and its replacement renamed into place. Any failure, or SIGINT/SIGTERM,
+ * before the journal is removed puts everything back; a run killed outright is undone by the next
+ * one (recoverInterrupted). Paths are resolved first: a symlink is kept and its target written,
+ * anything resolving outside the repository is refused.
  */
-export async function commitChanges(cwd: string, changes: Change[]): Promise<void> {
+export async function commitChanges(cwd: string, changes: Change[], opts: CommitOptions = {}): Promise<void> {
+  const fs = opts.fs ?? nodeFs;
+  const guard = opts.interrupts ?? new Interrupts();
   const todo = changes.filter((c) => c.action !== 'unchanged');
-  const staged: { tmp: string; target: string }[] = [];
-  const done: Change[] = [];
-  const createdDirs: string[] = [];
+  if (todo.length === 0) return;
+  await guard.critical(async () => {
+    const root = await resolveReal(fs, resolve(cwd));
+    const targets = await resolveTargets(fs, root, todo.map((c) => ({ path: c.path, deletes: c.action === 'delete' })));
+    await resolveTargets(fs, root, [{ path: TXN_DIR, deletes: false }]); // the staging area, too, stays inside
+    const p = txnPaths(root);
+    const journal = newJournal();
+    // The file being written when something fails, named in the error (the temp copy's name means nothing to the user).
+    let at: string = TXN_DIR;
+    // Directories made for the staging area above it (a first run's .cnpg/): removed again if left empty.
+    const madeAbove = (await mkdirs(fs, p.dir)).filter((d) => d !== p.dir);
+    try {
+      const needed = new Set<string>();
+      for (const [i, c] of todo.entries()) {
+        guard.check();
+        const t = targets[i]!;
+        at = c.path;
+        const old = await existing(fs, t, c.action === 'delete');
+        if (c.action !== 'delete') {
+          const staged = `${i}.new`;
+          await fs.writeFile(p.at(staged), c.desired!);
+          if (old) await fs.chmod(p.at(staged), old.mode & 0o7777); // an executable script stays executable
+          journal.ops.push({ target: toPosix(t.rel), staged, backup: old ? `${i}.old` : undefined });
+          for (let d = dirname(t.real); d !== root && !(await exists(fs, d)); d = dirname(d)) needed.add(d);
+        } else if (old) journal.ops.push({ target: toPosix(t.rel), backup: `${i}.old` });
+      }
+      journal.dirs = [...needed].sort((a, b) => a.length - b.length).map((d) => toPosix(relative(root, d)));
+      guard.check();
+      at = TXN_DIR;
+      await writeJournal(fs, root, journal);
+    } catch (error) {
+      await discardTxn(fs, root).catch(() => {});
+      await rmdirsIfEmpty(fs, madeAbove);
+      throw explain(error, at);
+    }
+    try {
+      for (const d of journal.dirs) {
+        guard.check();
+        at = d;
+        await fs.mkdir(p.target(d));
+      }
+      for (const op of journal.ops) {
+        guard.check();
+        at = op.target;
+        if (op.backup) await fs.rename(p.target(op.target), p.at(op.backup));
+        guard.check();
+        if (op.staged) await fs.rename(p.at(op.staged), p.target(op.target));
+      }
+      guard.check();
+      at = TXN_DIR;
+      await fs.unlink(p.journal); // the commit point: from here on the new tree stays
+    } catch (error) {
+      try {
+        await rollBack(fs, root, journal);
+      } catch (undo) {
+        // The journal stays: the next writing run finishes the undo before anything else.
+        throw new ConflictError(`${at}: cannot write (${String((error as Error).message)}), and undoing the run failed too (${String((undo as Error).message)}); the next run of the tool finishes the undo`);
+      }
+      await rmdirsIfEmpty(fs, madeAbove);
+      throw explain(error, at);
+    }
+    // Done; what is left is tidying. If it fails, the next run removes the leftovers (no journal: nothing to undo).
+    await discardTxn(fs, root).catch(() => {});
+    await rmdirsIfEmpty(fs, madeAbove);
+    for (const [i, c] of todo.entries()) if (c.action === 'delete') await removeEmptyParents(fs, root, dirname(targets[i]!.real));
+  });
+}
+
+const toPosix = (rel: string) => rel.split(sep).join('/');
+
+/** A file-system error after the rollback: one line naming the file (as the repository names it) and the cause, exit 1. */
+function explain(error: unknown, at: string): unknown {
+  const e = error as NodeJS.ErrnoException;
+  if (error instanceof CliError || !e?.code) return error;
+  return new ConflictError(`${at}: cannot write (${e.code}: ${e.message.replace(/^\w+: /, '').replace(/, \w+( '.*)?$/, '')}); nothing was changed`);
+}
+
+/** The file a change replaces or deletes (mode kept), if any; a directory in its place is refused. A deletion removes a symlink itself. */
+async function existing(fs: WriteFs, t: Target, deletes: boolean): Promise<{ mode: number } | undefined> {
+  let st;
   try {
-    for (const c of todo) {
-      if (c.action === 'delete') continue;
-      const target = join(cwd, c.path);
-      const made = await mkdir(dirname(target), { recursive: true });
-      if (made) createdDirs.push(made);
-      const tmp = `${target}.cnpg-tmp-${process.pid}`;
-      await writeFile(tmp, c.desired!, 'utf8');
-      staged.push({ tmp, target });
-    }
-    let i = 0;
-    for (const c of todo) {
-      if (c.action === 'delete') await rm(join(cwd, c.path));
-      else await rename(staged[i++]!.tmp, join(cwd, c.path));
-      done.push(c);
-    }
-  } catch (error) {
-    for (const s of staged) await rm(s.tmp, { force: true });
-    for (const c of done.reverse()) {
-      const target = join(cwd, c.path);
-      if (c.current === undefined) await rm(target, { force: true });
-      else await writeFile(target, c.current, 'utf8');
-    }
-    for (const d of createdDirs.reverse()) await rm(d, { recursive: true, force: true });
-    throw error;
+    st = deletes ? await fs.lstat(t.real) : await fs.stat(t.real);
+  } catch (e) {
+    if (errCode(e) === 'ENOENT') return undefined;
+    throw e;
   }
-  for (const c of todo) if (c.action === 'delete') await removeEmptyParents(cwd, dirname(c.path));
+  if (st.isDirectory()) throw new ConflictError(`${t.path}: is a directory; the tool writes a file there: move the directory away first`);
+  return st;
 }
 
 /** After deletions: directories left empty go too (git does not keep them; neither should the tree). */
-async function removeEmptyParents(cwd: string, dir: string): Promise<void> {
-  for (let d = dir; d !== '.' && d !== '' && d !== '/'; d = dirname(d)) {
+async function removeEmptyParents(fs: WriteFs, root: string, dir: string): Promise<void> {
+  for (let d = dir; d !== root && d.startsWith(root + sep); d = dirname(d)) {
     try {
-      await rmdir(join(cwd, d));
+      await fs.rmdir(d);
     } catch {
       return; // not empty (or already gone): stop climbing
     }

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { appFields, appSchema } from '../../schema/app.js';
 import { type Answers, coerce, fillDefaults } from '../../schema/fields.js';
 import { screenStrings, validateAnswers } from '../answers.js';
-import { applyModel } from '../apply.js';
+import { applyModel, lockedRun } from '../apply.js';
 import type { Context } from '../context.js';
 import { InputError, shown } from '../errors.js';
 import { loadModel } from '../records.js';
@@ -12,32 +12,41 @@ import { loadModel } from '../records.js';
 export async function newApp(ctx: Context, given: Answers) {
   const known = new Set(appFields.map((f) => f.name));
   for (const k of Object.keys(given)) if (!known.has(k)) throw new InputError(`${k}: unknown answer for new-app`);
+  // Prompts come first, outside the lock (a user may take minutes); their defaults use a first read.
+  const answers = ctx.prompt ? { ...given, ...(await ctx.prompt('new-app', given, { ctx: await loadRecorded(ctx) })) } : given;
+  // The lock is held from this read of the records to the end of the write: concurrent runs each add to what the others wrote.
+  return lockedRun(ctx, 'new-app', !ctx.dryRun, async () => {
+    const model = await loadRecorded(ctx);
+    const name = answers.name;
+    if (name === undefined) throw new InputError('name: is required (--name <app>)');
+    const recorded = model.apps.find((a) => a.name === name);
+    if (recorded) {
+      // Before any message repeats a given value: a credential in it is refused unseen.
+      screenStrings('', answers);
+      // Re-running with the same answers is a no-op; other answers for an onboarded app are refused.
+      // Compared as they would be recorded: `./x/` is the recorded path `x`.
+      const fieldRules = appSchema({ repo: model.repo, clusters: model.clusters, others: [] }).shape as Record<string, z.ZodType>;
+      for (const f of appFields) {
+        if (answers[f.name] === undefined) continue;
+        const given = coerce(f as never, answers[f.name]);
+        const parsed = fieldRules[f.name]?.safeParse(given);
+        const value = parsed?.success ? parsed.data : given;
+        if (!isDeepStrictEqual(value, (recorded as Record<string, unknown>)[f.name]))
+          throw new InputError(
+            `${f.name}: app ${recorded.name} is already onboarded with ${shown((recorded as Record<string, unknown>)[f.name])} (got ${shown(value)}); edit .cnpg/answers/apps/${recorded.name}.yaml and run regen to change it`,
+          );
+      }
+    }
+    const others = model.apps.filter((a) => a.name !== name);
+    const appCtx = { repo: model.repo, clusters: model.clusters, others };
+    const raw = fillDefaults(appFields, { ...recorded, ...answers }, appCtx);
+    const app = validateAnswers(appSchema(appCtx), raw, '');
+    return applyModel(ctx, { ...model, apps: [...others, app].sort((a, b) => a.name.localeCompare(b.name)) });
+  });
+}
+
+async function loadRecorded(ctx: Context) {
   const model = await loadModel(ctx.dest);
   if (!model || model.clusters.length === 0) throw new InputError(`cluster: no cluster is recorded in ${ctx.dest}: run new-cluster first`);
-  const answers = ctx.prompt ? { ...given, ...(await ctx.prompt('new-app', given, { ctx: model })) } : given;
-  if (answers.name === undefined) throw new InputError('name: is required (--name <app>)');
-
-  const recorded = model.apps.find((a) => a.name === answers.name);
-  if (recorded) {
-    // Before any message repeats a given value: a credential in it is refused unseen.
-    screenStrings('', answers);
-    // Re-running with the same answers is a no-op; other answers for an onboarded app are refused.
-    // Compared as they would be recorded: `./x/` is the recorded path `x`.
-    const fieldRules = appSchema({ repo: model.repo, clusters: model.clusters, others: [] }).shape as Record<string, z.ZodType>;
-    for (const f of appFields) {
-      if (answers[f.name] === undefined) continue;
-      const given = coerce(f as never, answers[f.name]);
-      const parsed = fieldRules[f.name]?.safeParse(given);
-      const value = parsed?.success ? parsed.data : given;
-      if (!isDeepStrictEqual(value, (recorded as Record<string, unknown>)[f.name]))
-        throw new InputError(
-          `${f.name}: app ${recorded.name} is already onboarded with ${shown((recorded as Record<string, unknown>)[f.name])} (got ${shown(value)}); edit .cnpg/answers/apps/${recorded.name}.yaml and run regen to change it`,
-        );
-    }
-  }
-  const others = model.apps.filter((a) => a.name !== answers.name);
-  const appCtx = { repo: model.repo, clusters: model.clusters, others };
-  const raw = fillDefaults(appFields, { ...recorded, ...answers }, appCtx);
-  const app = validateAnswers(appSchema(appCtx), raw, '');
-  return applyModel(ctx, { ...model, apps: [...others, app].sort((a, b) => a.name.localeCompare(b.name)) });
+  return model;
 }

@@ -1,6 +1,7 @@
 import { createTwoFilesPatch } from 'diff';
 import pc from 'picocolors';
 import { computeChanges, parseManifest, type Change } from '../changes.js';
+import { lockedRun } from '../apply.js';
 import type { Context } from '../context.js';
 import { InputError } from '../errors.js';
 import { TOOL } from '../paths.js';
@@ -39,6 +40,12 @@ function unifiedDiff(c: Change): string {
 
 /** `regen`: re-render every recorded unit; `--check` reports drift (exit 1), otherwise rewrites it. */
 export async function regen(ctx: Context, opts: { check: boolean }): Promise<number> {
+  // Writing runs hold the repo lock from reading the records to the end of the write; a check
+  // (which must not write, not even the lock) refuses a tree with a write pending or interrupted.
+  return lockedRun(ctx, 'regen', !opts.check && !ctx.dryRun, () => regenLocked(ctx, opts));
+}
+
+async function regenLocked(ctx: Context, opts: { check: boolean }): Promise<number> {
   const started = Date.now();
   const model = await loadModel(ctx.dest);
   if (!model) throw new InputError(`${recordPaths.repo}: missing: nothing is recorded in ${ctx.dest} (run new-cluster first)`);
@@ -77,10 +84,10 @@ export async function regen(ctx: Context, opts: { check: boolean }): Promise<num
     }
     return drift.length ? 1 : 0;
   }
-  await checkWritable(changes, { dest: ctx.dest, force: ctx.force, allowDirty: ctx.allowDirty });
+  await checkWritable(changes, { dest: ctx.dest, force: ctx.force, allowDirty: ctx.allowDirty, fs: ctx.fs });
   for (const c of changes.filter((x) => x.conflict === 'leftover')) ctx.out(`note: ${c.path}: ${describe(c)}`);
   for (const c of changes.filter((x) => x.action !== 'unchanged')) ctx.out(`${ctx.dryRun ? 'would ' : ''}${c.action} ${c.path}`);
-  if (!ctx.dryRun) await commitChanges(ctx.dest, changes);
+  if (!ctx.dryRun) await commitChanges(ctx.dest, changes, { fs: ctx.fs, interrupts: ctx.interrupts });
   ctx.out(summary());
   return 0;
 }

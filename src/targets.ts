@@ -1,0 +1,65 @@
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { InputError } from './errors.js';
+import { errCode, type WriteFs } from './fs-seam.js';
+
+const MAX_LINKS = 40; // what Linux allows in one path lookup (ELOOP beyond)
+
+/**
+ * The real path of `abs`, following every symlink on the way, also when the last parts do not
+ * exist yet (a file about to be created) or a symlink dangles: those parts are appended as they are.
+ */
+export async function resolveReal(fs: WriteFs, abs: string, base: string = sep, links = { left: MAX_LINKS }): Promise<string> {
+  // `base` is a real directory (no symlinks in it): lookups start there when abs is below it.
+  const below = base !== sep && abs.startsWith(base + sep);
+  const parts = (below ? abs.slice(base.length) : abs).split(sep).filter(Boolean);
+  let cur: string = below ? base : sep;
+  for (let i = 0; i < parts.length; i++) {
+    const next = join(cur, parts[i]!);
+    let st;
+    try {
+      st = await fs.lstat(next);
+    } catch (e) {
+      if (errCode(e) === 'ENOENT' || errCode(e) === 'ENOTDIR') return join(next, ...parts.slice(i + 1));
+      throw e;
+    }
+    if (!st.isSymbolicLink()) {
+      cur = next;
+      continue;
+    }
+    if (--links.left < 0) throw new InputError(`${abs}: too many levels of symbolic links`);
+    const to = await fs.readlink(next);
+    cur = await resolveReal(fs, isAbsolute(to) ? to : join(cur, to), base, links);
+  }
+  return cur;
+}
+
+/** Where a change really lands: `real` (absolute, symlinks resolved) and `rel` (to the repo's real root). */
+export interface Target {
+  path: string;
+  real: string;
+  rel: string;
+}
+
+/**
+ * Resolves each path the run writes or deletes. A symlink the user made is kept and its target
+ * written, when that stays in the repository; anything that resolves outside it (or into .git/)
+ * is refused before a byte is written. A deletion removes the named entry, so only its directory is resolved.
+ */
+export async function resolveTargets(fs: WriteFs, root: string, items: { path: string; deletes: boolean }[]): Promise<Target[]> {
+  const realRoot = await resolveReal(fs, resolve(root)); // a --dest not created yet resolves too
+  const seen = new Map<string, string>();
+  const out: Target[] = [];
+  for (const { path, deletes } of items) {
+    const lexical = join(realRoot, path);
+    const real = deletes ? join(await resolveReal(fs, dirname(lexical), realRoot), basename(lexical)) : await resolveReal(fs, lexical, realRoot);
+    const rel = relative(realRoot, real);
+    if (rel === '' || rel.startsWith(`..${sep}`) || rel === '..' || isAbsolute(rel))
+      throw new InputError(`${path}: resolves outside the repository (to ${real}, through a symbolic link); refusing to write there`);
+    if (rel === '.git' || rel.startsWith(`.git${sep}`)) throw new InputError(`${path}: resolves into .git/ (to ${real}, through a symbolic link); refusing to write there`);
+    const twin = seen.get(real);
+    if (twin !== undefined) throw new InputError(`${path}: is the same file as ${twin} (through a symbolic link); the tool writes each file once`);
+    seen.set(real, path);
+    out.push({ path, real, rel });
+  }
+  return out;
+}
