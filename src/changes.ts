@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFile, realpath, stat } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { ConflictError, InputError, shown } from './errors.js';
 import { TOOL, TOOL_VERSION } from './paths.js';
@@ -193,35 +193,7 @@ export async function computeChanges(cwd: string, plan: Plan, records: { path: s
   }
   const desired = serializeManifest(entries);
   changes.push({ path: recordPaths.manifest, unit: 'records', mode: 'record', action: decide(recordPaths.manifest, manifestText, desired), current: manifestText, desired });
-  for (const c of changes) if (c.action !== 'unchanged') await refuseLinkedAway(cwd, c);
   return changes;
-}
-
-/**
- * A symbolic link on the way (a linked directory, a linked file) must not carry a write or a
- * deletion out of the repository, into .git, or (for anything but the records) into the records.
- */
-async function refuseLinkedAway(cwd: string, c: Change): Promise<void> {
-  const root = await realpath(cwd).catch(() => resolve(cwd));
-  let existing = c.path;
-  const below: string[] = [];
-  let real: string | undefined;
-  while (real === undefined) {
-    try {
-      real = await realpath(join(cwd, existing));
-    } catch {
-      below.unshift(basename(existing));
-      existing = dirname(existing);
-      if (existing === '.') real = root;
-    }
-  }
-  const rel = relative(root, join(real, ...below)).split(sep).join('/');
-  if (rel === c.path) return;
-  let problem: string | undefined;
-  if (rel === '..' || rel.startsWith('../') || isAbsolute(rel)) problem = 'outside the repository';
-  else if (c.mode !== 'record') problem = outputPathProblem(rel);
-  else if (rel.split('/').some((s) => s.toLowerCase() === '.git')) problem = 'inside .git';
-  if (problem) throw new ConflictError(`${c.path}: a symbolic link leads it to ${shown(join(real, ...below), 120)}, ${problem}: refusing to ${c.action === 'delete' ? 'delete' : 'write'} it`);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { InputError } from './errors.js';
+import { ConflictError, shown } from './errors.js';
+import { outputPathProblem } from './repo-path.js';
 import { errCode, type WriteFs } from './fs-seam.js';
 
 const MAX_LINKS = 40; // what Linux allows in one path lookup (ELOOP beyond)
@@ -26,7 +27,7 @@ export async function resolveReal(fs: WriteFs, abs: string, base: string = sep, 
       cur = next;
       continue;
     }
-    if (--links.left < 0) throw new InputError(`${abs}: too many levels of symbolic links`);
+    if (--links.left < 0) throw new ConflictError(`${abs}: too many levels of symbolic links`);
     const to = await fs.readlink(next);
     cur = await resolveReal(fs, isAbsolute(to) ? to : join(cur, to), base, links);
   }
@@ -41,23 +42,28 @@ export interface Target {
 }
 
 /**
- * Resolves each path the run writes or deletes. A symlink the user made is kept and its target
+ * Resolves each path the run writes or deletes, as it is when the write starts (computeChanges has
+ * refused the same links already, with the plan; this catches one made in between). A symlink is
+ * the repository's state, not an answer: refusing it is a conflict (exit 1), as in computeChanges. A symlink the user made is kept and its target
  * written, when that stays in the repository; anything that resolves outside it (or into .git/)
  * is refused before a byte is written. A deletion removes the named entry, so only its directory is resolved.
  */
-export async function resolveTargets(fs: WriteFs, root: string, items: { path: string; deletes: boolean }[]): Promise<Target[]> {
+export async function resolveTargets(fs: WriteFs, root: string, items: { path: string; deletes: boolean; record?: boolean }[]): Promise<Target[]> {
   const realRoot = await resolveReal(fs, resolve(root)); // a --dest not created yet resolves too
   const seen = new Map<string, string>();
   const out: Target[] = [];
-  for (const { path, deletes } of items) {
+  for (const { path, deletes, record } of items) {
     const lexical = join(realRoot, path);
     const real = deletes ? join(await resolveReal(fs, dirname(lexical), realRoot), basename(lexical)) : await resolveReal(fs, lexical, realRoot);
     const rel = relative(realRoot, real);
-    if (rel === '' || rel.startsWith(`..${sep}`) || rel === '..' || isAbsolute(rel))
-      throw new InputError(`${path}: resolves outside the repository (to ${real}, through a symbolic link); refusing to write there`);
-    if (rel === '.git' || rel.startsWith(`.git${sep}`)) throw new InputError(`${path}: resolves into .git/ (to ${real}, through a symbolic link); refusing to write there`);
+    const posixRel = rel.split(sep).join('/');
+    let problem: string | undefined;
+    if (rel === '' || rel.startsWith(`..${sep}`) || rel === '..' || isAbsolute(rel)) problem = 'outside the repository';
+    // Where it lands must pass the rule its own path passed: not into .git, nor (but for the records) into .cnpg/.
+    else if (posixRel !== path) problem = record ? (posixRel.split('/').some((x) => x.toLowerCase() === '.git') ? 'inside .git' : undefined) : outputPathProblem(posixRel);
+    if (problem) throw new ConflictError(`${path}: a symbolic link leads it to ${shown(real, 120)}, ${problem}: refusing to ${deletes ? 'delete' : 'write'} it`);
     const twin = seen.get(real);
-    if (twin !== undefined) throw new InputError(`${path}: is the same file as ${twin} (through a symbolic link); the tool writes each file once`);
+    if (twin !== undefined) throw new ConflictError(`${path}: is the same file as ${twin} (through a symbolic link); the tool writes each file once`);
     seen.set(real, path);
     out.push({ path, real, rel });
   }

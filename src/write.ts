@@ -33,7 +33,7 @@ export async function checkWritable(changes: Change[], opts: WriteOptions): Prom
   const touched = changes.filter((c) => c.action !== 'unchanged');
   if (touched.length === 0) return;
   // Also under --dry-run: a path that leads out of the repository is refused before anything else.
-  await resolveTargets(opts.fs ?? nodeFs, opts.dest, touched.map((c) => ({ path: c.path, deletes: c.action === 'delete' })));
+  await resolveTargets(opts.fs ?? nodeFs, opts.dest, touched.map((c) => ({ path: c.path, deletes: c.action === 'delete', record: c.mode === 'record' })));
   const leftovers = changes.filter((c) => c.conflict === 'leftover');
   if (leftovers.length && !opts.force) {
     const list = leftovers.map((c) => `${c.path} (${c.unit})`).join(', ');
@@ -53,10 +53,12 @@ export async function checkWritable(changes: Change[], opts: WriteOptions): Prom
   // is work as well: writing it again would undo the deletion.
   const manifest = await readManifest(opts.dest);
   const userWork = touched.filter((c) => dirty.has(c.path) && !isToolOutput(c, manifest));
-  if (userWork.length)
-    throw new ConflictError(
-      `uncommitted changes in ${userWork.map((c) => `${c.path}${c.current === undefined ? ' (deleted)' : ''}`).join(', ')}; commit or stash them, or pass --allow-dirty`,
-    );
+  if (userWork.length) {
+    // One readable line however many files: the first few, then how many more.
+    const named = userWork.slice(0, 5).map((c) => `${c.path}${c.current === undefined ? ' (deleted)' : ''}`);
+    const more = userWork.length > named.length ? ` and ${userWork.length - named.length} more` : '';
+    throw new ConflictError(`uncommitted changes in ${named.join(', ')}${more}; commit or stash them, or pass --allow-dirty`);
+  }
 }
 
 export interface CommitOptions {
@@ -80,8 +82,8 @@ export async function commitChanges(cwd: string, changes: Change[], opts: Commit
   if (todo.length === 0) return;
   await guard.critical(async () => {
     const root = await resolveReal(fs, resolve(cwd));
-    const targets = await resolveTargets(fs, root, todo.map((c) => ({ path: c.path, deletes: c.action === 'delete' })));
-    await resolveTargets(fs, root, [{ path: TXN_DIR, deletes: false }]); // the staging area, too, stays inside
+    const targets = await resolveTargets(fs, root, todo.map((c) => ({ path: c.path, deletes: c.action === 'delete', record: c.mode === 'record' })));
+    await resolveTargets(fs, root, [{ path: TXN_DIR, deletes: false, record: true }]); // the staging area, too, stays inside
     const p = txnPaths(root);
     const journal = newJournal();
     // The file being written when something fails, named in the error (the temp copy's name means nothing to the user).

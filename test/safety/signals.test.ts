@@ -67,7 +67,7 @@ describe('SIGINT/SIGTERM during a run', () => {
     const many = await manyAppsRepo(40);
     // Every app's cluster-side files gone: regen recreates them (a few hundred files).
     const prepare = (dir: string) => rmSync(join(dir, 'kubernetes/apps/databases/cloudnative-pg/cluster/apps'), { recursive: true });
-    const s = await scenario(many, prepare, ['regen', '--dest', '.']);
+    const s = await scenario(many, prepare, ['regen', '--dest', '.', '--allow-dirty']);
     for (let i = 0; i < trials('CNPG_SAFETY_REGEN_TRIALS', 8); i++) await trial(s, prepare, i, 400);
   }, 900_000);
 });
