@@ -27,7 +27,12 @@ export interface InClusterStore {
   namespace: string;
 }
 
-/** A Service address: `svc`, `svc.ns`, or `svc.ns.svc[.<cluster domain>]`; null for other hosts. */
+/**
+ * A Service address: `svc` (the cluster's namespace) or `svc.ns.svc[.<cluster domain>]`; null for
+ * other hosts. A two-label name is external: `nas.lan` or `minio.home` are hosts on the user's
+ * network far more often than `svc.ns` short names, and reading one as a Service would select no
+ * pod and cut the backups off (write `svc.ns.svc` for a Service in another namespace).
+ */
 export function inClusterStore(endpoint: string, clusterNamespace: string): InClusterStore | null {
   let host: string;
   try {
@@ -38,7 +43,7 @@ export function inClusterStore(endpoint: string, clusterNamespace: string): InCl
   if (isIp(host)) return null;
   const labels = host.split('.');
   if (labels.length === 1) return { service: labels[0]!, namespace: clusterNamespace };
-  if (labels.length === 2 || labels[2] === 'svc') return { service: labels[0]!, namespace: labels[1]! };
+  if (labels.length >= 3 && labels[2] === 'svc') return { service: labels[0]!, namespace: labels[1]! };
   return null;
 }
 

@@ -82,12 +82,19 @@ describe('the instances\' egress to the object store', () => {
     const cases: [string, Record<string, unknown>, Record<string, string>][] = [
       ['http://minio.storage.svc.cluster.local:9000', {}, { 'app.kubernetes.io/name': 'minio', 'k8s:io.kubernetes.pod.namespace': 'storage' }],
       ['http://minio.storage.svc:9000', {}, { 'app.kubernetes.io/name': 'minio', 'k8s:io.kubernetes.pod.namespace': 'storage' }],
-      ['http://rustfs.storage:9000', { backupProvider: 'rustfs' }, { 'app.kubernetes.io/name': 'rustfs', 'k8s:io.kubernetes.pod.namespace': 'storage' }],
+      ['http://rustfs.storage.svc:9000', { backupProvider: 'rustfs' }, { 'app.kubernetes.io/name': 'rustfs', 'k8s:io.kubernetes.pod.namespace': 'storage' }],
       ['http://rustfs:9000', { backupProvider: 'rustfs', backupStoreLabels: 'app=rustfs,tier=store' }, { app: 'rustfs', tier: 'store', 'k8s:io.kubernetes.pod.namespace': 'databases' }],
     ];
     for (const [endpoint, more, labels] of cases) {
       const { rules } = await egress({ backupProvider: 'minio', backupEndpoint: endpoint, ...more });
       expect(rules, endpoint).toEqual([{ toEndpoints: [{ matchLabels: labels }] }]);
+    }
+  });
+
+  it('a two-label host (a NAS on the LAN) is an external name, not a Service: toFQDNs', async () => {
+    for (const host of ['nas.lan', 'minio.home']) {
+      const { rules } = await egress({ backupProvider: 'minio', backupEndpoint: `https://${host}:9000` });
+      expect(rules, host).toEqual([{ toFQDNs: [{ matchName: host }], toPorts: [{ ports: [{ port: '9000', protocol: 'TCP' }] }] }]);
     }
   });
 
