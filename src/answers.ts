@@ -40,7 +40,7 @@ export function screenStrings(where: string, data: unknown): void {
       if (value !== value.trim()) throw new InputError(`${at}: must not start or end with spaces (got ${shown(value)})`);
       const why = credentialIn(value, field);
       if (why)
-        throw new InputError(`${at}: must name a Secret or secret-store item, not hold a credential: found ${why} (got a value of ${value.length} characters, not shown)`);
+        throw new InputError(`${at}: must not hold a credential (found ${why}): answers only name Secrets and secret-store items; keep the value in the secret store (got a value of ${value.length} characters, not shown)`);
     } else if (Array.isArray(value)) value.forEach((v, i) => visit(v, [...path, String(i)], field));
     else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) visit(v, [...path, k], path.length ? field : k);
   };

@@ -20,8 +20,27 @@ const GLOBAL_BOOLS: Record<string, keyof GlobalFlags> = {
 };
 const GLOBAL_VALUES: Record<string, keyof GlobalFlags> = { dest: 'dest', answers: 'answers', 'schema-location': 'schemaLocation' };
 
-/** Parses `--flag value`, `--flag=value`, `--bool`, `--no-bool`; answer flags are named after the fields. */
-export function parseArgs(argv: string[], fields: readonly Field<never>[]): { flags: GlobalFlags; given: Record<string, unknown> } {
+/** The common flags each command reads; any other is refused, never silently ignored (`new-app --check` wrote files). */
+export const COMMAND_FLAGS: Record<string, readonly (keyof GlobalFlags)[]> = {
+  'new-cluster': ['yes', 'dest', 'answers', 'dryRun', 'force', 'allowDirty'],
+  'new-app': ['yes', 'dest', 'answers', 'dryRun', 'force', 'allowDirty'],
+  regen: ['check', 'dest', 'dryRun', 'force', 'allowDirty'],
+  validate: ['dest', 'schemaLocation', 'ignoreMissingSchemas'],
+};
+
+/**
+ * Parses `--flag value`, `--flag=value`, `--bool`, `--no-bool`; answer flags are named after the
+ * fields. `allowed`: the common flags the command reads (`--help` and `--debug` always are).
+ */
+export function parseArgs(
+  argv: string[],
+  fields: readonly Field<never>[],
+  allowed: readonly (keyof GlobalFlags)[] = Object.values({ ...GLOBAL_BOOLS, ...GLOBAL_VALUES }),
+  command = 'this command',
+): { flags: GlobalFlags; given: Record<string, unknown> } {
+  const takes = (key: keyof GlobalFlags, name: string) => {
+    if (key !== 'help' && key !== 'debug' && !allowed.includes(key)) throw new InputError(`--${name}: not a flag of ${command} (see ${command} --help)`);
+  };
   const flags: GlobalFlags = { yes: false, dryRun: false, force: false, allowDirty: false, debug: false, help: false, check: false, schemaLocation: [], ignoreMissingSchemas: false };
   const given: Record<string, unknown> = {};
   const byName = new Map(fields.map((f) => [f.name, f]));
@@ -38,11 +57,13 @@ export function parseArgs(argv: string[], fields: readonly Field<never>[]): { fl
       return v;
     };
     if (name in GLOBAL_BOOLS) {
+      takes(GLOBAL_BOOLS[name]!, name);
       (flags as unknown as Record<string, unknown>)[GLOBAL_BOOLS[name]!] = inline === undefined ? true : !/^(false|no|0)$/i.test(inline);
       continue;
     }
     if (name in GLOBAL_VALUES) {
       const key = GLOBAL_VALUES[name]!;
+      takes(key, name);
       if (key === 'schemaLocation') flags.schemaLocation.push(next());
       else (flags as unknown as Record<string, unknown>)[key] = next();
       continue;

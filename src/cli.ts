@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-import { parseArgs } from './args.js';
-import { CliError, InputError } from './errors.js';
+import { COMMAND_FLAGS, parseArgs } from './args.js';
+import { existsSync } from 'node:fs';
+import { CliError, InputError, shown } from './errors.js';
 import { Interrupts } from './interrupts.js';
 
 /** Each command loads only what it uses, so `--help` and `regen` skip plop, prettier's YAML plugin setup, ajv and CEL. */
@@ -21,8 +22,8 @@ async function main(argv: string[], interrupts: Interrupts): Promise<number> {
   const loadFields = FIELDS[command];
   if (!loadFields) throw new InputError(`unknown command ${JSON.stringify(command)} (new-cluster, new-app, regen, validate)`);
   const fields = await loadFields();
-  const { flags, given } = parseArgs(rest, fields as never);
   const name = command === 'regenerate' ? 'regen' : command;
+  const { flags, given } = parseArgs(rest, fields as never, COMMAND_FLAGS[name], name);
   if (flags.help) {
     console.log((await import('./help.js')).commandHelp(name, fields as never));
     return 0;
@@ -30,6 +31,8 @@ async function main(argv: string[], interrupts: Interrupts): Promise<number> {
   const { loadAnswersFile, makeContext } = await import('./context.js');
   const interactive = async () => (await import('./prompt.js')).plopPrompt;
   const ctx = { ...makeContext(flags, (line) => console.log(line), name.startsWith('new-') ? await interactive() : undefined), interrupts };
+  // Only new-cluster and new-app may create --dest; a typo elsewhere would read as an empty tree.
+  if (!name.startsWith('new-') && !existsSync(ctx.dest)) throw new InputError(`--dest: no such directory (got ${shown(flags.dest ?? ctx.dest)})`);
   const fromFile = await loadAnswersFile(ctx.cwd, flags.answers);
   switch (name) {
     case 'new-cluster':

@@ -30,6 +30,24 @@ describe('cnpg-scaffold bin', () => {
     expect(snapshot(dir)).toEqual(before);
   });
 
+  it("a common flag the command does not read is refused (exit 2), never ignored: new-app --check wrote files", () => {
+    const dir = tempRepo(true);
+    expect(run(dir, 'new-cluster', '--yes', '--dest', '.', '--backupEndpoint', R2).code).toBe(0);
+    commitAll(dir);
+    const before = snapshot(dir);
+    for (const [command, flag] of [['new-app', '--check'], ['new-app', '--ignore-missing-schemas'], ['regen', '--yes'], ['regen', '--answers'], ['validate', '--force'], ['validate', '--dry-run']] as const) {
+      const r = run(dir, command, '--dest', '.', ...(command === 'new-app' ? ['--yes', '--name', 'wiki'] : []), flag, ...(flag === '--answers' ? ['a.yaml'] : []));
+      expect(r.code, `${command} ${flag}: ${r.err}`).toBe(2);
+      expect(r.err.trim()).toBe(`error: ${flag}: not a flag of ${command} (see ${command} --help)`);
+    }
+    expect(snapshot(dir)).toEqual(before);
+    for (const command of ['regen', 'validate']) {
+      const r = run(dir, command, '--dest', 'exmaple');
+      expect(r.code, r.err).toBe(2);
+      expect(r.err.trim()).toBe('error: --dest: no such directory (got "exmaple")');
+    }
+  });
+
   it('new-app refuses reserved, invalid, duplicate and unknown answers with exit 2', () => {
     const dir = tempRepo(true);
     expect(run(dir, 'new-cluster', '--yes', '--dest', '.', '--backupEndpoint', R2).code).toBe(0);
