@@ -176,7 +176,8 @@ export function clusterSchema(ctx: ClusterCtx) {
       refineSubstitutedText(a, CLUSTER_TEXT_FIELDS, issue, ctx.repo.clusterVars);
       for (const key of Object.keys(a.parameters)) {
         const problem = cnpgParameterProblem(key) ?? cnpgParameterValueProblem(key, a.parameters[key]!, a.instances);
-        if (problem) add('parameters', problem);
+        // On the parameter itself, so the error line shows its value, not the whole map.
+        if (problem) issue.addIssue({ code: 'custom', path: ['parameters', key], message: problem, input: a.parameters[key] });
       }
       if (a.backups && a.backupProvider !== 's3' && a.backupEndpoint === '') add('backupEndpoint', `is required for backupProvider ${a.backupProvider}`);
       if (a.backups && a.backupStoreLabels && !Object.keys(a.backupStoreLabels).length && inClusterStore(a.backupEndpoint, ctx.repo.namespace))

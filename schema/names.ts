@@ -1,6 +1,6 @@
 import type { AppAnswers } from './app.js';
 import type { ClusterAnswers } from './cluster.js';
-import { OPERATOR_KS, PLUGIN_KS } from '../src/plan/model.js';
+import { OPERATOR_KS, PLUGIN_KS, appNames, clusterPolicyName } from '../src/plan/model.js';
 import type { RepoAnswers } from './repo.js';
 
 /**
@@ -42,17 +42,18 @@ function clusterObjects(repo: RepoAnswers, c: ClusterAnswers): Named[] {
 
 function appObjects(repo: RepoAnswers, a: AppAnswers): Named[] {
   const unit = `app ${a.name}`;
+  const n = appNames(a.name);
   return [
     { key: `Kustomization ${repo.fluxNamespace}/${a.name}`, unit, field: 'name' },
-    { key: `Secret ${a.namespace}/${a.name}-pguser-secret`, unit, field: 'name' },
-    ...(a.provisioning === 'init-container' ? [{ key: `Secret ${a.namespace}/${a.name}-initdb-secret`, unit, field: 'provisioning' }] : []),
-    ...(a.provisioning === 'declarative' ? [{ key: `Secret ${repo.namespace}/${a.name}-pg-role`, unit, field: 'name' }] : []),
+    { key: `Secret ${a.namespace}/${n.pguser}`, unit, field: 'name' },
+    ...(a.provisioning === 'init-container' ? [{ key: `Secret ${a.namespace}/${n.initdb}`, unit, field: 'provisioning' }] : []),
+    ...(a.provisioning === 'declarative' ? [{ key: `Secret ${repo.namespace}/${n.rolePassword}`, unit, field: 'name' }] : []),
     ...(a.backups && a.backupVolume === 'pvc' ? [{ key: `PersistentVolumeClaim ${a.namespace}/${a.backupPvc}`, unit, field: 'backupPvc' }] : []),
     // The cluster side's ingress rule for the app (src/plan/app.ts).
     ...(repo.networkPolicies
       ? [
-          { key: `CiliumNetworkPolicy ${repo.namespace}/${a.cluster}-allow-${a.name}`, unit, field: 'name' },
-          { key: `CiliumNetworkPolicy ${a.namespace}/${a.name}-to-postgres`, unit, field: 'name' },
+          { key: `CiliumNetworkPolicy ${repo.namespace}/${clusterPolicyName(a.cluster, a.name)}`, unit, field: 'name' },
+          { key: `CiliumNetworkPolicy ${a.namespace}/${n.appPolicy}`, unit, field: 'name' },
         ]
       : []),
   ];

@@ -77,7 +77,7 @@ export function cnpgParameterProblem(parameter: string): string | undefined {
  */
 export function cnpgParameterValueProblem(parameter: string, value: string, instances: number): string | undefined {
   if (parameter === 'wal_level') {
-    if (!['logical', 'replica', 'minimal'].includes(value)) return `wal_level must be logical, replica or minimal (got ${JSON.stringify(value)})`;
+    if (!['logical', 'replica', 'minimal'].includes(value)) return 'wal_level must be logical, replica or minimal';
     if (value === 'minimal') return 'wal_level minimal is refused by CNPG while it archives WAL (archive_mode on): use replica or logical';
   }
   if (parameter === 'wal_log_hints' && instances > 1 && /^(off|false|no|0)$/i.test(value)) return 'wal_log_hints must stay on when instances > 1 (the CNPG webhook refuses off)';

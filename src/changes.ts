@@ -130,17 +130,17 @@ export async function computeChanges(cwd: string, plan: Plan, records: { path: s
   const manifest = parseManifest(manifestText);
   const changes: Change[] = [];
   const entries: ManifestEntry[] = [];
-  const decide = (path: string, current: string | undefined, desired: string): Action => (current === undefined ? 'create' : current === desired ? 'unchanged' : 'update');
+  const decide = (current: string | undefined, desired: string): Action => (current === undefined ? 'create' : current === desired ? 'unchanged' : 'update');
 
   for (const r of records) {
     const current = await readText(cwd, r.path);
-    changes.push({ path: r.path, unit: 'records', mode: 'record', action: decide(r.path, current, r.contents), current, desired: r.contents });
+    changes.push({ path: r.path, unit: 'records', mode: 'record', action: decide(current, r.contents), current, desired: r.contents });
   }
   for (const f of plan.files) {
     const current = await readText(cwd, f.path);
     const known = manifest.get(f.path);
     if (f.mode === 'owned') {
-      const change: Change = { path: f.path, unit: f.unit, mode: 'owned', action: decide(f.path, current, f.contents), current, desired: f.contents };
+      const change: Change = { path: f.path, unit: f.unit, mode: 'owned', action: decide(current, f.contents), current, desired: f.contents };
       if (change.action === 'update' && (!known || known.sha256 !== sha256(current!))) change.conflict = known ? 'edited' : 'foreign';
       changes.push(change);
       entries.push({ path: f.path, unit: f.unit, mode: 'owned', sha256: sha256(f.contents) });
@@ -153,7 +153,7 @@ export async function computeChanges(cwd: string, plan: Plan, records: { path: s
         const why = (e as Error).message.split('\n')[0]!.replace(/:\s*$/, '');
         throw new ConflictError(`${f.path}: cannot add the tool's entries: ${why}; fix the file (or move it away), then run again`);
       }
-      const change: Change = { path: f.path, unit: f.unit, mode: 'patched', action: decide(f.path, current, desired), current, desired };
+      const change: Change = { path: f.path, unit: f.unit, mode: 'patched', action: decide(current, desired), current, desired };
       const editedSlots = handEditedSlots(f.slots(current), f.slots(desired), known?.slots);
       if (change.action === 'update' && editedSlots.length) Object.assign(change, { conflict: 'edited', editedSlots });
       changes.push(change);
@@ -192,7 +192,7 @@ export async function computeChanges(cwd: string, plan: Plan, records: { path: s
     changes.push({ path: old.path, unit: old.unit, mode: 'owned', action: 'delete', current, desired: undefined });
   }
   const desired = serializeManifest(entries);
-  changes.push({ path: recordPaths.manifest, unit: 'records', mode: 'record', action: decide(recordPaths.manifest, manifestText, desired), current: manifestText, desired });
+  changes.push({ path: recordPaths.manifest, unit: 'records', mode: 'record', action: decide(manifestText, desired), current: manifestText, desired });
   return changes;
 }
 

@@ -1,6 +1,6 @@
 import { type Document, isAlias, isMap, isScalar, isSeq, type Node, parseAllDocuments, parseDocument, type ToStringOptions, type YAMLMap, type YAMLSeq } from 'yaml';
 import { isDeepStrictEqual } from 'node:util';
-import { doubleQuoted, plainInBlock, scalarText } from './yaml-scalar.js';
+import { blockScalar, scalarText } from './yaml-scalar.js';
 
 /**
  * Edits of a user's YAML: the document model decides what changes (which keys and items are
@@ -36,7 +36,7 @@ function styleOf(text: string): Style {
 // what YAML 1.1 would fold or reject escaped.
 export function renderScalar(v: unknown, context: 'block' | 'flow' = 'flow'): string {
   // After `key: ` or `- ` in block style more stays plain (`0 3 * * *`); in a flow collection less.
-  if (typeof v === 'string') return context === 'block' ? (plainInBlock(v) ? v : doubleQuoted(v)) : scalarText(v);
+  if (typeof v === 'string') return context === 'block' ? blockScalar(v) : scalarText(v);
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (v === null || v === undefined) return 'null';
   throw new Error(`cannot write a ${typeof v} as a YAML scalar`);

@@ -98,7 +98,7 @@ async function listNames(cwd: string, dir: string): Promise<string[]> {
     // Only an absent directory means "none recorded": read as empty, a file in its place would make
     // every unit's files look like orphans.
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw new CliError(`${dir}: cannot list the recorded answers (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): it must be a directory`, 1);
+    throw new InputError(`${dir}: cannot list the recorded answers (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): it must be a directory`);
   }
 }
 

@@ -200,5 +200,10 @@ export function yamlBlockText(value: unknown): string {
  * that are always plain-safe, so they are passed unchanged.
  */
 export function substitutionValue(s: string): string {
+  return blockScalar(s);
+}
+
+/** `s` as the scalar after `key: ` or `- ` in block style: plain when every reader agrees, else double-quoted. */
+export function blockScalar(s: string): string {
   return plainInBlock(s) ? s : doubleQuoted(s);
 }

@@ -5,7 +5,7 @@ import { renderTemplate } from '../render.js';
 import { type AppValues, appValues, componentsOf, substituteFor, variableValues } from './app-values.js';
 import { BACKUP_ENV, backupScript } from './backup-script.js';
 import { type Doc, kustomization, owned } from './emit.js';
-import { type RepoModel, appNames, clusterOf, clusterPath, databaseRoleCr, posixRelative } from './model.js';
+import { type RepoModel, appNames, clusterOf, clusterPath, clusterPolicyName, databaseRoleCr, posixRelative } from './model.js';
 import type { PlannedFile } from './types.js';
 import { formatYaml } from '../format.js';
 
@@ -31,7 +31,7 @@ async function planDatabaseSide(m: RepoModel, a: AppAnswers): Promise<PlannedFil
     await add('database.yaml', [['database/database.yaml.hbs', { objectName: a.name, cluster: c.clusterName, database: a.database, role: a.role, extensions: a.extensions }]]);
   }
   if (m.repo.networkPolicies) {
-    const view = { name: `${c.clusterName}-allow-${a.name}`, app: a.name, cluster: c.clusterName, namespace: a.namespace, podLabels: [a.podLabel, n.backups] };
+    const view = { name: clusterPolicyName(c.clusterName, a.name), app: a.name, cluster: c.clusterName, namespace: a.namespace, podLabels: [a.podLabel, n.backups] };
     await add('networkpolicy.yaml', [['database/networkpolicy.yaml.hbs', view]]);
   }
   if (resources.length) files.push(await kustomization(`${dir}/kustomization.yaml`, unit, resources));

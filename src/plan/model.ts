@@ -46,6 +46,9 @@ export const appNames = (app: string) => ({
   appPolicy: `${app}-to-postgres`,
 });
 
+/** The cluster side's ingress policy for one app (in the cluster's namespace). */
+export const clusterPolicyName = (cluster: string, app: string) => `${cluster}-allow-${app}`;
+
 export const posixRelative = (from: string, to: string): string => {
   const f = from.split('/').filter(Boolean);
   const t = to.split('/').filter(Boolean);

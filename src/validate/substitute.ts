@@ -182,8 +182,3 @@ export function referencedVariables(text: string): string[] {
   }
   return [...names];
 }
-
-/** What Flux's envsubst turns `value` into when it stands in a substituted manifest. */
-export function afterEnvsubst(value: string): Substitution {
-  return substitute(value, new Map(), new Set(), true);
-}

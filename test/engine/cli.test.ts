@@ -19,7 +19,7 @@ describe('cnpg-scaffold bin', () => {
       [['--backupEndpoint', R2, '--backupSchedule', '0 0 * * *'], 'backupSchedule'],
       [['--instances', 'three', '--backupEndpoint', R2], 'instances'],
       [[], 'backupEndpoint'],
-      [['--backupEndpoint', R2, '--parameters', 'shared_preload_libraries=pg_stat_statements'], 'parameters'],
+      [['--backupEndpoint', R2, '--parameters', 'shared_preload_libraries=pg_stat_statements'], 'parameters.shared_preload_libraries'],
     ] as const) {
       const r = run(dir, 'new-cluster', '--yes', '--dest', '.', ...args);
       expect(r.code, r.err).toBe(2);

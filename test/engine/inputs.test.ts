@@ -143,11 +143,11 @@ describe('--parameters', () => {
   it('padding is refused, and parameters CNPG fixes or blocks are refused naming why', async () => {
     const dir = tempRepo();
     await refused(dir, cluster(dir, { parameters: map('work_mem=4MB ,x=1') }), 'parameters.work_mem', /spaces/);
-    await refused(dir, cluster(dir, { parameters: map('listen_addresses=*') }), 'parameters', /blocked parameter/);
-    await refused(dir, cluster(dir, { parameters: map('archive_mode=off') }), 'parameters', /fixed parameter/);
+    await refused(dir, cluster(dir, { parameters: map('listen_addresses=*') }), 'parameters.listen_addresses', /blocked parameter/);
+    await refused(dir, cluster(dir, { parameters: map('archive_mode=off') }), 'parameters.archive_mode', /fixed parameter/);
     await refused(dir, cluster(dir, { parameters: map('a.b.c=1') }), 'parameters.a.b.c', /at most one "."/);
-    await refused(dir, cluster(dir, { parameters: map('wal_level=minimal') }), 'parameters', /wal_level minimal/);
-    await refused(dir, cluster(dir, { parameters: map('wal_log_hints=off') }), 'parameters', /wal_log_hints/);
+    await refused(dir, cluster(dir, { parameters: map('wal_level=minimal') }), 'parameters.wal_level', /wal_level minimal/);
+    await refused(dir, cluster(dir, { parameters: map('wal_log_hints=off') }), 'parameters.wal_log_hints', /wal_log_hints/);
     const ok = await withCluster({ parameters: map('datestyle=iso, mdy') });
     const doc = parseAllDocuments(readFileSync(join(ok, CLUSTER), 'utf8'))[0]!.toJS();
     expect(doc.spec.postgresql.parameters).toEqual({ datestyle: 'iso, mdy' });

@@ -302,7 +302,7 @@ describe('a tree in an unexpected shape: one line naming the file', () => {
     expect(readFileSync(join(dir, `${OP}/app`), 'utf8')).toBe('in the way\n');
   });
 
-  it('a file in place of the records directory is an error, not "no apps recorded" (which would delete their files)', () => {
+  it('a file in place of the records directory is an error (exit 2: the records are broken), not "no apps recorded" (which would delete their files)', () => {
     const dir = repoWithCluster();
     expect(run(dir, ['new-app', '--yes', '--dest', '.', '--name', 'wiki', '--namespace', 'docs']).code).toBe(0);
     commitAll(dir);
@@ -310,7 +310,7 @@ describe('a tree in an unexpected shape: one line naming the file', () => {
     writeFileSync(join(dir, '.cnpg/answers/apps'), '');
     const before = snapshot(dir);
     for (const r of both(dir)) {
-      expect(r.code, r.out + r.err).toBe(1);
+      expect(r.code, r.out + r.err).toBe(2);
       oneLine(r.err);
       expect(r.err).toContain('.cnpg/answers/apps: cannot list the recorded answers (ENOTDIR)');
     }
