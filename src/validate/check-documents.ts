@@ -27,7 +27,7 @@ export async function checkDocuments(rendered: readonly RenderedDoc[], locator: 
       continue;
     }
     if (!file) {
-      result.problems.push({ path: r.raw.file, line: r.raw.line, kind: r.obj.kind, name: metaName(r.obj), message: `no schema for ${r.obj.apiVersion}/${r.obj.kind}` });
+      result.problems.push({ path: r.raw.file, line: r.raw.line, kind: r.obj.kind, name: metaName(r.obj), message: `no schema for ${r.obj.apiVersion}/${r.obj.kind} (add a location with --schema-location, or pass --ignore-missing-schemas)` });
       continue;
     }
     let compiled;

@@ -14,7 +14,7 @@ describe("schema validation", () => {
       "cluster.yaml:9: Cluster/postgres: spec.bogusField: unknown field (not in the schema)",
       'cluster.yaml:19: Database/app: spec: missing required field "cluster"',
       'cluster.yaml:21: Database/app: spec.ensure: "gone" is not one of "present", "absent"',
-      "deployment.yaml:1: Widget/unknown-kind: no schema for example.com/v1/Widget",
+      "deployment.yaml:1: Widget/unknown-kind: no schema for example.com/v1/Widget (add a location with --schema-location, or pass --ignore-missing-schemas)",
       'networkpolicy.yaml:9: CiliumNetworkPolicy/logged: spec.log.value: must match pattern "^\\PC*$"',
       "secret.yaml:6: Secret/creds: metadata.colour: unknown field (not in the schema)",
     ]);
@@ -50,7 +50,7 @@ describe("schema validation", () => {
       expect(r.lines).toContain("cluster.yaml:8: Cluster/postgres: spec.instances: must be integer (got string)");
       expect(r.lines).toContain("cluster.yaml:9: Cluster/postgres: spec.bogusField: unknown field (not in the schema)");
       // Built-in kinds are not in the CRDs-catalog layout: without `default` they have no schema.
-      expect(r.lines).toContain("secret.yaml:1: Secret/creds: no schema for v1/Secret");
+      expect(r.lines).toContain("secret.yaml:1: Secret/creds: no schema for v1/Secret (add a location with --schema-location, or pass --ignore-missing-schemas)");
       expect(r.notes.filter((n) => n.startsWith(`schema location ${dead}: ECONNREFUSED for ${dead}/`))).toHaveLength(1);
       expect(requests).toContain("/postgresql.cnpg.io/cluster_v1.json");
       expect(requests.filter((u) => u === "/postgresql.cnpg.io/cluster_v1.json")).toHaveLength(1);
