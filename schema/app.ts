@@ -7,7 +7,7 @@ import { APP_TEXT_FIELDS, refineSubstitutedText } from './substitution.js';
 import type { ClusterAnswers } from './cluster.js';
 import { nameClash } from './names.js';
 import type { RepoAnswers } from './repo.js';
-import { dns1123Label, k8sCron, kubeName, pgIdentifier, quantity, repoPath, reservedPgName } from './rules.js';
+import { dns1123Label, k8sCron, kubeName, labelValue, pgIdentifier, quantity, repoPath, reservedPgName } from './rules.js';
 
 /** Answers of one application onboarded onto a shared cluster. */
 export interface AppCtx {
@@ -66,7 +66,6 @@ export const appFields: readonly Field<AppCtx>[] = [
   { name: 'podLabel', kind: 'string', message: 'app.kubernetes.io/name label of the app\'s pods (network policy)', default: (a) => a.name },
 ];
 
-const labelValue = z.string().max(63, 'must be at most 63 characters (a label value)').regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/, 'must be a label value');
 
 export function appSchema(ctx: AppCtx) {
   const clusterNames = ctx.clusters.map((c) => c.clusterName);

@@ -8,7 +8,7 @@ import { CLUSTER_TEXT_FIELDS, refineSubstitutedText } from './substitution.js';
 import type { RepoAnswers } from './repo.js';
 import { nameClash } from './names.js';
 import { cnpgParameterProblem, cnpgParameterValueProblem } from './postgres.js';
-import { cnpgCron, dns1035Label, dns1123Label, httpUrl, imageRef, kubeName, pgParameters, quantity, retention } from './rules.js';
+import { cnpgCron, dns1035Label, dns1123Label, httpUrl, imageRef, kubeName, labelKey, labelValue, pgParameters, quantity, retention } from './rules.js';
 
 /** Answers of one shared PostgreSQL cluster. */
 export interface ClusterCtx {
@@ -130,8 +130,6 @@ export const clusterFields: readonly Field<ClusterCtx>[] = [
 ];
 
 /** Kubernetes label keys (optional DNS prefix, then a name) and values. */
-const labelKey = z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, 'must be label keys');
-const labelValue = z.string().regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/, 'must be label values (63 characters at most)');
 
 const endpointCA = z.union([z.literal(''), z.string().regex(/^[a-z0-9][-a-z0-9.]*\/[-._a-zA-Z0-9]+$/, 'must be "<secret>/<key>" or ""')]);
 

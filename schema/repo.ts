@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { OPERATOR_RELEASES, PLUGIN_RELEASES, newestOperator, newestPlugin } from '../src/versions.js';
 import type { AnswerSchema, Field } from './fields.js';
 import { overlaps } from '../src/repo-path.js';
-import { dns1123Label, kubeName, repoPath, varName } from './rules.js';
+import { dns1123Label, kubeName, labelValue, repoPath, varName } from './rules.js';
 
 /** Answers that hold once per GitOps repository: the operator, Flux wiring and shared conventions. */
 export interface RepoCtx {
@@ -91,7 +91,7 @@ export const repoSchema = z
     pluginChartVersion: z.enum(PLUGIN_RELEASES.map((r) => r.chart) as [string, ...string[]], { message: `must be a known chart version (${PLUGIN_RELEASES.map((r) => r.chart).join(', ')})` }),
     fluxNamespace: dns1123Label(),
     gitRepository: kubeName,
-    partOf: z.string().regex(/^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, 'must be a label value'),
+    partOf: labelValue.min(1, 'must not be empty'),
     secretStoreKustomization: kubeName,
     storageKustomization: fluxRef,
     certManagerKustomization: kubeName,

@@ -102,3 +102,14 @@ export const pgParameters = z.record(z.string(), z.string({ message: 'must be a 
   for (const key of Object.keys(map))
     if (!GUC_NAME.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: 'must be a PostgreSQL parameter name (lowercase, at most one ".")' });
 });
+
+/** A Kubernetes label value (apimachinery IsValidLabelValue): at most 63 characters, may be empty. */
+export const labelValue = z
+  .string()
+  .max(63, 'must be at most 63 characters (a label value)')
+  .regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/, 'must be a label value (letters, digits, "-", "_", "."; start and end alphanumeric)');
+
+/** A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name of at most 63 characters. */
+export const labelKey = z
+  .string()
+  .regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, 'must be a label key');

@@ -7,6 +7,10 @@ import type { WriteFs } from './fs-seam.js';
 import type { Interrupts } from './interrupts.js';
 import { InputError, shown } from './errors.js';
 import { gitTopLevel } from './git.js';
+import { PATH_MAX, SEGMENT_MAX } from './repo-path.js';
+
+/** Linux's PATH_MAX: --dest plus the tool's paths below it (at most PATH_MAX) must fit. */
+const LINUX_PATH_MAX = 4096;
 import { ttyProgress, type Progress } from './progress.js';
 import type { Answers } from '../schema/fields.js';
 
@@ -40,8 +44,8 @@ export function resolveDest(userCwd: string, dest: string | undefined): string {
     const dir = isAbsolute(dest) ? dest : resolve(userCwd, dest);
     // Linux's limits (NAME_MAX 255, PATH_MAX 4096), with room for the tool's paths below --dest
     // (at most 1024, src/repo-path.ts): else every file would fail with ENAMETOOLONG, far from the cause.
-    if (dir.split(sep).some((s) => Buffer.byteLength(s) > 255)) throw new InputError(`--dest: each directory name must be at most 255 bytes (got ${shown(dest)})`);
-    if (Buffer.byteLength(dir) > 4096 - 1024) throw new InputError(`--dest: must be at most ${4096 - 1024} bytes as an absolute path (got ${shown(dest)})`);
+    if (dir.split(sep).some((s) => Buffer.byteLength(s) > SEGMENT_MAX)) throw new InputError(`--dest: each directory name must be at most ${SEGMENT_MAX} bytes (got ${shown(dest)})`);
+    if (Buffer.byteLength(dir) > LINUX_PATH_MAX - PATH_MAX) throw new InputError(`--dest: must be at most ${LINUX_PATH_MAX - PATH_MAX} bytes as an absolute path (got ${shown(dest)})`);
     // git's own directory is never a target, however it is reached (a path, a link).
     if (insideGitDir(dir)) throw new InputError(`--dest: must not be inside a .git directory (got ${shown(dest)})`);
     return dir;

@@ -1,9 +1,10 @@
 import { hostname } from 'node:os';
-import { isAbsolute, join, posix } from 'node:path';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { ConflictError } from './errors.js';
 import { errCode, exists, rmdirsIfEmpty, type WriteFs } from './fs-seam.js';
-import { RECORD_DIR } from './records.js';
+import { RECORD_DIR } from './paths.js';
+import { outputPathProblem } from './repo-path.js';
 
 /**
  * One run's transaction area: staged new contents (`<i>.new`), the files they replace (`<i>.old`,
@@ -13,7 +14,8 @@ import { RECORD_DIR } from './records.js';
 export const TXN_DIR = `${RECORD_DIR}/txn`;
 const JOURNAL = 'journal.json';
 
-const relPath = z.string().refine((p) => p.length > 0 && !isAbsolute(p) && posix.normalize(p) === p && !p.split('/').includes('..'), 'must be a relative path inside the repository');
+// The journal is input after a crash: every path in it must pass the repository's one path rule.
+const relPath = z.string().refine((p) => outputPathProblem(p, { records: true }) === undefined, 'must be a relative path inside the repository, in normal form, not in .git');
 const journalSchema = z.object({
   pid: z.number().int(),
   host: z.string(),

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ConflictError } from './errors.js';
 import { errCode, mkdirs, rmdirsIfEmpty, type WriteFs } from './fs-seam.js';
 import type { Interrupts } from './interrupts.js';
-import { RECORD_DIR } from './records.js';
+import { RECORD_DIR } from './paths.js';
 
 export const LOCK_PATH = `${RECORD_DIR}/lock`;
 /** A holder refreshes its lock's mtime this often... */

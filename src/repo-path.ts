@@ -12,8 +12,12 @@ import { RECORD_DIR } from './paths.js';
  *   passes `outputPathProblem`.
  */
 
-/** Why the tool must not write `path` (undefined when it may). Records are written by the records code only. */
-export function outputPathProblem(path: string): string | undefined {
+/**
+ * Why the tool must not write `path` (undefined when it may). Records are written by the records
+ * code only: `records` lets a path below the records directory pass (the writer's own transaction
+ * and the record files), never one into .git.
+ */
+export function outputPathProblem(path: string, { records = false } = {}): string | undefined {
   if (path.length === 0) return 'must not be empty';
   if (path.includes('\\')) return 'must use "/" between directories (no "\\")';
   // eslint-disable-next-line no-control-regex
@@ -25,17 +29,17 @@ export function outputPathProblem(path: string): string | undefined {
   // In any letter case: git refuses `.git` case-insensitively everywhere (git/git read-cache.c
   // verify_dotfile), and on a case-insensitive file system `.CNPG/` is the records directory.
   if (segments.some((s) => s.toLowerCase() === '.git')) return 'must not be inside .git';
-  if (segments[0]!.toLowerCase() === RECORD_DIR) return `must not be inside ${RECORD_DIR}/ (the tool's records)`;
+  if (!records && segments[0]!.toLowerCase() === RECORD_DIR) return `must not be inside ${RECORD_DIR}/ (the tool's records)`;
   return undefined;
 }
 
 /** NAME_MAX on Linux and macOS file systems: one directory name is at most 255 bytes (ASCII here, so characters). */
-const SEGMENT_MAX = 255;
+export const SEGMENT_MAX = 255;
 /**
  * A whole answer: generated names add under 100 characters below it and `--dest` comes before it;
  * 1024 keeps the result well under PATH_MAX (4096 on Linux).
  */
-const PATH_MAX = 1024;
+export const PATH_MAX = 1024;
 
 /** A directory answer in normal form, or why it is refused. */
 export function normalizeAnswerPath(raw: string): { path: string } | { problem: string } {

@@ -60,7 +60,7 @@ export async function resolveTargets(fs: WriteFs, root: string, items: { path: s
     let problem: string | undefined;
     if (rel === '' || rel.startsWith(`..${sep}`) || rel === '..' || isAbsolute(rel)) problem = 'outside the repository';
     // Where it lands must pass the rule its own path passed: not into .git, nor (but for the records) into .cnpg/.
-    else if (posixRel !== path) problem = record ? (posixRel.split('/').some((x) => x.toLowerCase() === '.git') ? 'inside .git' : undefined) : outputPathProblem(posixRel);
+    else if (posixRel !== path) problem = outputPathProblem(posixRel, { records: record });
     if (problem) throw new ConflictError(`${path}: a symbolic link leads it to ${shown(real, 120)}, ${problem}: refusing to ${deletes ? 'delete' : 'write'} it`);
     const twin = seen.get(real);
     if (twin !== undefined) throw new ConflictError(`${path}: is the same file as ${twin} (through a symbolic link); the tool writes each file once`);
