@@ -12,6 +12,7 @@ import { checkCommonMetadata } from "./xref/common-metadata.js";
 import { checkDatabaseOwners } from "./xref/database-owner.js";
 import { checkDependsOn } from "./xref/depends-on.js";
 import { checkNetworkPolicies } from "./xref/network-policy.js";
+import { checkPolicyCoverage } from "./xref/policy-coverage.js";
 import { checkSecrets } from "./xref/secrets.js";
 
 export type { Problem, ValidateOptions, ValidateResult } from "./types.js";
@@ -117,6 +118,7 @@ export async function validateTree(opts: ValidateOptions): Promise<ValidateResul
     ...checkSecrets(render.rendered, opts.externalSecrets, kustomize.generatedSecrets),
     ...checkDatabaseOwners(render.rendered),
     ...checkNetworkPolicies(render.rendered),
+    ...checkPolicyCoverage(render.rendered),
     ...checkCommonMetadata(render.rendered, scopes),
   );
 

@@ -8,7 +8,7 @@ const FIELDS = [
 ] as const;
 
 /**
- * Rule e: a Flux Kustomization's `commonMetadata` overwrites the labels and annotations of the same
+ * Rule f: a Flux Kustomization's `commonMetadata` overwrites the labels and annotations of the same
  * key on every object it applies (fluxcd/pkg ssa/utils/meta.go SetCommonMetadata, called by
  * kustomize-controller before the apply), so a different value written in the object never
  * reaches the cluster. Only the object's own metadata: pod templates keep theirs.

@@ -1,6 +1,6 @@
 import { lineOf } from "../parse.js";
 import { displayName, holdsPlaceholder } from "../schema-check.js";
-import { type Problem, type RenderedDoc } from "../types.js";
+import { asArray, isMap, type JsonMap, type Problem, type RenderedDoc } from "../types.js";
 
 export type Path = (string | number)[];
 
@@ -15,4 +15,15 @@ export function unresolved(r: RenderedDoc, path: Path, value: string): boolean {
 
 export function isKind(r: RenderedDoc, groupPrefix: string, kind: string): boolean {
   return r.obj.kind === kind && (groupPrefix === "" ? !r.obj.apiVersion.includes("/") : r.obj.apiVersion.startsWith(groupPrefix));
+}
+
+/** The API group prefix of Cilium's policy kinds. */
+export const CILIUM = "cilium.io/";
+
+/** A Cilium policy's `spec` and every entry of its `specs`, with their paths. */
+export function specsOf(obj: JsonMap): { spec: JsonMap; path: Path }[] {
+  const out: { spec: JsonMap; path: Path }[] = [];
+  if (isMap(obj.spec)) out.push({ spec: obj.spec, path: ["spec"] });
+  asArray(obj.specs).forEach((s, i) => isMap(s) && out.push({ spec: s, path: ["specs", i] }));
+  return out;
 }

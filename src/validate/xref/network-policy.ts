@@ -1,6 +1,5 @@
 import { asArray, getPath, isMap, type JsonMap, type Problem, type RenderedDoc } from "../types.js";
-import { isKind, problemAt, unresolved, type Path } from "./common.js";
-import { checkPolicyCoverage } from "./policy-coverage.js";
+import { CILIUM, isKind, problemAt, specsOf, unresolved, type Path } from "./common.js";
 
 /*
  * Rule d: an app-side CiliumNetworkPolicy egress rule to CNPG pods (toEndpoints whose
@@ -13,10 +12,8 @@ import { checkPolicyCoverage } from "./policy-coverage.js";
  *     without namespace label when both sides share a namespace, or fromEntities
  *     `cluster`/`all`.
  * Ports are not compared, and CiliumClusterwideNetworkPolicies are not considered.
- * Rule e (every pod under some policy) is in policy-coverage.ts.
  */
 
-const CILIUM = "cilium.io/";
 const NS_KEYS = ["k8s:io.kubernetes.pod.namespace", "io.kubernetes.pod.namespace"];
 const CLUSTER_KEYS = ["cnpg.io/cluster", "k8s:cnpg.io/cluster"];
 
@@ -24,14 +21,6 @@ function firstLabel(labels: unknown, keys: string[]): string | undefined {
   if (!isMap(labels)) return undefined;
   for (const k of keys) if (typeof labels[k] === "string") return labels[k];
   return undefined;
-}
-
-/** `spec` and every entry of `specs`, with their paths. */
-function specsOf(obj: JsonMap): { spec: JsonMap; path: Path }[] {
-  const out: { spec: JsonMap; path: Path }[] = [];
-  if (isMap(obj.spec)) out.push({ spec: obj.spec, path: ["spec"] });
-  asArray(obj.specs).forEach((s, i) => isMap(s) && out.push({ spec: s, path: ["specs", i] }));
-  return out;
 }
 
 function namespacesOf(selector: unknown): string[] | undefined {
@@ -86,6 +75,6 @@ export function checkNetworkPolicies(rendered: readonly RenderedDoc[]): Problem[
       });
     }
   }
-  return [...problems, ...checkPolicyCoverage(rendered)];
+  return problems;
 }
 

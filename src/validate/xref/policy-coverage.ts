@@ -1,5 +1,5 @@
 import { asArray, getPath, isMap, type JsonMap, type Problem, type RenderedDoc } from "../types.js";
-import { isKind, problemAt, unresolved, type Path } from "./common.js";
+import { CILIUM, isKind, problemAt, specsOf, unresolved, type Path } from "./common.js";
 
 /*
  * Rule e: in a namespace where the tree puts pods under CiliumNetworkPolicies, every pod the
@@ -17,7 +17,6 @@ import { isKind, problemAt, unresolved, type Path } from "./common.js";
  * plugin-barman-cloud}/templates/_helpers.tpl (selectorLabels: name and instance).
  */
 
-const CILIUM = "cilium.io/";
 const NS_LABEL = "io.kubernetes.pod.namespace";
 
 type Labels = Record<string, string>;
@@ -119,8 +118,7 @@ function matches(selector: unknown, labels: Labels): boolean {
 
 /** `spec` and every `specs[]` entry's endpointSelector (host policies select nodes, not pods). */
 function selectorsOf(obj: JsonMap): JsonMap[] {
-  const specs = [obj.spec, ...asArray(obj.specs)];
-  return specs.map((s) => getPath(s, ["endpointSelector"])).filter(isMap);
+  return specsOf(obj).map(({ spec }) => spec.endpointSelector).filter(isMap);
 }
 
 export function checkPolicyCoverage(rendered: readonly RenderedDoc[]): Problem[] {
