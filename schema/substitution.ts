@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { referencedVariables, substitute } from '../src/validate/substitute.js';
 
 /**
  * Free-text answers end up in manifests that Flux post-build substitution rewrites (the cluster's
@@ -22,25 +23,23 @@ export interface TextField {
   when?: (answers: Record<string, unknown>) => boolean;
 }
 
-/** `$$`, a `${NAME}` reference (Flux takes ASCII names: kustomize_varsub.go varsubRegex), or any other `${`. */
-const DOLLAR = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*\})?/g;
-
 /**
  * The rule a value breaks, or undefined. `references`: the value may hold `${NAME}` references,
- * to `variables` only (the recorded cluster variables).
+ * to `variables` only (the recorded cluster variables). Judged by the same envsubst model
+ * `validate` uses (src/validate/substitute.ts): with each allowed variable standing for itself,
+ * Flux must leave the value exactly as it is.
  */
 export function substitutionProblem(value: string, references = false, variables: readonly string[] = []): string | undefined {
-  for (const m of value.matchAll(DOLLAR)) {
-    const name = m[1]?.slice(0, -1);
-    if (name !== undefined && references && variables.includes(name)) continue;
-    // Flux leaves a variable cluster-vars does not hold unset (strict: the Kustomization fails).
-    if (name !== undefined && references)
-      return `uses \${${name}}, which the repository's clusterVars answer does not list (clusterVars: ${variables.join(', ') || 'none'})`;
-    return references
-      ? `may hold "\${NAME}" references to the recorded cluster variables (${variables.join(', ')}), but no other "\${" and no "$$" (Flux post-build substitution fails on or rewrites them)`
-      : 'must not contain "${" or "$$" (Flux post-build substitution would read a variable there, fail, or turn "$$" into "$")';
-  }
-  return undefined;
+  if (!value.includes('$')) return undefined;
+  const allowed = references ? variables : [];
+  const r = substitute(value, new Map(allowed.map((n) => [n, `\${${n}}`])), new Set());
+  if (r.error === undefined && r.missing.length === 0 && r.text === value) return undefined;
+  // Flux leaves a variable cluster-vars does not hold unset (strict: the Kustomization fails).
+  const unlisted = references && r.error === undefined ? referencedVariables(value).find((n) => !allowed.includes(n)) : undefined;
+  if (unlisted) return `uses \${${unlisted}}, which the repository's clusterVars answer does not list (clusterVars: ${variables.join(', ') || 'none'})`;
+  return references
+    ? `may hold "\${NAME}" references to the recorded cluster variables (${variables.join(', ')}), but no other "\${" and no "$$" (Flux post-build substitution fails on or rewrites them)`
+    : 'must not contain "${" or "$$" (Flux post-build substitution would read a variable there, fail, or turn "$$" into "$")';
 }
 
 /**
