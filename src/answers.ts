@@ -2,13 +2,21 @@ import type { z } from 'zod';
 import { credentialIn } from '../schema/credentials.js';
 import { InputError, shown } from './errors.js';
 
+/**
+ * A field's path as an error line shows it: `parameters.work_mem`, but a map key that is not a
+ * plain name (a line break, a space, a quote) in JSON brackets, so the line stays one line.
+ */
+export function fieldPath(path: readonly (string | number)[]): string {
+  return path.map((p, i) => (/^[\w.-]+$/.test(String(p)) ? `${i ? '.' : ''}${String(p)}` : `[${shown(String(p), 40)}]`)).join('');
+}
+
 /** One line for the first broken rule: the field, the rule, the value. */
 export function answerError(where: string, error: z.ZodError, data: unknown): InputError {
   const issue = error.issues[0]!;
   const path = issue.path.map(String);
   let value: unknown = data;
   for (const p of path) value = value && typeof value === 'object' ? (value as Record<string, unknown>)[p] : undefined;
-  const field = path.length ? path.join('.') : '(answers)';
+  const field = path.length ? fieldPath(path) : '(answers)';
   const got = value === undefined ? 'missing' : `got ${shown(value)}`;
   const message =
     issue.code === 'unrecognized_keys'
@@ -35,14 +43,19 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]|\p{C
 export function screenStrings(where: string, data: unknown): void {
   const visit = (value: unknown, path: string[], field: string): void => {
     if (typeof value === 'string') {
-      const at = `${where}${path.join('.')}`;
+      const at = `${where}${fieldPath(path)}`;
       if (CONTROL.test(value)) throw new InputError(`${at}: must be one line without control characters (got ${shown(value)})`);
       if (value !== value.trim()) throw new InputError(`${at}: must not start or end with spaces (got ${shown(value)})`);
       const why = credentialIn(value, field);
       if (why)
         throw new InputError(`${at}: must not hold a credential (found ${why}): answers only name Secrets and secret-store items; keep the value in the secret store (got a value of ${value.length} characters, not shown)`);
     } else if (Array.isArray(value)) value.forEach((v, i) => visit(v, [...path, String(i)], field));
-    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) visit(v, [...path, k], path.length ? field : k);
+    else if (value && typeof value === 'object')
+      for (const [k, v] of Object.entries(value)) {
+        // A map's keys are answers too (a parameter's name): one line, like its values.
+        if (path.length && CONTROL.test(k)) throw new InputError(`${where}${fieldPath(path)}: keys must be one line without control characters (got ${shown(k)})`);
+        visit(v, [...path, k], path.length ? field : k);
+      }
   };
   visit(data, [], '');
 }

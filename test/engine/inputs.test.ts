@@ -262,6 +262,8 @@ describe('rules across units, and the shape of every answer', () => {
       await refused(dir, () => newApp(ctxFor(dir), { name: 'wiki', storeItem: bad }), 'storeItem', /one line without control characters/);
     await refused(dir, () => newApp(ctxFor(dir), { name: 'wiki', extensions: ['citext', ' hstore'] }), 'extensions.1', /spaces/);
     await refused(dir, cluster(dir, { instances: ' 3' }), 'instances', /spaces/);
+    // A map key is an answer too; a line break in one used to make the error two lines (found by the hostile property).
+    await refused(dir, cluster(dir, { parameters: { 'a\r\nb': 'x' } }), 'parameters', /keys must be one line without control characters/);
   });
 
   it('a ${VAR} in an answer that clusterVars does not list is refused, naming both answers', async () => {
