@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { computeChanges, type Change } from './changes.js';
 import type { Context } from './context.js';
 import { planRepo, type RepoModel } from './plan/index.js';
@@ -9,6 +10,7 @@ import { nodeFs } from './fs-seam.js';
 import { Interrupts } from './interrupts.js';
 import { recoverInterrupted, refuseIfInterrupted } from './journal.js';
 import { withRepoLock } from './lock.js';
+import { resolveReal } from './targets.js';
 
 /**
  * Runs a command's read-plan-write under the repository lock, after undoing what a killed run
@@ -22,9 +24,9 @@ export async function lockedRun<T>(ctx: Context, command: string, writes: boolea
     return fn();
   }
   return withRepoLock(ctx.dest, { fs, command, out: ctx.out, interrupts: ctx.interrupts }, async () => {
-    // Journal paths are relative to the real root. A signal waits until the undo is complete.
+    // Journal paths are relative to the real root, resolved as commitChanges resolves it. A signal waits until the undo is complete.
     const note = await (ctx.interrupts ?? new Interrupts()).critical(
-      async () => recoverInterrupted(fs, await fs.realpath(ctx.dest)),
+      async () => recoverInterrupted(fs, await resolveReal(fs, resolve(ctx.dest))),
       (undone) => (undone ? 'an interrupted earlier run was undone; nothing else was changed' : undefined),
     );
     if (note) ctx.out(`note: ${note}`);

@@ -52,7 +52,7 @@ export async function readText(cwd: string, path: string): Promise<string | unde
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
-    if (code === 'EISDIR') throw new ConflictError(`${path}: is a directory, where the tool keeps a file: move it away, then run again`);
+    if (code === 'EISDIR') throw directoryInTheWay(path);
     if (code === 'ENOTDIR') {
       const file = await fileInTheWay(cwd, path);
       throw new ConflictError(`${file}: is a file, where the tool needs a directory (for ${path}): move it away, then run again`);
@@ -60,6 +60,9 @@ export async function readText(cwd: string, path: string): Promise<string | unde
     throw new ConflictError(`${path}: cannot read (${code ?? (e as Error).message})`);
   }
 }
+
+/** A directory where the tool keeps a file: found when the plan is compared, or again when the write starts. */
+export const directoryInTheWay = (path: string) => new ConflictError(`${path}: is a directory, where the tool keeps a file: move it away, then run again`);
 
 /** The first parent of `path` that is not a directory. */
 async function fileInTheWay(cwd: string, path: string): Promise<string> {
@@ -154,10 +157,11 @@ export async function computeChanges(cwd: string, plan: Plan, records: { path: s
         throw new ConflictError(`${f.path}: cannot add the tool's entries: ${why}; fix the file (or move it away), then run again`);
       }
       const change: Change = { path: f.path, unit: f.unit, mode: 'patched', action: decide(current, desired), current, desired };
-      const editedSlots = handEditedSlots(f.slots(current), f.slots(desired), known?.slots);
+      const slots = f.slots(desired);
+      const editedSlots = handEditedSlots(f.slots(current), slots, known?.slots);
       if (change.action === 'update' && editedSlots.length) Object.assign(change, { conflict: 'edited', editedSlots });
       changes.push(change);
-      entries.push({ path: f.path, unit: f.unit, mode: 'patched', sha256: sha256(desired), slots: f.slots(desired) });
+      entries.push({ path: f.path, unit: f.unit, mode: 'patched', sha256: sha256(desired), slots });
     } else {
       const scaffold = await scaffoldChange(cwd, f, current, known);
       if (scaffold) {

@@ -1,5 +1,5 @@
 import { dirname, relative, resolve, sep } from 'node:path';
-import { type Change, isToolManifest, type ManifestEntry, readManifest, sha256 } from './changes.js';
+import { type Change, directoryInTheWay, isToolManifest, type ManifestEntry, readManifest, sha256 } from './changes.js';
 import { isCanonicalRecord, recordPaths } from './records.js';
 import { CliError, ConflictError } from './errors.js';
 import { gitDirtyPaths } from './git.js';
@@ -82,8 +82,9 @@ export async function commitChanges(cwd: string, changes: Change[], opts: Commit
   if (todo.length === 0) return;
   await guard.critical(async () => {
     const root = await resolveReal(fs, resolve(cwd));
-    const targets = await resolveTargets(fs, root, todo.map((c) => ({ path: c.path, deletes: c.action === 'delete', record: c.mode === 'record' })));
-    await resolveTargets(fs, root, [{ path: TXN_DIR, deletes: false, record: true }]); // the staging area, too, stays inside
+    // The staging area is resolved with the targets: it, too, must stay inside.
+    const items = todo.map((c) => ({ path: c.path, deletes: c.action === 'delete', record: c.mode === 'record' }));
+    const targets = (await resolveTargets(fs, root, [...items, { path: TXN_DIR, deletes: false, record: true }])).slice(0, -1);
     const p = txnPaths(root);
     const journal = newJournal();
     // The file being written when something fails, named in the error (the temp copy's name means nothing to the user).
@@ -165,7 +166,7 @@ async function existing(fs: WriteFs, t: Target, deletes: boolean): Promise<{ mod
     if (errCode(e) === 'ENOENT') return undefined;
     throw e;
   }
-  if (st.isDirectory()) throw new ConflictError(`${t.path}: is a directory; the tool writes a file there: move the directory away first`);
+  if (st.isDirectory()) throw directoryInTheWay(t.path);
   return st;
 }
 
