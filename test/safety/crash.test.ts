@@ -1,26 +1,23 @@
 import { existsSync, watch } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { baseRepo, copyRepo, leftovers, runBin, tree, trials } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { sharedBaseRepo, copyRepo, leftovers, runBin, tree, trials } from './helpers.js';
 
 // SIGKILL cannot be caught: the next run must find what the killed one left and undo it (the
 // journal) or remove it (staged files only), then do its own work. regen --check meanwhile must
 // not call a half-written tree clean. CNPG_SAFETY_KILL_TRIALS runs more.
 describe('a run killed with SIGKILL', () => {
-  let base: string;
-  beforeAll(async () => {
-    base = await baseRepo();
-  }, 120_000);
+  const base = sharedBaseRepo();
 
   it('is detected by regen --check and undone by the next run, which then completes', async () => {
     const args = ['new-app', '--yes', '--dest', '.', '--name', 'chat', '--namespace', 'docs'];
-    const ref = copyRepo(base);
+    const ref = copyRepo(base());
     const before = tree(ref);
     expect((await runBin(ref, args)).code).toBe(0);
     const after = tree(ref);
     let interrupted = 0;
     for (let i = 0; i < trials('CNPG_SAFETY_KILL_TRIALS', 8); i++) {
-      const dir = copyRepo(base);
+      const dir = copyRepo(base());
       const killed = await runBin(dir, args, (child) => {
         const w = watch(dir, { recursive: true }, (_e, name) => {
           if (!name || name.startsWith('.git') || name === '.cnpg/lock' || name === '.cnpg') return;

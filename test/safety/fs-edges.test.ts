@@ -1,9 +1,9 @@
 import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { R2, commitAll, tempRepo } from '../helpers.js';
-import { BIN, baseRepo, copyRepo, leftovers, runBin, tree } from './helpers.js';
+import { BIN, baseRepo, copyRepo, sharedBaseRepo, leftovers, runBin, tree } from './helpers.js';
 
 const NEW_APP = ['new-app', '--yes', '--dest', '.', '--name', 'chat', '--namespace', 'docs'];
 
@@ -54,13 +54,10 @@ describe('symbolic links', () => {
 });
 
 describe('file modes', () => {
-  let base: string;
-  beforeAll(async () => {
-    base = await baseRepo();
-  }, 120_000);
+  const base = sharedBaseRepo();
 
   it("a patched user file keeps its mode (the exec bit too); new files get the usual one", async () => {
-    const dir = copyRepo(base);
+    const dir = copyRepo(base());
     chmodSync(join(dir, 'kubernetes/apps/docs/kustomization.yaml'), 0o750);
     const r = await runBin(dir, NEW_APP);
     expect(r.code, r.err).toBe(0);

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { cpSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { beforeAll } from 'vitest';
 import { R2, ROOT, commitAll, tempRepo } from '../helpers.js';
 
 // CNPG_SAFETY_BIN runs these against another build (e.g. to see them fail on an older one).
@@ -68,6 +69,18 @@ export async function baseRepo(): Promise<string> {
 }
 
 /** base plus `n` more apps, recorded by copying wiki's answers (faster than n runs), then written by regen and committed. */
+/**
+ * One base repository per describe block, made before its tests (a cluster onboarded takes
+ * seconds here): tests copy it. Read it inside tests only.
+ */
+export function sharedBaseRepo(): () => string {
+  let base: string | undefined;
+  beforeAll(async () => {
+    base = await baseRepo();
+  }, 120_000);
+  return () => base!;
+}
+
 export async function manyAppsRepo(n: number): Promise<string> {
   const dir = await baseRepo();
   const wiki = readFileSync(join(dir, '.cnpg/answers/apps/wiki.yaml'), 'utf8');

@@ -2,24 +2,21 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConflictError } from '../../src/errors.js';
 import { nodeFs } from '../../src/fs-seam.js';
 import { withRepoLock } from '../../src/lock.js';
-import { baseRepo, copyRepo, leftovers, runBin, tree } from './helpers.js';
+import { sharedBaseRepo, copyRepo, leftovers, runBin, tree } from './helpers.js';
 
 const NEW_APP = ['new-app', '--yes', '--dest', '.', '--name', 'chat', '--namespace', 'docs'];
 const lockOf = (pid: number, command = 'new-app') => `${JSON.stringify({ pid, host: hostname(), command, started: '2026-01-01T00:00:00.000Z', token: `t-${pid}` })}\n`;
 const deadPid = () => spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
 
 describe('the repository lock', () => {
-  let base: string;
-  beforeAll(async () => {
-    base = await baseRepo();
-  }, 120_000);
+  const base = sharedBaseRepo();
 
   it("is taken over when its run is gone (pid not alive), so a killed run cannot leave the repo stuck", async () => {
-    const dir = copyRepo(base);
+    const dir = copyRepo(base());
     writeFileSync(join(dir, '.cnpg/lock'), lockOf(Number(deadPid())));
     const r = await runBin(dir, NEW_APP);
     expect(r.code, r.err).toBe(0);
@@ -28,7 +25,7 @@ describe('the repository lock', () => {
   });
 
   it('is taken over when nobody refreshed it for 10 minutes, even if its pid exists (reused)', async () => {
-    const dir = copyRepo(base);
+    const dir = copyRepo(base());
     writeFileSync(join(dir, '.cnpg/lock'), lockOf(process.pid));
     const old = new Date(Date.now() - 3600_000);
     utimesSync(join(dir, '.cnpg/lock'), old, old);
@@ -39,7 +36,7 @@ describe('the repository lock', () => {
   });
 
   it('makes a second run wait, saying for what, and go on once the first has finished', async () => {
-    const dir = copyRepo(base);
+    const dir = copyRepo(base());
     writeFileSync(join(dir, '.cnpg/lock'), lockOf(process.pid, 'regen'));
     const r = await runBin(dir, NEW_APP, (child) => {
       child.stdout!.on('data', (d: Buffer) => {
@@ -53,7 +50,7 @@ describe('the repository lock', () => {
   });
 
   it('waits a bounded time, then fails naming the holder and leaves its lock alone', async () => {
-    const dir = copyRepo(base);
+    const dir = copyRepo(base());
     writeFileSync(join(dir, '.cnpg/lock'), lockOf(process.pid, 'regen'));
     const lines: string[] = [];
     let ran = false;
@@ -67,7 +64,7 @@ describe('the repository lock', () => {
   });
 
   it('a run interrupted while waiting exits 130 and leaves the holder its lock', async () => {
-    const dir = copyRepo(base);
+    const dir = copyRepo(base());
     writeFileSync(join(dir, '.cnpg/lock'), lockOf(process.pid, 'regen'));
     const before = tree(dir);
     const r = await runBin(dir, NEW_APP, (child) => {
@@ -81,7 +78,7 @@ describe('the repository lock', () => {
   });
 
   it('a first run that writes nothing leaves no .cnpg/ behind', async () => {
-    const dir = copyRepo(base);
+    const dir = copyRepo(base());
     rmSync(join(dir, '.cnpg'), { recursive: true });
     rmSync(join(dir, 'kubernetes'), { recursive: true });
     const r = await runBin(dir, NEW_APP);

@@ -1,7 +1,7 @@
 import { rmSync, watch } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { copyRepo, baseRepo, leftovers, manyAppsRepo, runBin, tree, trials, type Ran } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { copyRepo, sharedBaseRepo, leftovers, manyAppsRepo, runBin, tree, trials, type Ran } from './helpers.js';
 
 // SIGINT/SIGTERM at any moment: the tree is as before or fully updated, nothing temporary is left,
 // and the exit code is 130/143 (or 0 when the run had finished). Half the trials signal at a random
@@ -50,16 +50,13 @@ async function trial(s: Scenario, prepare: (dir: string) => void, i: number, wri
 }
 
 describe('SIGINT/SIGTERM during a run', () => {
-  let base: string;
-  beforeAll(async () => {
-    base = await baseRepo();
-  }, 120_000);
+  const base = sharedBaseRepo();
 
   it('new-app: tree unchanged or fully updated, no temp files, exit 130/143', async () => {
     const none = () => {};
     // Into docs/, which exists: its kustomization.yaml and the cluster's files are edited, app directories created.
     const args = ['new-app', '--yes', '--dest', '.', '--name', 'chat', '--namespace', 'docs'];
-    const s = await scenario(base, none, args);
+    const s = await scenario(base(), none, args);
     for (let i = 0; i < trials('CNPG_SAFETY_SIGNAL_TRIALS', 40); i++) await trial(s, none, i, 40);
   }, 900_000);
 
