@@ -7,6 +7,7 @@ import type { AnswerSchema, Field } from './fields.js';
 import { CLUSTER_TEXT_FIELDS, refineSubstitutedText } from './substitution.js';
 import type { RepoAnswers } from './repo.js';
 import { nameClash } from './names.js';
+import { refineRestore, restoreFields, restoreShape } from './restore.js';
 import { cnpgParameterProblem, cnpgParameterValueProblem } from './postgres.js';
 import { cnpgCron, dns1035Label, dns1123Label, httpUrl, imageRef, kubeName, labelKey, labelValue, pgParameters, quantity, retention } from './rules.js';
 
@@ -127,6 +128,7 @@ export const clusterFields: readonly Field<ClusterCtx>[] = [
     default: () => '0 0 0 * * *',
     when: (a) => a.backups === true,
   },
+  ...restoreFields<ClusterCtx>(),
 ];
 
 /** Kubernetes label keys (optional DNS prefix, then a name) and values. */
@@ -167,11 +169,13 @@ export function clusterSchema(ctx: ClusterCtx) {
       backupRetention: retention,
       backupCompression: z.enum(COMPRESSION, { message: `must be one of ${COMPRESSION.join(', ')}` }),
       backupSchedule: cnpgCron,
+      ...restoreShape,
     })
     .strict()
     .superRefine((a, issue) => {
       const add = (path: string, message: string) => issue.addIssue({ code: 'custom', path: [path], message, input: (a as Record<string, unknown>)[path] });
       refineSubstitutedText(a, CLUSTER_TEXT_FIELDS, issue, ctx.repo.clusterVars);
+      refineRestore(a, add);
       for (const key of Object.keys(a.parameters)) {
         const problem = cnpgParameterProblem(key) ?? cnpgParameterValueProblem(key, a.parameters[key]!, a.instances);
         // On the parameter itself, so the error line shows its value, not the whole map.

@@ -16,6 +16,8 @@ export interface StoreConfig {
   s3Credentials: { accessKeyId: ObjectRef; secretAccessKey: ObjectRef };
   wal: { compression: Str; maxParallel: number };
   data: { compression: Str };
+  /** In-tree only: the plugin's ObjectStore leaves it empty and takes it as a plugin parameter. */
+  serverName?: Str;
 }
 
 export interface FluxKustomizationView {
@@ -75,8 +77,9 @@ export interface TemplateViews {
     superuserSecret: Str;
     parameters: Record<string, string> | null;
     roles: { name: Str; passwordSecret: Str }[];
-    plugin: { name: Str; objectStore: Str } | null;
+    plugin: { name: Str; objectStore: Str; serverName: Str | null } | null;
     inTree: { retention: Str; store: StoreConfig } | null;
+    recovery: { source: Str; targetTime: Str | null; plugin: { name: Str; objectStore: Str } | null; store: StoreConfig | null } | null;
     env: EnvVar[];
   };
   'cluster/externalsecret.yaml.hbs': { superuserSecret: Str; superuserItem: Str; superuserProperty: Str; secretStore: Str; backupSecret: Str | null; backupItem: Str };

@@ -7,6 +7,7 @@ import type { PlacedCluster } from './topology.js';
 import type { PlannedFile } from './types.js';
 import type { Need, Unit } from './units.js';
 import type { StoreConfig } from '../views.js';
+import { serverNameOf } from '../../schema/restore.js';
 
 /** The object store block shared by the plugin's ObjectStore and the in-tree barmanObjectStore. */
 function storeConfig(c: ClusterAnswers): StoreConfig {
@@ -39,6 +40,26 @@ const checksumEnv = (c: ClusterAnswers) =>
         { name: 'AWS_RESPONSE_CHECKSUM_VALIDATION', value: 'when_required' },
       ];
 
+/**
+ * Bootstrap by recovery from the cluster's own object store (the same ObjectStore or in-tree
+ * configuration), reading the server name `restoreFrom`; CNPG 1.30 api/v1/cluster_types.go
+ * (BootstrapRecovery, ExternalCluster) and plugin-barman-cloud web/docs/usage.md ("Restoring a
+ * Cluster"). The externalCluster is named after that server, as BootstrapRecovery.source asks.
+ */
+function recovery(c: ClusterAnswers, plugin: boolean) {
+  if (!c.backups || !c.restoreFrom) return null;
+  const source = c.restoreFrom;
+  return {
+    source,
+    targetTime: c.restoreTargetTime || null,
+    plugin: plugin ? { name: pluginName, objectStore: objectStoreName(c) } : null,
+    store: plugin ? null : { ...storeConfig(c), serverName: source },
+  };
+}
+
+/** The server name the cluster archives to, written only when it is not CNPG's default (the cluster's name). */
+const ownServerName = (c: ClusterAnswers, name: string) => (serverNameOf(c) === name ? null : serverNameOf(c));
+
 /** Roles in `Cluster.spec.managed.roles`: only for operators without the DatabaseRole CR. */
 const managedRoles = (m: RepoModel, apps: AppAnswers[]) =>
   databaseRoleCr(m) ? [] : apps.filter((a) => a.provisioning === 'declarative').map((a) => ({ name: a.role, passwordSecret: appNames(a.name).rolePassword }));
@@ -64,8 +85,9 @@ export async function clusterUnit(m: RepoModel, p: PlacedCluster, children: Unit
           superuserAccess: superuserEnabled(p),
           parameters: Object.keys(c.parameters).length ? c.parameters : null,
           roles: managedRoles(m, p.apps),
-          plugin: plugin ? { name: pluginName, objectStore: objectStoreName(c) } : null,
-          inTree: inTree ? { retention: c.backupRetention, store: storeConfig(c) } : null,
+          plugin: plugin ? { name: pluginName, objectStore: objectStoreName(c), serverName: ownServerName(c, p.name) } : null,
+          inTree: inTree ? { retention: c.backupRetention, store: { ...storeConfig(c), ...(ownServerName(c, p.name) ? { serverName: serverNameOf(c) } : {}) } } : null,
+          recovery: recovery(c, plugin),
           env: inTree ? checksumEnv(c) : [],
         },
       ],
