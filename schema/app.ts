@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { imageExtensions } from '../src/images.js';
+import { offeredExtensions, sqlExtension } from '../src/plan/extensions.js';
 import { overlaps } from '../src/repo-path.js';
 import type { AnswerSchema, Field } from './fields.js';
 import { plainInBlock } from '../src/yaml-scalar.js';
@@ -109,10 +109,14 @@ export function appSchema(ctx: AppCtx) {
       const cluster = ctx.clusters.find((c) => c.clusterName === a.cluster);
       if (!cluster) add('cluster', clusterNames.length ? `must be a recorded cluster (${clusterNames.join(', ')})` : 'no cluster is recorded yet: run new-cluster first');
       if (cluster) {
-        const offered = imageExtensions(cluster.imageName) ?? (cluster.imageExtensions.length ? cluster.imageExtensions : undefined);
+        const offered = offeredExtensions(cluster);
         if (!offered && a.extensions.length)
           add('extensions', `the image ${cluster.imageName} is not in the tool's table: list its extensions in the cluster's imageExtensions answer`);
-        for (const e of a.extensions) if (offered && !offered.includes(e)) add('extensions', `"${e}" is not offered by the image ${cluster.imageName}`);
+        for (const e of a.extensions) if (offered && !offered.includes(e)) add('extensions', `"${e}" is not offered by the image ${cluster.imageName} nor by the cluster's imageVolumeExtensions`);
+        // CNPG runs CREATE EXTENSION without CASCADE, in list order (internal/management/controller/database_controller_sql.go).
+        for (const [i, e] of a.extensions.entries())
+          for (const r of sqlExtension(cluster, e).requires)
+            if (!a.extensions.slice(0, i).includes(r)) add('extensions', `"${e}" needs ${r} listed before it (CloudNativePG creates extensions in order, without CASCADE)`);
       }
       // postgres-init creates the role and the database only (home-operations/containers apps/postgres-init/entrypoint.sh),
       // so nothing would create them: refused rather than recorded.

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hasBarmanCloud } from '../src/images.js';
+import { hasBarmanCloud, imageExtensions, volumeExtensionImage } from '../src/images.js';
 import { defaultStoreLabels, inClusterStore } from '../src/plan/object-store-egress.js';
 import { operatorRelease } from '../src/versions.js';
 import type { AppAnswers } from './app.js';
@@ -80,6 +80,12 @@ export const clusterFields: readonly Field<ClusterCtx>[] = [
     },
   },
   { name: 'imageExtensions', kind: 'list', message: 'Extensions the image offers (only for an image the tool does not know)', default: () => [] },
+  {
+    name: 'imageVolumeExtensions',
+    kind: 'list',
+    message: 'Extension images to mount by ImageVolume (pgvector, postgis, vchord; PostgreSQL 18+, Kubernetes 1.35+)',
+    default: () => [],
+  },
   { name: 'backupProvider', kind: 'enum', message: 'Object storage provider', choices: PROVIDERS, default: () => 'r2', when: (a) => a.backups === true },
   {
     name: 'backupEndpoint',
@@ -145,6 +151,8 @@ export function clusterSchema(ctx: ClusterCtx) {
       instances: z.number({ message: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(10, 'must be at most 10'),
       imageName: imageRef,
       imageExtensions: z.array(z.string().regex(/^[a-z0-9_-]+$/, 'must be extension names')),
+      // Optional: records written before it existed mount none.
+      imageVolumeExtensions: z.array(z.string().regex(/^[a-z0-9]([-a-z0-9_]*[a-z0-9])?$/, 'must be extension image names (lowercase letters, digits, "-", "_")')).optional(),
       storageClass: z.union([z.literal(''), kubeName]),
       storageSize: quantity,
       cpuRequest: quantity,
@@ -176,6 +184,7 @@ export function clusterSchema(ctx: ClusterCtx) {
       const add = (path: string, message: string) => issue.addIssue({ code: 'custom', path: [path], message, input: (a as Record<string, unknown>)[path] });
       refineSubstitutedText(a, CLUSTER_TEXT_FIELDS, issue, ctx.repo.clusterVars);
       refineRestore(a, add);
+      refineVolumeExtensions(a, add);
       for (const key of Object.keys(a.parameters)) {
         const problem = cnpgParameterProblem(key) ?? cnpgParameterValueProblem(key, a.parameters[key]!, a.instances);
         // On the parameter itself, so the error line shows its value, not the whole map.
@@ -195,6 +204,24 @@ export function clusterSchema(ctx: ClusterCtx) {
       if (clash) add(clash.field, clash.message);
       if (!release) add('clusterName', `the recorded chartVersion ${ctx.repo.chartVersion} is unknown`);
     });
+}
+
+/** Each ImageVolume extension must have an image for the cluster's major and OS, and what it requires. */
+function refineVolumeExtensions(a: { imageName: string; imageExtensions: string[]; imageVolumeExtensions?: string[] | undefined }, add: (path: string, message: string) => void) {
+  const names = a.imageVolumeExtensions ?? [];
+  const own = imageExtensions(a.imageName) ?? a.imageExtensions;
+  const available = new Set(own);
+  const found = names.map((n) => volumeExtensionImage(n, a.imageName));
+  for (const f of found) if ('ext' in f) for (const p of f.ext.provides) available.add(p);
+  for (const [i, f] of found.entries()) {
+    if ('problem' in f) return add('imageVolumeExtensions', f.problem);
+    if (names.indexOf(names[i]!) !== i) return add('imageVolumeExtensions', `"${names[i]}" is listed twice`);
+    // PostgreSQL searches `$system` first (CNPG pkg/postgres/configuration.go): the image's own copy would win.
+    const shadowed = f.ext.provides.find((p) => own.includes(p));
+    if (shadowed) return add('imageVolumeExtensions', `"${f.ext.name}": the image ${a.imageName} has ${shadowed} already, and PostgreSQL finds its own copy first; mount it on a minimal image or leave it out`);
+    const missing = f.ext.requires.find((r) => !available.has(r));
+    if (missing) return add('imageVolumeExtensions', `"${f.ext.name}" needs the ${missing} extension, which neither the image ${a.imageName} nor another listed extension image offers`);
+  }
 }
 
 export type ClusterAnswers = z.infer<ReturnType<typeof clusterSchema>>;

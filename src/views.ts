@@ -76,6 +76,8 @@ export interface TemplateViews {
     superuserAccess: boolean;
     superuserSecret: Str;
     parameters: Record<string, string> | null;
+    extensions: { name: Str; image: { reference: Str }; extension_control_path?: readonly Str[]; dynamic_library_path?: readonly Str[]; ld_library_path?: readonly Str[] }[];
+    preload: Str[];
     roles: { name: Str; passwordSecret: Str }[];
     plugin: { name: Str; objectStore: Str; serverName: Str | null } | null;
     inTree: { retention: Str; store: StoreConfig } | null;
@@ -86,7 +88,7 @@ export interface TemplateViews {
   'cluster/networkpolicy.yaml.hbs': { name: Str; cluster: Str; operatorNamespace: Str; monitoringNamespace: Str; objectStore: unknown[] };
   'cluster/objectstore.yaml.hbs': { name: Str; retention: Str; store: StoreConfig; env: EnvVar[] };
   'cluster/scheduledbackup.yaml.hbs': { name: Str; schedule: Str; cluster: Str; plugin: Str | null };
-  'database/database.yaml.hbs': { objectName: Str; cluster: Str; database: Str; role: Str; extensions: Str[] };
+  'database/database.yaml.hbs': { objectName: Str; cluster: Str; database: Str; role: Str; extensions: { name: Str; version?: Str }[] };
   'database/databaserole.yaml.hbs': { objectName: Str; cluster: Str; role: Str; secretName: Str };
   'database/externalsecret.yaml.hbs': { secretName: Str; secretStore: Str; role: Str; storeItem: Str; passwordProperty: Str };
   'database/networkpolicy.yaml.hbs': { name: Str; app: Str; cluster: Str; namespace: Str; podLabels: Str[] };

@@ -4,11 +4,18 @@ import { type AppValues, appValues, componentsOf, substituteFor } from './app-va
 import { BACKUP_ENV, backupScript } from './backup-script.js';
 import { type Doc, kustomization, owned } from './emit.js';
 import { type RepoModel, appNames, clusterPolicyName, databaseRoleCr } from './model.js';
+import { sqlExtension } from './extensions.js';
 import type { PlacedCluster } from './topology.js';
 import type { PlannedFile } from './types.js';
 import type { Unit } from './units.js';
 
 const ownerOf = (a: AppAnswers) => `app/${a.name}`;
+
+/** An extension from a mounted image is created at the image's version, so a new image is an explicit update. */
+const versionOf = (p: PlacedCluster, name: string) => {
+  const { version } = sqlExtension(p.answers, name);
+  return version ? { version } : {};
+};
 
 /**
  * An app's database side (role, its password, Database, the cluster's ingress rule for the app):
@@ -29,7 +36,7 @@ export async function databaseUnit(m: RepoModel, a: AppAnswers, p: PlacedCluster
     const secret = { secretName: n.rolePassword, secretStore: a.secretStore, role: a.role, storeItem: a.storeItem, passwordProperty: a.passwordProperty };
     await add('externalsecret.yaml', [['database/externalsecret.yaml.hbs', secret]]);
     if (databaseRoleCr(m)) await add('databaserole.yaml', [['database/databaserole.yaml.hbs', { objectName: a.name, cluster: p.name, role: a.role, secretName: n.rolePassword }]]);
-    await add('database.yaml', [['database/database.yaml.hbs', { objectName: a.name, cluster: p.name, database: a.database, role: a.role, extensions: a.extensions }]]);
+    await add('database.yaml', [['database/database.yaml.hbs', { objectName: a.name, cluster: p.name, database: a.database, role: a.role, extensions: a.extensions.map((name) => ({ name, ...versionOf(p, name) })) }]]);
   }
   if (m.repo.networkPolicies) {
     const view = { name: clusterPolicyName(p.name, a.name), app: a.name, cluster: p.name, namespace: a.namespace, podLabels: [a.podLabel, n.backups] };

@@ -8,6 +8,7 @@ import type { PlannedFile } from './types.js';
 import type { Need, Unit } from './units.js';
 import type { StoreConfig } from '../views.js';
 import { serverNameOf } from '../../schema/restore.js';
+import { clusterExtensions, preloadLibraries } from './extensions.js';
 
 /** The object store block shared by the plugin's ObjectStore and the in-tree barmanObjectStore. */
 function storeConfig(c: ClusterAnswers): StoreConfig {
@@ -84,6 +85,8 @@ export async function clusterUnit(m: RepoModel, p: PlacedCluster, children: Unit
           partOf: m.repo.partOf,
           superuserAccess: superuserEnabled(p),
           parameters: Object.keys(c.parameters).length ? c.parameters : null,
+          extensions: clusterExtensions(c),
+          preload: preloadLibraries(c),
           roles: managedRoles(m, p.apps),
           plugin: plugin ? { name: pluginName, objectStore: objectStoreName(c), serverName: ownServerName(c, p.name) } : null,
           inTree: inTree ? { retention: c.backupRetention, store: { ...storeConfig(c), ...(ownServerName(c, p.name) ? { serverName: serverNameOf(c) } : {}) } } : null,
