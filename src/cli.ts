@@ -19,6 +19,11 @@ async function main(argv: string[], interrupts: Interrupts): Promise<number> {
     console.log((await import('./help.js')).MAIN_HELP);
     return command ? 0 : 2;
   }
+  if (command === '--version' || command === '-V' || command === 'version') {
+    const { TOOL, TOOL_VERSION } = await import('./paths.js');
+    console.log(`${TOOL} ${TOOL_VERSION}`);
+    return 0;
+  }
   const loadFields = FIELDS[command];
   if (!loadFields) throw new InputError(`unknown command ${JSON.stringify(command)} (new-cluster, new-app, regen, validate)`);
   const fields = await loadFields();

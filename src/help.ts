@@ -26,7 +26,7 @@ Commands:
   regen         re-render everything from the recorded answers (--check: fail on drift)
   validate      check a tree: schemas, CEL rules, Flux substitution, references, kustomize builds
 
-Run '${TOOL} <command> --help' for its flags.`;
+Run '${TOOL} <command> --help' for its flags; '${TOOL} --version' prints the version.`;
 
 /** A command's help; new-cluster and new-app list their answer fields. */
 export function commandHelp(command: string, fields: readonly Field<never>[]): string {
