@@ -30,7 +30,9 @@ async function main(argv: string[], interrupts: Interrupts): Promise<number> {
   const name = command === 'regenerate' ? 'regen' : command;
   const { flags, given } = parseArgs(rest, fields as never, COMMAND_FLAGS[name], name);
   if (flags.help) {
-    console.log((await import('./help.js')).commandHelp(name, fields as never));
+    const { commandHelp } = await import('./help.js');
+    const answers = name === 'new-cluster' || name === 'new-app' ? (await import('./help-answers.js')).helpAnswers(name) : undefined;
+    console.log(commandHelp(name, fields as never, answers?.groups, answers?.defaults));
     return 0;
   }
   const { loadAnswersFile, makeContext } = await import('./context.js');

@@ -139,9 +139,16 @@ describe('cnpg-scaffold bin', () => {
     }
   });
 
-  it('prints help that lists every answer flag', () => {
+  it('prints help that lists every answer flag with its type, default or "required", grouped', () => {
     const r = run(ROOT, 'new-app', '--help');
     expect(r.code).toBe(0);
-    for (const flag of ['--name', '--namespace', '--path', '--cluster', '--database', '--role', '--extensions', '--provisioning', '--backups']) expect(r.out).toContain(flag);
+    for (const flag of ['--name', '--namespace', '--path', '--cluster', '--database', '--role', '--extensions', '--provisioning', '--[no-]backups']) expect(r.out).toContain(flag);
+    expect(r.out).toContain('--name text\n      App name (DNS-1123 label) (required)');
+    expect(r.out).toContain('--path text\n      Directory of the app in the repository (default: kubernetes/apps/default/<name>)');
+    expect(r.out).toContain('--provisioning declarative|init-container');
+    expect(r.out).toMatch(/Logical backups \(pg_dump CronJob\):\n {2}--\[no-\]backups\n/);
+    const cluster = run(ROOT, 'new-cluster', '--help').out;
+    expect(cluster).toContain('--backupSchedule text\n      ScheduledBackup cron (six fields, seconds first) (default: 0 0 0 * * *; asked only when it applies)');
+    expect(cluster).toContain('--profile NAME');
   });
 });
