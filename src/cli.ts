@@ -19,13 +19,20 @@ async function main(argv: string[], interrupts: Interrupts): Promise<number> {
     console.log((await import('./help.js')).MAIN_HELP);
     return command ? 0 : 2;
   }
+  if (command === '--version' || command === '-V' || command === 'version') {
+    const { TOOL, TOOL_VERSION } = await import('./paths.js');
+    console.log(`${TOOL} ${TOOL_VERSION}`);
+    return 0;
+  }
   const loadFields = FIELDS[command];
   if (!loadFields) throw new InputError(`unknown command ${JSON.stringify(command)} (new-cluster, new-app, regen, validate)`);
   const fields = await loadFields();
   const name = command === 'regenerate' ? 'regen' : command;
   const { flags, given } = parseArgs(rest, fields as never, COMMAND_FLAGS[name], name);
   if (flags.help) {
-    console.log((await import('./help.js')).commandHelp(name, fields as never));
+    const { commandHelp } = await import('./help.js');
+    const answers = name === 'new-cluster' || name === 'new-app' ? (await import('./help-answers.js')).helpAnswers(name) : undefined;
+    console.log(commandHelp(name, fields as never, answers?.groups, answers?.defaults));
     return 0;
   }
   const { loadAnswersFile, makeContext } = await import('./context.js');

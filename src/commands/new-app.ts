@@ -6,6 +6,7 @@ import { screenStrings, validateAnswers } from '../answers.js';
 import { applyModel, lockedRun } from '../apply.js';
 import type { Context } from '../context.js';
 import { InputError, shown } from '../errors.js';
+import { appNextSteps } from '../next-steps.js';
 import { loadModel } from '../records.js';
 
 /** `new-app`: records one app's answers (validated against the repo's clusters), then writes the tree. */
@@ -41,7 +42,10 @@ export async function newApp(ctx: Context, given: Answers) {
     const appCtx = { repo: model.repo, clusters: model.clusters, others };
     const raw = fillDefaults(appFields, { ...recorded, ...answers }, appCtx);
     const app = validateAnswers(appSchema(appCtx), raw, '');
-    return applyModel(ctx, { ...model, apps: [...others, app].sort((a, b) => a.name.localeCompare(b.name)) });
+    const next = { ...model, apps: [...others, app].sort((a, b) => a.name.localeCompare(b.name)) };
+    const changes = await applyModel(ctx, next);
+    for (const line of appNextSteps(next, app)) ctx.out(line);
+    return changes;
   });
 }
 

@@ -5,6 +5,7 @@ import { validateAnswers } from '../answers.js';
 import { applyModel, lockedRun } from '../apply.js';
 import type { Context } from '../context.js';
 import { InputError } from '../errors.js';
+import { clusterNextSteps } from '../next-steps.js';
 import { loadModel } from '../records.js';
 
 export const newClusterFields = [...repoFields, ...clusterFields];
@@ -26,6 +27,9 @@ export async function newCluster(ctx: Context, given: Answers) {
     const apps = model?.apps ?? [];
     const clusterRaw = fillDefaults(clusterFields, { ...recorded, ...answers }, { repo, others, apps });
     const cluster = validateAnswers(clusterSchema({ repo, others, apps }), clusterRaw, '');
-    return applyModel(ctx, { repo, clusters: [...others, cluster].sort((a, b) => a.clusterName.localeCompare(b.clusterName)), apps });
+    const next = { repo, clusters: [...others, cluster].sort((a, b) => a.clusterName.localeCompare(b.clusterName)), apps };
+    const changes = await applyModel(ctx, next);
+    for (const line of clusterNextSteps(next, cluster)) ctx.out(line);
+    return changes;
   });
 }

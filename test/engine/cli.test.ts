@@ -11,6 +11,22 @@ const run = (cwd: string, ...args: string[]) => {
 };
 
 describe('cnpg-scaffold bin', () => {
+  it('--version prints the package version; each writing run ends with the next steps, by name', () => {
+    const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
+    expect(run(ROOT, '--version').out.trim()).toBe(`cnpg-scaffold ${version}`);
+    const dir = tempRepo(true);
+    const cluster = run(dir, 'new-cluster', '--yes', '--dest', '.', '--allow-dirty', '--backupEndpoint', R2, '--backupCredentialsItem', 'r2-keys');
+    expect(cluster.code, cluster.err).toBe(0);
+    const steps = cluster.out.slice(cluster.out.indexOf('next steps:'));
+    expect(steps).toContain('in the secret store onepassword, create item cloudnative-pg with property POSTGRES_SUPER_PASS');
+    expect(steps).toContain('item r2-keys with properties ACCESS_KEY_ID and SECRET_ACCESS_KEY');
+    expect(steps).toContain('Flux applies the operator, then cluster postgres');
+    const app = run(dir, 'new-app', '--yes', '--dest', '.', '--allow-dirty', '--name', 'wiki', '--namespace', 'docs', '--storeItem', 'wiki-db');
+    expect(app.code, app.err).toBe(0);
+    expect(app.out).toMatch(/next steps:\n {2}1\. in the secret store onepassword, create item wiki-db with property POSTGRES_PASSWORD/);
+    expect(app.out).toContain('point the app at Secret wiki-pguser-secret');
+  });
+
   it('bad answers exit 2 with one line naming the field and rule, and write nothing', () => {
     const dir = tempRepo(true);
     const before = snapshot(dir);
@@ -123,9 +139,16 @@ describe('cnpg-scaffold bin', () => {
     }
   });
 
-  it('prints help that lists every answer flag', () => {
+  it('prints help that lists every answer flag with its type, default or "required", grouped', () => {
     const r = run(ROOT, 'new-app', '--help');
     expect(r.code).toBe(0);
-    for (const flag of ['--name', '--namespace', '--path', '--cluster', '--database', '--role', '--extensions', '--provisioning', '--backups']) expect(r.out).toContain(flag);
+    for (const flag of ['--name', '--namespace', '--path', '--cluster', '--database', '--role', '--extensions', '--provisioning', '--[no-]backups']) expect(r.out).toContain(flag);
+    expect(r.out).toContain('--name text\n      App name (DNS-1123 label) (required)');
+    expect(r.out).toContain('--path text\n      Directory of the app in the repository (default: kubernetes/apps/default/<name>)');
+    expect(r.out).toContain('--provisioning declarative|init-container');
+    expect(r.out).toMatch(/Logical backups \(pg_dump CronJob\):\n {2}--\[no-\]backups\n/);
+    const cluster = run(ROOT, 'new-cluster', '--help').out;
+    expect(cluster).toContain('--backupSchedule text\n      ScheduledBackup cron (six fields, seconds first) (default: 0 0 0 * * *; asked only when it applies)');
+    expect(cluster).toContain('--profile NAME');
   });
 });
