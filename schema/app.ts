@@ -122,6 +122,8 @@ export function appSchema(ctx: AppCtx) {
       // so nothing would create them: refused rather than recorded.
       if (a.provisioning === 'init-container' && a.extensions.length)
         add('extensions', 'init-container provisioning (postgres-init) creates only the role and the database, not extensions: use provisioning declarative or create them in the app');
+      if (ctx.repo.secretSource === 'sops' && a.appLayout === 'component')
+        add('appLayout', 'component requires secretSource external-secrets (got secretSource sops): use appLayout explicit, one SOPS stub per app');
       if (a.backups && a.backupVolume === 'nfs' && (!a.nfsServer || !a.nfsPath.startsWith('/')))
         add(a.nfsServer ? 'nfsPath' : 'nfsServer', 'nfsServer and an absolute nfsPath are required when backupVolume is nfs');
       for (const o of ctx.others) {

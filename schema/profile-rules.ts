@@ -12,7 +12,17 @@ export interface ProfileRule {
   problem: (r: RepoAnswers) => string | undefined;
 }
 
-export const PROFILE_RULES: readonly ProfileRule[] = [];
+export const PROFILE_RULES: readonly ProfileRule[] = [
+  {
+    // A shared Kustomize Component takes each app's values by substitution; an encrypted Secret cannot.
+    field: 'appLayout',
+    problem: (r) => (r.secretSource === 'sops' && r.appLayout === 'component' ? 'component requires secretSource external-secrets (got secretSource sops): use appLayout explicit, one SOPS stub per app' : undefined),
+  },
+  {
+    field: 'sopsAgeRecipient',
+    problem: (r) => (r.secretSource === 'sops' && !r.sopsAgeRecipient ? 'is required with secretSource sops: the age public key (age1...) .sops.yaml encrypts to' : undefined),
+  },
+];
 
 export function refineProfile(r: RepoAnswers, issue: z.RefinementCtx): void {
   for (const rule of PROFILE_RULES) {

@@ -18,6 +18,8 @@ const recordedOr =
 /** The GitOps engine that applies the tree (src/delivery/) and where clusters live (src/plan/topology.ts). */
 export const DELIVERIES = ['flux'] as const;
 export const TOPOLOGIES = ['shared'] as const;
+/** src/plan/secret-source.ts. */
+export const SECRET_SOURCES = ['external-secrets', 'sops'] as const;
 
 export const repoFields: readonly Field<RepoCtx>[] = [
   { name: 'delivery', kind: 'enum', message: 'GitOps engine that applies the tree', choices: DELIVERIES, default: recordedOr('delivery', 'flux') },
@@ -75,6 +77,27 @@ export const repoFields: readonly Field<RepoCtx>[] = [
   { name: 'clusterVars', kind: 'list', message: 'Variables that ConfigMap provides (comma-separated)', default: recordedOr('clusterVars', ['CLUSTER_NAME']) },
   { name: 'secretStore', kind: 'string', message: 'ClusterSecretStore the ExternalSecrets read from', default: recordedOr('secretStore', 'onepassword') },
   {
+    name: 'secretSource',
+    kind: 'enum',
+    message: 'Where Secrets come from: external-secrets (ExternalSecrets from the store) or sops (stubs you fill and encrypt; Flux decrypts)',
+    choices: SECRET_SOURCES,
+    default: (_a, ctx) => (ctx.recorded ? ctx.recorded.secretSource : 'external-secrets'),
+  },
+  {
+    name: 'sopsAgeRecipient',
+    kind: 'string',
+    message: 'age public key (age1...) the .sops.yaml creation rule encrypts to',
+    default: (_a, ctx) => ctx.recorded?.sopsAgeRecipient ?? '',
+    when: (a) => a.secretSource === 'sops',
+  },
+  {
+    name: 'sopsSecretRef',
+    kind: 'string',
+    message: 'Secret in the Flux namespace with the age private key (Kustomization spec.decryption.secretRef)',
+    default: (_a, ctx) => ctx.recorded?.sopsSecretRef ?? 'sops-age',
+    when: (a) => a.secretSource === 'sops',
+  },
+  {
     name: 'appLayout',
     kind: 'enum',
     message: 'Where app-side files go: a shared Kustomize Component, or explicit files per app',
@@ -114,6 +137,11 @@ export const repoSchema = z
     clusterVarsConfigMap: kubeName,
     clusterVars: z.array(varName),
     secretStore: kubeName,
+    // Optional: records written before they existed use External Secrets.
+    secretSource: z.enum(SECRET_SOURCES, { message: `must be one of ${SECRET_SOURCES.join(', ')}` }).optional(),
+    // An age recipient is a public key (bech32, "age1" and 58 characters), safe to record.
+    sopsAgeRecipient: z.union([z.literal(''), z.string().regex(/^age1[02-9ac-hj-np-z]{58}$/, 'must be an age public key (age1 and 58 bech32 characters)')]).optional(),
+    sopsSecretRef: kubeName.optional(),
     appLayout: z.enum(['component', 'explicit'], { message: 'must be "component" or "explicit"' }),
     componentsPath: repoPath,
     monitoringNamespace: dns1123Label(),

@@ -33,6 +33,7 @@ export interface FluxKustomizationView {
   retryInterval: Str;
   timeout: Str;
   healthCheckExprs: { apiVersion: Str; kind: Str; current: Str; failed?: Str }[];
+  decryption: { provider: Str; secretRef: { name: Str } } | null;
   postBuild: { substitute: Record<string, string> | null; substituteFrom: Str[] } | null;
 }
 
@@ -84,7 +85,8 @@ export interface TemplateViews {
     recovery: { source: Str; targetTime: Str | null; plugin: { name: Str; objectStore: Str } | null; store: StoreConfig | null } | null;
     env: EnvVar[];
   };
-  'cluster/externalsecret.yaml.hbs': { superuserSecret: Str; superuserItem: Str; superuserProperty: Str; secretStore: Str; backupSecret: Str | null; backupItem: Str };
+  'cluster/backup-externalsecret.yaml.hbs': { name: Str; secretStore: Str; item: Str };
+  'cluster/externalsecret.yaml.hbs': { superuserSecret: Str; superuserItem: Str; superuserProperty: Str; secretStore: Str };
   'cluster/networkpolicy.yaml.hbs': { name: Str; cluster: Str; operatorNamespace: Str; monitoringNamespace: Str; objectStore: unknown[] };
   'cluster/objectstore.yaml.hbs': { name: Str; retention: Str; store: StoreConfig; env: EnvVar[] };
   'cluster/scheduledbackup.yaml.hbs': { name: Str; schedule: Str; cluster: Str; plugin: Str | null };
@@ -93,6 +95,8 @@ export interface TemplateViews {
   'database/externalsecret.yaml.hbs': { secretName: Str; secretStore: Str; role: Str; storeItem: Str; passwordProperty: Str };
   'database/networkpolicy.yaml.hbs': { name: Str; app: Str; cluster: Str; namespace: Str; podLabels: Str[] };
   'flux/kustomization.yaml.hbs': FluxKustomizationView;
+  'secret/sops-config.yaml.hbs': { pathRegex: Str; encryptedRegex: Str; recipient: Str };
+  'secret/sops-stub.yaml.hbs': { name: Str; labels: Record<string, string> | null; type: Str | null; keys: { key: Str; value: Str }[] };
   'kustomize/kustomization.yaml.hbs': { resources: Str[]; component: boolean };
   'kustomize/namespace.yaml.hbs': { name: Str };
   'operator/helmrelease.yaml.hbs': { name: Str; values: Record<string, unknown> | null };

@@ -5,6 +5,7 @@ import { BACKUP_ENV, backupScript } from './backup-script.js';
 import { type Doc, kustomization, owned } from './emit.js';
 import { type RepoModel, appNames, clusterPolicyName, databaseRoleCr } from './model.js';
 import { sqlExtension } from './extensions.js';
+import { type SecretSpec, secretFiles, secretNeeds } from './secret-source.js';
 import type { PlacedCluster } from './topology.js';
 import type { PlannedFile } from './types.js';
 import type { Unit } from './units.js';
@@ -33,8 +34,20 @@ export async function databaseUnit(m: RepoModel, a: AppAnswers, p: PlacedCluster
     files.push(await owned(`${dir}/${file}`, owner, docs));
   };
   if (declarative) {
-    const secret = { secretName: n.rolePassword, secretStore: a.secretStore, role: a.role, storeItem: a.storeItem, passwordProperty: a.passwordProperty };
-    await add('externalsecret.yaml', [['database/externalsecret.yaml.hbs', secret]]);
+    const es = { secretName: n.rolePassword, secretStore: a.secretStore, role: a.role, storeItem: a.storeItem, passwordProperty: a.passwordProperty };
+    const secret: SecretSpec = {
+      name: n.rolePassword,
+      externalSecret: ['database/externalsecret.yaml.hbs', es],
+      type: 'kubernetes.io/basic-auth',
+      labels: { 'cnpg.io/reload': 'true' },
+      keys: [
+        { key: 'username', about: 'the role', value: a.role },
+        { key: 'password', about: 'the role\'s password (CNPG trims it); the same password goes into the app\'s pguser secret' },
+      ],
+    };
+    const made = await secretFiles(m.repo, dir, owner, 'externalsecret.yaml', [secret]);
+    files.push(...made.files);
+    listed.push(...made.listed);
     if (databaseRoleCr(m)) await add('databaserole.yaml', [['database/databaserole.yaml.hbs', { objectName: a.name, cluster: p.name, role: a.role, secretName: n.rolePassword }]]);
     await add('database.yaml', [['database/database.yaml.hbs', { objectName: a.name, cluster: p.name, database: a.database, role: a.role, extensions: a.extensions.map((name) => ({ name, ...versionOf(p, name) })) }]]);
   }
@@ -60,7 +73,62 @@ export async function databaseUnit(m: RepoModel, a: AppAnswers, p: PlacedCluster
   };
 }
 
-/** App-side documents from values that are either concrete or `${VAR}` references. */
+/**
+ * The app-side Secrets of a component part: what External Secrets templates (from concrete values or
+ * `${VAR}` references) and the keys a SOPS stub holds instead, documented for the user who fills it.
+ */
+export function appSideSecrets(v: AppValues, part: string): SecretSpec[] {
+  const n = appNames(v.app);
+  const password = 'the role\'s password, trimmed, as in the database side\'s secret';
+  switch (part) {
+    case 'cnpg':
+      return [
+        {
+          name: n.pguser,
+          externalSecret: [
+            'app/pguser-externalsecret.yaml.hbs',
+            {
+              ...v,
+              secretName: n.pguser,
+              // urlquery writes a space as `+`, which libpq takes literally in the userinfo part: use %20.
+              uri: `postgresql://${v.role}:{{ .password | trim | urlquery | replace "+" "%20" }}@${v.host}:5432/${v.database}`,
+              jdbcUri: `jdbc:postgresql://${v.host}:5432/${v.database}?user=${v.role}&password={{ .password | trim | urlquery }}`,
+            },
+          ],
+          keys: [
+            { key: 'host', about: 'the read-write service', value: v.host },
+            { key: 'ro_host', about: 'the read-only service', value: v.roHost },
+            { key: 'port', about: '5432', value: '5432' },
+            { key: 'username', about: 'the role', value: v.role },
+            { key: 'password', about: password },
+            { key: 'dbname', about: 'the database', value: v.database },
+            { key: 'uri', about: `postgresql://${v.role}:<password, URL-encoded (a space as %20)>@${v.host}:5432/${v.database}` },
+            { key: 'jdbc-uri', about: `jdbc:postgresql://${v.host}:5432/${v.database}?user=${v.role}&password=<password, URL-encoded>` },
+          ],
+        },
+      ];
+    case 'cnpg-initdb':
+      return [
+        {
+          name: n.initdb,
+          externalSecret: ['app/initdb-externalsecret.yaml.hbs', { ...v, secretName: n.initdb }],
+          keys: [
+            { key: 'INIT_POSTGRES_HOST', about: 'the read-write service', value: v.host },
+            { key: 'INIT_POSTGRES_PORT', about: '5432', value: '5432' },
+            { key: 'INIT_POSTGRES_DBNAME', about: 'the database', value: v.database },
+            { key: 'INIT_POSTGRES_USER', about: 'the role', value: v.role },
+            { key: 'INIT_POSTGRES_PASS', about: `${password}, with each ' doubled (postgres-init puts it inside a SQL literal)` },
+            { key: 'INIT_POSTGRES_SUPER_USER', about: 'postgres', value: 'postgres' },
+            { key: 'INIT_POSTGRES_SUPER_PASS', about: 'the cluster superuser\'s password' },
+          ],
+        },
+      ];
+    default:
+      return [];
+  }
+}
+
+/** App-side documents other than Secrets, from values that are either concrete or `${VAR}` references. */
 export function appSideDocs(v: AppValues, part: string, networkPolicies: boolean): Record<string, Doc[]> {
   const n = appNames(v.app);
   const cronjob = (nfs: boolean): Doc => [
@@ -77,24 +145,13 @@ export function appSideDocs(v: AppValues, part: string, networkPolicies: boolean
       pvc: v.pvc,
     },
   ];
-  const pguser: Doc = [
-    'app/pguser-externalsecret.yaml.hbs',
-    {
-      ...v,
-      secretName: n.pguser,
-      // urlquery writes a space as `+`, which libpq takes literally in the userinfo part: use %20.
-      uri: `postgresql://${v.role}:{{ .password | trim | urlquery | replace "+" "%20" }}@${v.host}:5432/${v.database}`,
-      jdbcUri: `jdbc:postgresql://${v.host}:5432/${v.database}?user=${v.role}&password={{ .password | trim | urlquery }}`,
-    },
-  ];
   switch (part) {
     case 'cnpg':
       return {
-        'externalsecret.yaml': [pguser],
         ...(networkPolicies ? { 'networkpolicy.yaml': [['app/networkpolicy.yaml.hbs', { ...v, name: n.appPolicy, podLabels: [v.podLabel, n.backups] }] as Doc] } : {}),
       };
     case 'cnpg-initdb':
-      return { 'externalsecret.yaml': [['app/initdb-externalsecret.yaml.hbs', { ...v, secretName: n.initdb }]] };
+      return {};
     case 'cnpg-backup':
       return { 'cronjob.yaml': [cronjob(false)], 'pvc.yaml': [['app/backup-pvc.yaml.hbs', { name: v.pvc, size: v.size }]] };
     case 'cnpg-backup-nfs':
@@ -121,10 +178,13 @@ export async function appUnit(m: RepoModel, a: AppAnswers, p: PlacedCluster): Pr
     const values = appValues(m, a);
     const names: string[] = [];
     for (const part of componentsOf(a)) {
+      const prefixed = (file: string) => (part === 'cnpg' ? file : `${part.replace(/^cnpg-/, '')}-${file}`);
+      const secrets = await secretFiles(m.repo, `${appDir}/cnpg`, owner, prefixed('externalsecret.yaml'), appSideSecrets(values, part));
+      files.push(...secrets.files);
+      names.push(...secrets.listed);
       for (const [file, d] of Object.entries(appSideDocs(values, part, m.repo.networkPolicies))) {
-        const name = part === 'cnpg' ? file : `${part.replace(/^cnpg-/, '')}-${file}`;
-        names.push(`./${name}`);
-        files.push(await owned(`${appDir}/cnpg/${name}`, owner, d));
+        names.push(`./${prefixed(file)}`);
+        files.push(await owned(`${appDir}/cnpg/${prefixed(file)}`, owner, d));
       }
     }
     files.push(await kustomization(`${appDir}/cnpg/kustomization.yaml`, owner, names));
@@ -138,7 +198,7 @@ export async function appUnit(m: RepoModel, a: AppAnswers, p: PlacedCluster): Pr
     dir: appDir,
     namespace: a.namespace,
     files,
-    needs: [{ unit: p.unitId }, { external: 'secret-store', name: m.repo.secretStoreKustomization }],
+    needs: [{ unit: p.unitId }, ...secretNeeds(m.repo)],
     reconcile: { wait: false, interval: '30m', retryInterval: '1m', timeout: '5m' },
     health: [],
     app: a,

@@ -9,6 +9,7 @@ import type { Need, Unit } from './units.js';
 import type { StoreConfig } from '../views.js';
 import { serverNameOf } from '../../schema/restore.js';
 import { clusterExtensions, preloadLibraries } from './extensions.js';
+import { type SecretSpec, secretFiles, secretNeeds } from './secret-source.js';
 
 /** The object store block shared by the plugin's ObjectStore and the in-tree barmanObjectStore. */
 function storeConfig(c: ClusterAnswers): StoreConfig {
@@ -61,6 +62,32 @@ function recovery(c: ClusterAnswers, plugin: boolean) {
 /** The server name the cluster archives to, written only when it is not CNPG's default (the cluster's name). */
 const ownServerName = (c: ClusterAnswers, name: string) => (serverNameOf(c) === name ? null : serverNameOf(c));
 
+/** The superuser's Secret, and the object store keys when the cluster backs up. */
+function clusterSecrets(m: RepoModel, c: ClusterAnswers): SecretSpec[] {
+  const reload = { 'cnpg.io/reload': 'true' };
+  const superuser: SecretSpec = {
+    name: c.superuserSecret,
+    externalSecret: ['cluster/externalsecret.yaml.hbs', { superuserSecret: c.superuserSecret, superuserItem: c.superuserItem, superuserProperty: c.superuserProperty, secretStore: m.repo.secretStore }],
+    type: 'kubernetes.io/basic-auth',
+    labels: reload,
+    keys: [
+      { key: 'username', about: 'postgres', value: 'postgres' },
+      { key: 'password', about: 'the superuser\'s password' },
+    ],
+  };
+  if (!c.backups) return [superuser];
+  const backup: SecretSpec = {
+    name: c.backupCredentialsSecret,
+    externalSecret: ['cluster/backup-externalsecret.yaml.hbs', { name: c.backupCredentialsSecret, secretStore: m.repo.secretStore, item: c.backupCredentialsItem }],
+    labels: reload,
+    keys: [
+      { key: 'ACCESS_KEY_ID', about: 'the object store\'s access key id' },
+      { key: 'SECRET_ACCESS_KEY', about: 'its secret access key' },
+    ],
+  };
+  return [superuser, backup];
+}
+
 /** Roles in `Cluster.spec.managed.roles`: only for operators without the DatabaseRole CR. */
 const managedRoles = (m: RepoModel, apps: AppAnswers[]) =>
   databaseRoleCr(m) ? [] : apps.filter((a) => a.provisioning === 'declarative').map((a) => ({ name: a.role, passwordSecret: appNames(a.name).rolePassword }));
@@ -95,13 +122,9 @@ export async function clusterUnit(m: RepoModel, p: PlacedCluster, children: Unit
         },
       ],
     ]),
-    await owned(`${dir}/externalsecret.yaml`, owner, [
-      [
-        'cluster/externalsecret.yaml.hbs',
-        { ...c, secretStore: m.repo.secretStore, backupSecret: c.backups ? c.backupCredentialsSecret : null, backupItem: c.backupCredentialsItem },
-      ],
-    ]),
   ];
+  const secrets = await secretFiles(m.repo, dir, owner, 'externalsecret.yaml', clusterSecrets(m, c));
+  files.push(...secrets.files);
   if (plugin) {
     // The sidecar's boto3 then asks the bucket's regional endpoint, the one name the policy allows.
     const env = [...checksumEnv(c), ...regionEnv(c, true)];
@@ -124,12 +147,12 @@ export async function clusterUnit(m: RepoModel, p: PlacedCluster, children: Unit
       ]),
     );
   }
-  const order = ['externalsecret.yaml', 'cluster.yaml', 'objectstore.yaml', 'scheduledbackup.yaml', 'networkpolicy.yaml'];
-  const own = order.filter((f) => files.some((x) => x.path === `${dir}/${f}`)).map((f) => `./${f}`);
+  const order = ['cluster.yaml', 'objectstore.yaml', 'scheduledbackup.yaml', 'networkpolicy.yaml'];
+  const own = [...secrets.listed, ...order.filter((f) => files.some((x) => x.path === `${dir}/${f}`)).map((f) => `./${f}`)];
   const needs: Need[] = [
     { unit: 'operator' },
     ...(plugin ? [{ unit: 'plugin' }] : []),
-    { external: 'secret-store', name: m.repo.secretStoreKustomization },
+    ...secretNeeds(m.repo),
     ...(m.repo.storageKustomization ? [{ external: 'storage' as const, name: m.repo.storageKustomization }] : []),
     { external: 'cluster-vars', name: m.repo.clusterVarsConfigMap },
   ];

@@ -8,6 +8,7 @@ import type { Unit } from '../../plan/units.js';
 import { RECORD_DIR } from '../../records.js';
 import { renderTemplate } from '../../render.js';
 import type { Delivery } from '../types.js';
+import { fluxDecryption } from '../../plan/secret-source.js';
 import { planComponents } from './components.js';
 import { healthCheckExprs } from './health.js';
 import { registerInNamespace } from './namespace.js';
@@ -27,6 +28,12 @@ function dependsOn(m: RepoModel, units: readonly Unit[], u: Unit) {
   });
 }
 
+/** Every file a unit's Kustomization applies: its own and those of the units delivered within it. */
+const appliedPaths = (units: readonly Unit[], u: Unit): string[] => [
+  ...u.files.map((f) => f.path),
+  ...units.filter((x) => x.within === u.id).flatMap((x) => appliedPaths(units, x)),
+];
+
 /** The view of templates/flux/kustomization.yaml.hbs for a unit with a Kustomization of its own. */
 function kustomizationView(m: RepoModel, units: readonly Unit[], u: Unit) {
   const vars = u.needs.flatMap((n) => ('external' in n && n.external === 'cluster-vars' ? [n.name] : []));
@@ -41,6 +48,7 @@ function kustomizationView(m: RepoModel, units: readonly Unit[], u: Unit) {
     dependsOn: dependsOn(m, units, u),
     ...u.reconcile,
     healthCheckExprs: healthCheckExprs(u.health),
+    decryption: fluxDecryption(m.repo, appliedPaths(units, u)),
     postBuild: substitute || vars.length ? { substitute, substituteFrom: vars } : null,
   };
 }
@@ -68,7 +76,16 @@ async function appKustomization(m: RepoModel, units: readonly Unit[], u: Unit): 
   const { interval, retryInterval, timeout } = u.reconcile;
   const want = {
     name: a.name,
-    defaults: { targetNamespace: u.namespace, path: ks.path, sourceRef: { kind: 'GitRepository', name: m.repo.gitRepository }, prune: true, interval, retryInterval, timeout },
+    defaults: {
+      targetNamespace: u.namespace,
+      path: ks.path,
+      sourceRef: { kind: 'GitRepository', name: m.repo.gitRepository },
+      prune: true,
+      interval,
+      retryInterval,
+      timeout,
+      ...(ks.decryption ? { decryption: ks.decryption } : {}),
+    },
     dependsOn: ks.dependsOn,
     components: ks.components,
     substitute: u.variables ?? {},
