@@ -33,7 +33,23 @@ const clusterAnswers = fc.record({
   networkPolicies: fc.boolean(),
   appLayout: fc.constantFrom('component', 'explicit'),
   storageClass: fc.constantFrom('', 'openebs-hostpath'),
+  secretSource: fc.constantFrom('external-secrets', 'sops'),
+  restore: fc.constantFrom('none', 'latest', 'pitr'),
+  imageVolume: fc.boolean(),
 });
+const AGE = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p';
+/** The restore, ImageVolume and SOPS answers a drawn record turns into. */
+function drawnExtras(c: { backups: boolean; backupMethod: string; secretSource: string; restore: string; imageVolume: boolean }) {
+  return {
+    secretSource: c.secretSource,
+    ...(c.secretSource === 'sops' ? { sopsAgeRecipient: AGE } : {}),
+    ...(c.backups && c.restore !== 'none' ? { restoreFrom: 'old-postgres', ...(c.restore === 'pitr' ? { restoreTargetTime: '2026-01-06T12:00:00Z' } : {}) } : {}),
+    // A minimal image takes extension images; the in-tree method needs a system image instead.
+    ...(c.imageVolume && !(c.backups && c.backupMethod === 'barmanObjectStore')
+      ? { imageName: 'ghcr.io/cloudnative-pg/postgresql:18.3-minimal-trixie', imageVolumeExtensions: ['pgvector', 'postgis'] }
+      : {}),
+  };
+}
 const appAnswers = fc.record({
   name: fc.constantFrom('wiki', 'chat', 'git-tea', 'n8n', 'a1'),
   namespace: fc.constantFrom('default', 'apps', 'media', 'databases'),
@@ -48,11 +64,11 @@ describe('any valid answers', () => {
   it('give a tree that validates (schemas, CEL, substitution, references, kustomize builds) and regenerates to itself (PROPERTY_RUNS=N for more)', async () => {
     await fc.assert(
       fc.asyncProperty(clusterAnswers, fc.boolean(), fc.uniqueArray(appAnswers, { minLength: 1, maxLength: 3, selector: (a) => a.name }), async (c, second, apps) => {
-        fc.pre(fitsProfile(c));
+        fc.pre(fitsProfile({ ...c, ...drawnExtras(c) }));
         const dir = tempRepo();
-        const { backupProvider, ...rest } = c;
+        const { backupProvider, restore: _restore, imageVolume: _imageVolume, ...rest } = c;
         const backup = c.backups ? { backupProvider, backupEndpoint: backupProvider === 's3' ? '' : endpoint(backupProvider) } : {};
-        await newCluster(ctxFor(dir), { ...rest, ...backup });
+        await newCluster(ctxFor(dir), { ...rest, ...backup, ...drawnExtras(c) });
         // A second cluster beside the first: its own directory, Kustomization and apps.
         if (second) await newCluster(ctxFor(dir), { clusterName: 'analytics', backups: false });
         for (const [i, a] of apps.entries()) {
@@ -61,7 +77,12 @@ describe('any valid answers', () => {
           const cluster = second ? { cluster: i % 2 ? 'analytics' : c.clusterName } : {};
           // postgres-init creates no extensions, so init-container apps ask for none (refused otherwise).
           const extensions = a.provisioning === 'init-container' ? [] : a.extensions;
-          await newApp(ctxFor(dir), { ...app, ...dumps, ...cluster, extensions, database: a.name.replace(/-/g, '_') });
+          // Under SOPS each app's Secrets are its own stubs: the shared component layout is refused.
+          const layout = c.secretSource === 'sops' ? { appLayout: 'explicit' } : {};
+          // The second cluster runs the default (standard) image; the first may mount postgis.
+          const onFirst = !second || i % 2 === 0;
+          const more = onFirst && c.imageVolume && extensions.length && !(c.backups && c.backupMethod === 'barmanObjectStore') ? ['postgis'] : [];
+          await newApp(ctxFor(dir), { ...app, ...dumps, ...cluster, ...layout, extensions: [...extensions, ...more], database: a.name.replace(/-/g, '_') });
         }
         const result = await validateTree({
           root: dir,
