@@ -71,6 +71,17 @@ describe('restore from the object store (plugin)', () => {
   }, 30_000);
 });
 
+describe('restoring a recorded cluster in place (README steps)', () => {
+  it('its recorded server name must change with the restore; then it archives under the new one', async () => {
+    const dir = tempRepo();
+    await newCluster(ctxFor(dir), { backupEndpoint: R2 });
+    await refusedWith(dir, { restoreFrom: 'postgres' }, 'restoreFrom', /set backupServerName to a new name/);
+    await newCluster(ctxFor(dir), { restoreFrom: 'postgres', backupServerName: 'postgres-2' });
+    expect(clusterDoc(dir).spec.plugins[0].parameters.serverName).toBe('postgres-2');
+    expect(clusterDoc(dir).spec.externalClusters[0].plugin.parameters.serverName).toBe('postgres');
+  }, 30_000);
+});
+
 describe('restore with the in-tree barmanObjectStore', () => {
   it('reads the same store through externalClusters[].barmanObjectStore, and archives under the new name', async () => {
     const dir = tempRepo();
