@@ -79,6 +79,9 @@ describe('restoring a recorded cluster in place (README steps)', () => {
     await newCluster(ctxFor(dir), { restoreFrom: 'postgres', backupServerName: 'postgres-2' });
     expect(clusterDoc(dir).spec.plugins[0].parameters.serverName).toBe('postgres-2');
     expect(clusterDoc(dir).spec.externalClusters[0].plugin.parameters.serverName).toBe('postgres');
+    const again = ctxFor(dir);
+    await newCluster(again, {});
+    expect(again.lines.join('\n')).toMatch(/once cluster postgres is restored and healthy: cnpg-scaffold new-cluster --clusterName postgres --restoreFrom "" --restoreTargetTime ""/);
   }, 30_000);
 });
 

@@ -119,6 +119,20 @@ async function refused(dir: string, run: () => Promise<unknown>, field: string, 
   return e!.message;
 }
 
+describe('next steps under SOPS', () => {
+  it('name the stubs to fill and encrypt, and the key Flux decrypts with, instead of secret-store items', async () => {
+    const dir = tempRepo();
+    const cluster = ctxFor(dir);
+    await newCluster(cluster, { backupEndpoint: R2, secretSource: 'sops', sopsAgeRecipient: AGE, appLayout: 'explicit' });
+    const steps = cluster.lines.join('\n');
+    expect(steps).toMatch(/1\. fill in postgres-superuser-secret\.sops\.yaml, cnpg-r2-credentials\.sops\.yaml and encrypt each: sops --encrypt --in-place <file>; Flux decrypts with Secret sops-age in flux-system/);
+    expect(steps).not.toMatch(/secret store/);
+    const app = ctxFor(dir);
+    await newApp(app, { name: 'wiki' });
+    expect(app.lines.join('\n')).toMatch(/1\. fill in wiki-pg-role\.sops\.yaml, wiki-pguser-secret\.sops\.yaml \(the same role password in each\)/);
+  });
+});
+
 describe('sops refusals', () => {
   it('the component layout, for the repository or one app', async () => {
     const dir = tempRepo();
