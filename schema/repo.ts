@@ -52,6 +52,24 @@ export const repoFields: readonly Field<RepoCtx>[] = [
     choices: PLUGIN_RELEASES.map((r) => r.chart),
     default: recordedOr('pluginChartVersion', newestPlugin().chart),
   },
+  {
+    name: 'operatorTimeout',
+    kind: 'string',
+    message: 'How long the operator\'s Flux Kustomization waits for its objects (the HelmRelease) to be ready',
+    default: (_a, ctx) => ctx.recorded?.operatorTimeout ?? '5m',
+  },
+  {
+    name: 'operatorRetryInterval',
+    kind: 'string',
+    message: 'How soon the operator\'s Flux Kustomization retries after a failure',
+    default: (_a, ctx) => ctx.recorded?.operatorRetryInterval ?? '1m',
+  },
+  {
+    name: 'operatorInstallRetries',
+    kind: 'int',
+    message: 'HelmRelease install remediation retries (-1: retry forever)',
+    default: (_a, ctx) => ctx.recorded?.operatorInstallRetries ?? -1,
+  },
   { name: 'fluxNamespace', kind: 'string', message: 'Namespace of the Flux Kustomization objects', default: recordedOr('fluxNamespace', 'flux-system') },
   { name: 'gitRepository', kind: 'string', message: 'GitRepository the Kustomizations use as sourceRef', default: recordedOr('gitRepository', 'flux-system') },
   { name: 'partOf', kind: 'string', message: 'Value of the app.kubernetes.io/part-of label', default: (a, ctx) => ctx.recorded?.partOf ?? a.gitRepository },
@@ -117,6 +135,8 @@ export const repoFields: readonly Field<RepoCtx>[] = [
 ];
 
 const fluxRef = z.union([z.literal(''), kubeName]);
+/** A Go duration as Flux's CRDs take it (`^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$`). */
+const fluxDuration = z.string().regex(/^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/, 'must be a duration such as 30s, 15m or 1h');
 
 export const repoSchema = z
   .object({
@@ -128,6 +148,10 @@ export const repoSchema = z
     operatorPath: repoPath,
     chartVersion: z.enum(OPERATOR_RELEASES.map((r) => r.chart) as [string, ...string[]], { message: `must be a known chart version (${OPERATOR_RELEASES.map((r) => r.chart).join(', ')})` }),
     pluginChartVersion: z.enum(PLUGIN_RELEASES.map((r) => r.chart) as [string, ...string[]], { message: `must be a known chart version (${PLUGIN_RELEASES.map((r) => r.chart).join(', ')})` }),
+    // Optional: records written before they existed keep 5m, 1m and -1.
+    operatorTimeout: fluxDuration.optional(),
+    operatorRetryInterval: fluxDuration.optional(),
+    operatorInstallRetries: z.number({ message: 'must be a whole number' }).int('must be a whole number').min(-1, 'must be -1 (forever) or more').optional(),
     fluxNamespace: dns1123Label(),
     gitRepository: kubeName,
     partOf: labelValue.min(1, 'must not be empty'),

@@ -99,7 +99,7 @@ export interface TemplateViews {
   'secret/sops-stub.yaml.hbs': { name: Str; labels: Record<string, string> | null; type: Str | null; keys: { key: Str; value: Str }[] };
   'kustomize/kustomization.yaml.hbs': { resources: Str[]; component: boolean };
   'kustomize/namespace.yaml.hbs': { name: Str };
-  'operator/helmrelease.yaml.hbs': { name: Str; values: Record<string, unknown> | null };
+  'operator/helmrelease.yaml.hbs': { name: Str; values: Record<string, unknown> | null; installRetries: number };
   'operator/networkpolicy.yaml.hbs': { namespace: Str; monitoringNamespace: Str; plugin: boolean };
   'operator/ocirepository.yaml.hbs': { name: Str; url: Str; tag: Str };
   'operator/plugin-networkpolicy.yaml.hbs': { namespace: Str };

@@ -4,7 +4,9 @@ import { type RepoModel, anyPlugin, OPERATOR_KS, PLUGIN_DIR, PLUGIN_KS } from '.
 import type { Reconcile, Unit } from './units.js';
 
 const OWNER = 'operator';
-const RECONCILE: Reconcile = { wait: true, interval: '1h', retryInterval: '1m', timeout: '5m' };
+const PLUGIN_RECONCILE: Reconcile = { wait: true, interval: '1h', retryInterval: '1m', timeout: '5m' };
+/** The operator's Kustomization: its timeout and retry interval are answers (seed 004 waits 15m, retries every 30s). */
+const reconcileOf = (m: RepoModel): Reconcile => ({ wait: true, interval: '1h', retryInterval: m.repo.operatorRetryInterval ?? '1m', timeout: m.repo.operatorTimeout ?? '5m' });
 
 /** The operator (once per repo) and, when a cluster backs up through it, the Barman Cloud plugin. */
 export async function operatorUnits(m: RepoModel): Promise<Unit[]> {
@@ -23,9 +25,9 @@ export async function operatorUnits(m: RepoModel): Promise<Unit[]> {
       : [],
     listed: policies ? ['./networkpolicy.yaml'] : [],
     needs: [],
-    reconcile: RECONCILE,
+    reconcile: reconcileOf(m),
     health: [],
-    chart: { name: OPERATOR_KS, url: OPERATOR_CHART_URL, version: m.repo.chartVersion, values: { crds: { create: true }, config: { clusterWide: true } } },
+    chart: { name: OPERATOR_KS, url: OPERATOR_CHART_URL, version: m.repo.chartVersion, values: { crds: { create: true }, config: { clusterWide: true } }, installRetries: m.repo.operatorInstallRetries ?? -1 },
   };
   if (!plugin) return [operator];
   const dir = `${op}/${PLUGIN_DIR}`;
@@ -40,9 +42,9 @@ export async function operatorUnits(m: RepoModel): Promise<Unit[]> {
     files: policies ? [await owned(`${dir}/networkpolicy.yaml`, OWNER, [['operator/plugin-networkpolicy.yaml.hbs', { namespace: m.repo.namespace }]])] : [],
     listed: policies ? ['./networkpolicy.yaml'] : [],
     needs: [{ unit: 'operator' }, { external: 'cert-manager', name: m.repo.certManagerKustomization }],
-    reconcile: RECONCILE,
+    reconcile: PLUGIN_RECONCILE,
     health: [],
-    chart: { name: 'plugin-barman-cloud', url: PLUGIN_CHART_URL, version: pluginRelease(m.repo.pluginChartVersion)!.chart, values: null },
+    chart: { name: 'plugin-barman-cloud', url: PLUGIN_CHART_URL, version: pluginRelease(m.repo.pluginChartVersion)!.chart, values: null, installRetries: -1 },
   };
   return [operator, pluginUnit];
 }

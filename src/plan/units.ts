@@ -33,6 +33,8 @@ export interface ChartInstall {
   url: string;
   version: string;
   values: Record<string, unknown> | null;
+  /** Install remediation retries (-1: forever). */
+  installRetries: number;
 }
 
 export interface Unit {

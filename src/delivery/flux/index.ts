@@ -56,10 +56,10 @@ function kustomizationView(m: RepoModel, units: readonly Unit[], u: Unit) {
 /** A chart through an OCIRepository and a HelmRelease, listed first in the unit's kustomization. */
 async function chartFiles(u: Unit): Promise<PlannedFile[]> {
   if (!u.chart) return [];
-  const { name, url, version, values } = u.chart;
+  const { name, url, version, values, installRetries } = u.chart;
   return [
     await owned(`${u.dir}/ocirepository.yaml`, u.owner, [['operator/ocirepository.yaml.hbs', { name, url, tag: version }]]),
-    await owned(`${u.dir}/helmrelease.yaml`, u.owner, [['operator/helmrelease.yaml.hbs', { name, values }]]),
+    await owned(`${u.dir}/helmrelease.yaml`, u.owner, [['operator/helmrelease.yaml.hbs', { name, values, installRetries }]]),
   ];
 }
 
