@@ -35,6 +35,12 @@ export const clusterFields: readonly Field<ClusterCtx>[] = [
     default: (a) => (isDefaultName(a) ? 'cloudnative-pg-cluster' : `cloudnative-pg-cluster-${a.clusterName}`),
   },
   { name: 'instances', kind: 'int', message: 'Number of PostgreSQL instances', default: () => 3 },
+  {
+    name: 'antiAffinityTopologyKey',
+    kind: 'string',
+    message: 'Node label the instances spread across (affinity.topologyKey; "" for CNPG\'s default, kubernetes.io/hostname)',
+    default: () => '',
+  },
   { name: 'storageClass', kind: 'string', message: 'StorageClass of the data volumes (empty: the cluster\'s default class)', default: () => '' },
   { name: 'storageSize', kind: 'string', message: 'Size of each data volume', default: () => '20Gi' },
   { name: 'cpuRequest', kind: 'string', message: 'CPU request per instance', default: () => '500m' },
@@ -153,6 +159,8 @@ export function clusterSchema(ctx: ClusterCtx) {
       imageExtensions: z.array(z.string().regex(/^[a-z0-9_-]+$/, 'must be extension names')),
       // Optional: records written before it existed mount none.
       imageVolumeExtensions: z.array(z.string().regex(/^[a-z0-9]([-a-z0-9_]*[a-z0-9])?$/, 'must be extension image names (lowercase letters, digits, "-", "_")')).optional(),
+      // Optional: records written before it existed leave the affinity to CNPG.
+      antiAffinityTopologyKey: z.union([z.literal(''), labelKey]).optional(),
       storageClass: z.union([z.literal(''), kubeName]),
       storageSize: quantity,
       cpuRequest: quantity,

@@ -77,6 +77,7 @@ export interface TemplateViews {
     superuserAccess: boolean;
     superuserSecret: Str;
     parameters: Record<string, string> | null;
+    topologyKey: Str | null;
     extensions: { name: Str; image: { reference: Str }; extension_control_path?: readonly Str[]; dynamic_library_path?: readonly Str[]; ld_library_path?: readonly Str[] }[];
     preload: Str[];
     roles: { name: Str; passwordSecret: Str }[];

@@ -112,6 +112,7 @@ export async function clusterUnit(m: RepoModel, p: PlacedCluster, children: Unit
           partOf: m.repo.partOf,
           superuserAccess: superuserEnabled(p),
           parameters: Object.keys(c.parameters).length ? c.parameters : null,
+          topologyKey: c.antiAffinityTopologyKey || null,
           extensions: clusterExtensions(c),
           preload: preloadLibraries(c),
           roles: managedRoles(m, p.apps),

@@ -96,3 +96,15 @@ describe('extension refusals, one line naming the answer', () => {
     await refused(dir, cluster(dir, { parameters: { shared_preload_libraries: 'vchord' } }), 'parameters.shared_preload_libraries', /spec.postgresql.shared_preload_libraries/);
   });
 });
+
+describe('pod anti-affinity', () => {
+  it('antiAffinityTopologyKey spreads the instances across that node label; unset leaves CNPG\'s default', async () => {
+    const dir = tempRepo();
+    await newCluster(ctxFor(dir), { backupEndpoint: R2, antiAffinityTopologyKey: 'topology.kubernetes.io/zone' });
+    expect(doc(dir, 'cluster.yaml').spec.affinity).toEqual({ enablePodAntiAffinity: true, topologyKey: 'topology.kubernetes.io/zone' });
+    const plain = tempRepo();
+    await newCluster(ctxFor(plain), { backupEndpoint: R2 });
+    expect(doc(plain, 'cluster.yaml').spec.affinity).toBeUndefined();
+    await refused(plain, cluster(plain, { antiAffinityTopologyKey: 'not a label' }), 'antiAffinityTopologyKey', /./);
+  });
+});
