@@ -68,7 +68,8 @@ main(process.argv.slice(2), interrupts).then(
   (error: unknown) => {
     const debug = process.argv.includes('--debug');
     if (error instanceof CliError) {
-      console.error(`error: ${error.message}`);
+      // Several invalid answers are reported together, one line each.
+      for (const line of error.message.split('\n')) console.error(`error: ${line}`);
       if (debug) console.error(error.stack);
       process.exitCode = error.exitCode;
     } else {
