@@ -5,6 +5,7 @@ import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { parse, parseAllDocuments, type Tags } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { format } from 'prettier';
 import { appFields } from '../../schema/app.js';
 import { coerce, type Field } from '../../schema/fields.js';
 import { repoFields } from '../../schema/repo.js';
@@ -125,6 +126,9 @@ async function judge(dir: string, run: () => Promise<unknown>, hostile: readonly
     if (!/\.ya?ml$/.test(path)) continue;
     // go-yaml v2 reads NEL/LS/PS as line breaks and refuses C1 controls and an inner BOM; the yaml
     // package models neither, so raw ones are looked for in the text (gopkg.in/yaml.v2 yamlprivateh.go).
+    // The tool runs no formatter: what it writes must already be what prettier (of record) prints.
+    if (!path.startsWith('.cnpg/') && (await format(text, { parser: 'yaml', printWidth: 120, proseWrap: 'preserve' }).catch((e: Error) => `unformattable: ${e.message}`)) !== text)
+      return `${path}: prettier would reformat it`;
     const raw = /[\u0085\u2028\u2029\u007f-\u009f]|(?<!^)\ufeff/.exec(text);
     if (raw && !path.startsWith('.cnpg/')) return `${path}: a raw U+${raw[0].charCodeAt(0).toString(16).padStart(4, '0')}, which go-yaml v2 reads otherwise`;
     const v12 = parseAllDocuments(text);
