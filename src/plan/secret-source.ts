@@ -45,7 +45,7 @@ export async function secretFiles(repo: RepoAnswers, dir: string, owner: string,
   const files: PlannedFile[] = [];
   for (const s of secrets) {
     const comment = [
-      `SOPS stub written once by cnpg-scaffold, then yours: fill in the empty values, then encrypt it in place`,
+      `Written once by cnpg-scaffold, then yours: a SOPS stub. Fill in the empty values, then encrypt it in place`,
       `(sops --encrypt --in-place ${s.name}${SOPS_SUFFIX}; the repository's .sops.yaml holds the rule). Never commit it unencrypted.`,
       ...s.keys.map((k) => `${k.key}: ${k.about}`),
     ];

@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { format } from 'prettier';
 import { parse, parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { newApp } from '../../src/commands/new-app.js';
@@ -118,6 +119,27 @@ async function refused(dir: string, run: () => Promise<unknown>, field: string, 
   expect(snapshot(dir)).toEqual(before);
   return e!.message;
 }
+
+describe('formatted as prettier prints (the tool runs no formatter)', () => {
+  it('stubs, .sops.yaml and decrypting Kustomizations; a restore with extension images', async () => {
+    const sops = await build(true);
+    const other = tempRepo();
+    await newCluster(ctxFor(other), {
+      backupEndpoint: R2,
+      imageName: 'ghcr.io/cloudnative-pg/postgresql:18.3-minimal-bookworm',
+      imageVolumeExtensions: ['pgvector', 'postgis', 'vchord'],
+      restoreFrom: 'postgres',
+      restoreTargetTime: '2026-01-06T12:00:00Z',
+      antiAffinityTopologyKey: 'kubernetes.io/hostname',
+    });
+    await newApp(ctxFor(other), { name: 'immich', extensions: ['vector', 'vchord', 'postgis'] });
+    const changed: string[] = [];
+    for (const dir of [sops, other])
+      for (const [path, text] of Object.entries(snapshot(dir)))
+        if (/\.ya?ml$/.test(path) && !path.startsWith('.cnpg/') && (await format(text, { parser: 'yaml', printWidth: 120, proseWrap: 'preserve' })) !== text) changed.push(path);
+    expect(changed).toEqual([]);
+  }, 60_000);
+});
 
 describe('next steps under SOPS', () => {
   it('name the stubs to fill and encrypt, and the key Flux decrypts with, instead of secret-store items', async () => {
