@@ -59,8 +59,12 @@ function recovery(c: ClusterAnswers, plugin: boolean) {
   };
 }
 
-/** The server name the cluster archives to, written only when it is not CNPG's default (the cluster's name). */
-const ownServerName = (c: ClusterAnswers, name: string) => (serverNameOf(c) === name ? null : serverNameOf(c));
+/**
+ * The server name the placed cluster archives to, written only when it is not CNPG's default (the
+ * Cluster's name). An answer equal to the recorded cluster name means that default: where one record
+ * places several Clusters (a template), each keeps a server name of its own.
+ */
+const ownServerName = (c: ClusterAnswers, name: string) => (serverNameOf(c) === c.clusterName || serverNameOf(c) === name ? null : serverNameOf(c));
 
 /** The superuser's Secret, and the object store keys when the cluster backs up. */
 function clusterSecrets(m: RepoModel, c: ClusterAnswers): SecretSpec[] {
@@ -102,6 +106,7 @@ export async function clusterUnit(m: RepoModel, p: PlacedCluster, children: Unit
   const owner = p.unitId;
   const plugin = usesPlugin(c);
   const inTree = c.backups && !plugin;
+  const server = ownServerName(c, p.name);
   const files: PlannedFile[] = [
     await owned(`${dir}/cluster.yaml`, owner, [
       [
@@ -116,8 +121,8 @@ export async function clusterUnit(m: RepoModel, p: PlacedCluster, children: Unit
           extensions: clusterExtensions(c),
           preload: preloadLibraries(c),
           roles: managedRoles(m, p.apps),
-          plugin: plugin ? { name: pluginName, objectStore: objectStoreName(c), serverName: ownServerName(c, p.name) } : null,
-          inTree: inTree ? { retention: c.backupRetention, store: { ...storeConfig(c), ...(ownServerName(c, p.name) ? { serverName: serverNameOf(c) } : {}) } } : null,
+          plugin: plugin ? { name: pluginName, objectStore: objectStoreName(c), serverName: server } : null,
+          inTree: inTree ? { retention: c.backupRetention, store: { ...storeConfig(c), ...(server ? { serverName: server } : {}) } } : null,
           recovery: recovery(c, plugin),
           env: inTree ? checksumEnv(c) : [],
         },
