@@ -66,3 +66,12 @@ export function renderTemplate(name: string, view: object): string {
   }
   return text;
 }
+
+/**
+ * Renders a template whose output is itself a Helm (Go) template: not YAML until Helm runs it, so
+ * it is not parsed here. Its Go actions are escaped in the source (`\{{`); the tests render the
+ * result with Helm's engine (test/e2e/helm-render) and validate what comes out.
+ */
+export function renderHelmTemplateSource(name: string, view: object): string {
+  return compiled(name)(view);
+}

@@ -1,0 +1,141 @@
+import { formatOwnedYaml, header } from '../../format.js';
+import { renderHelmTemplateSource, renderTemplate } from '../../render.js';
+import { splitImageRef } from '../../images.js';
+import type { PlannedFile } from '../../plan/types.js';
+
+/** The chart repository seed 000's Chart.yaml names (HTTP; the OCI registry serves the same charts). */
+export const CHARTS_REPOSITORY = 'https://cloudnative-pg.github.io/charts';
+
+/** The wrapper chart's templates, in the order a reader meets them. */
+export const CHART_TEMPLATES = ['_helpers.tpl', 'cluster.yaml', 'objectstore.yaml', 'scheduledbackup.yaml', 'init-roles-job.yaml'] as const;
+
+/** One role and database the init-roles hook makes sure of; the password Secret is CNPG's (basic-auth). */
+export interface InitRole {
+  role: string;
+  database: string;
+  passwordSecret: string;
+}
+
+export interface WrapperBackup {
+  objectStoreName: string;
+  scheduledBackupName: string;
+  pluginName: string;
+  schedule: string;
+  retentionPolicy: string;
+  destinationPath: string;
+  endpointURL?: string;
+  endpointCA?: { name: string; key: string };
+  credentialsSecret: string;
+  compression: string;
+  env: { name: string; value: string }[];
+}
+
+/** Everything the chart's files hold; built by the Argo CD delivery from the placed cluster. */
+export interface WrapperChartInput {
+  name: string;
+  version: string;
+  operator: { chart: string; appVersion: string; image?: string };
+  plugin?: { chart: string; image?: string; sidecarImage?: string };
+  partOf: string;
+  cluster: {
+    name: string;
+    namespace: string;
+    host: string;
+    instances: number;
+    imageName: string;
+    psqlImage: string;
+    enableSuperuserAccess: boolean;
+    superuserSecret: string;
+    storage: { size: string; storageClass?: string };
+    resources: { requests: { cpu: string; memory: string }; limits: { memory: string } };
+    parameters: Record<string, string>;
+    managedRoles: { name: string; passwordSecret: string }[];
+    backup?: WrapperBackup;
+  };
+  initRoles: InitRole[];
+}
+
+/** `repo[:tag][@digest]` as the operator chart's image values: repository, and tag (with the digest after it). */
+function operatorImageValues(image: string | undefined) {
+  if (!image) return {};
+  const { name, tag, digest } = splitImageRef(image);
+  return { image: { repository: name, tag: [tag ?? '', digest ? `@${digest}` : ''].join('') } };
+}
+
+/**
+ * The plugin chart writes `<registry>/<repository>:<tag>` (plugin-barman-cloud 0.5.0
+ * templates/deployment.yaml and configmap.yaml SIDECAR_IMAGE), so the registry is the first
+ * segment and the digest rides on the tag.
+ */
+function pluginImageValues(image: string) {
+  const { name, tag, digest } = splitImageRef(image);
+  const slash = name.indexOf('/');
+  return { registry: name.slice(0, slash), repository: name.slice(slash + 1), tag: `${tag ?? ''}${digest ? `@${digest}` : ''}` };
+}
+
+export function chartValues(input: WrapperChartInput) {
+  const { cluster: c } = input;
+  return {
+    operatorChart: input.operator.chart,
+    pluginChart: input.plugin?.chart ?? 'not used',
+    operatorValues: { ...operatorImageValues(input.operator.image), crds: { create: true } },
+    pluginValues: input.plugin
+      ? {
+          ...(input.plugin.image ? { image: pluginImageValues(input.plugin.image) } : {}),
+          ...(input.plugin.sidecarImage ? { sidecarImage: pluginImageValues(input.plugin.sidecarImage) } : {}),
+        }
+      : null,
+    cnpg: {
+      partOf: input.partOf,
+      cluster: {
+        name: c.name,
+        namespace: c.namespace,
+        host: c.host,
+        instances: c.instances,
+        imageName: c.imageName,
+        psqlImage: c.psqlImage,
+        enableSuperuserAccess: c.enableSuperuserAccess,
+        superuserSecret: c.superuserSecret,
+        storage: c.storage,
+        resources: c.resources,
+        parameters: c.parameters,
+        managedRoles: c.managedRoles,
+        backup: c.backup ? { enabled: true, ...c.backup } : { enabled: false },
+      },
+      initRoles: input.initRoles,
+    },
+  };
+}
+
+/**
+ * An owned file whose text is a Helm template, not formatted (prettier would reflow Go actions).
+ * The tool's header sits in a Go template comment: the file says who wrote it, the rendered
+ * objects do not carry it (and a template that renders nothing leaves no comment-only document).
+ */
+function ownedHelmTemplate(path: string, unit: string, template: string, view: object): PlannedFile {
+  const body = renderHelmTemplateSource(template, view);
+  return { mode: 'owned', path, unit, contents: `{{- /*\n${header(unit)}\n*/ -}}\n${body}` };
+}
+
+/** The chart directory's files: Chart.yaml, values.yaml, templates/. */
+export async function wrapperChartFiles(dir: string, unit: string, input: WrapperChartInput): Promise<PlannedFile[]> {
+  const dependencies = [
+    { name: 'cloudnative-pg', version: input.operator.chart, repository: CHARTS_REPOSITORY },
+    ...(input.plugin ? [{ name: 'plugin-barman-cloud', version: input.plugin.chart, repository: CHARTS_REPOSITORY }] : []),
+  ];
+  const chart = renderTemplate('argocd/chart/Chart.yaml.hbs', {
+    name: input.name,
+    description: `CloudNativePG operator${input.plugin ? ', Barman Cloud plugin' : ''} and the cluster ${input.cluster.name}`,
+    version: input.version,
+    appVersion: input.operator.appVersion,
+    dependencies,
+  });
+  const values = renderTemplate('argocd/chart/values.yaml.hbs', chartValues(input));
+  const files: PlannedFile[] = [
+    { mode: 'owned', path: `${dir}/Chart.yaml`, unit, contents: await formatOwnedYaml(unit, chart) },
+    { mode: 'owned', path: `${dir}/values.yaml`, unit, contents: await formatOwnedYaml(unit, values) },
+  ];
+  for (const t of CHART_TEMPLATES) files.push(ownedHelmTemplate(`${dir}/templates/${t}`, unit, `argocd/chart/templates/${t}.hbs`, {}));
+  return files;
+}
+
