@@ -5,6 +5,7 @@ export interface GlobalFlags {
   yes: boolean;
   dest?: string;
   answers?: string;
+  profile?: string;
   dryRun: boolean;
   force: boolean;
   allowDirty: boolean;
@@ -18,11 +19,11 @@ export interface GlobalFlags {
 const GLOBAL_BOOLS: Record<string, keyof GlobalFlags> = {
   yes: 'yes', y: 'yes', 'dry-run': 'dryRun', force: 'force', 'allow-dirty': 'allowDirty', debug: 'debug', help: 'help', h: 'help', check: 'check', 'ignore-missing-schemas': 'ignoreMissingSchemas',
 };
-const GLOBAL_VALUES: Record<string, keyof GlobalFlags> = { dest: 'dest', answers: 'answers', 'schema-location': 'schemaLocation' };
+const GLOBAL_VALUES: Record<string, keyof GlobalFlags> = { dest: 'dest', answers: 'answers', profile: 'profile', 'schema-location': 'schemaLocation' };
 
 /** The common flags each command reads; any other is refused, never silently ignored (`new-app --check` wrote files). */
 export const COMMAND_FLAGS: Record<string, readonly (keyof GlobalFlags)[]> = {
-  'new-cluster': ['yes', 'dest', 'answers', 'dryRun', 'force', 'allowDirty'],
+  'new-cluster': ['yes', 'dest', 'answers', 'profile', 'dryRun', 'force', 'allowDirty'],
   'new-app': ['yes', 'dest', 'answers', 'dryRun', 'force', 'allowDirty'],
   regen: ['check', 'dest', 'dryRun', 'force', 'allowDirty'],
   validate: ['dest', 'schemaLocation', 'ignoreMissingSchemas'],

@@ -35,9 +35,11 @@ async function main(argv: string[], interrupts: Interrupts): Promise<number> {
   if (!name.startsWith('new-') && !existsSync(ctx.dest)) throw new InputError(`--dest: no such directory (got ${shown(flags.dest ?? ctx.dest)})`);
   const fromFile = await loadAnswersFile(ctx.cwd, flags.answers);
   switch (name) {
-    case 'new-cluster':
-      await (await import('./commands/new-cluster.js')).newCluster(ctx, { ...fromFile, ...given });
+    case 'new-cluster': {
+      const fromProfile = await (await import('./profiles.js')).loadProfile(flags.profile);
+      await (await import('./commands/new-cluster.js')).newCluster(ctx, { ...fromProfile, ...fromFile, ...given });
       return 0;
+    }
     case 'new-app':
       await (await import('./commands/new-app.js')).newApp(ctx, { ...fromFile, ...given });
       return 0;

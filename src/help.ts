@@ -1,6 +1,7 @@
 import type { Field } from '../schema/fields.js';
 
 import { TOOL } from './paths.js';
+import { profileNames } from './profiles.js';
 
 const COMMON = `Common flags:
   --dest DIR          GitOps repository to write into (default: git top-level of your directory)
@@ -30,8 +31,12 @@ Run '${TOOL} <command> --help' for its flags.`;
 /** A command's help; new-cluster and new-app list their answer fields. */
 export function commandHelp(command: string, fields: readonly Field<never>[]): string {
   if (command === 'new-cluster' || command === 'new-app') {
-    const usage = command === 'new-app' ? `${TOOL} new-app --name APP [flags]` : `${TOOL} new-cluster [flags]`;
-    return `Usage: ${usage}\n\nAnswers (every prompt is a flag):\n${fieldLines(fields)}\n\n${COMMON}`;
+    const usage = command === 'new-app' ? `${TOOL} new-app --name APP [flags]` : `${TOOL} new-cluster [--profile NAME] [flags]`;
+    const profiles =
+      command === 'new-cluster'
+        ? `\n  --profile NAME      start from a team's answers shipped with ${TOOL} (${profileNames().join(', ')});\n                      --answers and flags override it; nothing is asked\n`
+        : '';
+    return `Usage: ${usage}\n\nAnswers (every prompt is a flag):\n${fieldLines(fields)}\n${profiles}\n${COMMON}`;
   }
   return STATIC_HELP[command]!;
 }
