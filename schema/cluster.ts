@@ -78,6 +78,12 @@ export const clusterFields: readonly Field<ClusterCtx>[] = [
       return a.backupMethod === 'barmanObjectStore' ? image : image?.replace('-system-', '-standard-');
     },
   },
+  {
+    name: 'psqlImage',
+    kind: 'string',
+    message: 'Image of the psql helper Jobs (Argo CD init-roles hook; "" for imageName)',
+    default: (_a, ctx) => (ctx.repo.delivery === 'argocd' ? '' : undefined),
+  },
   { name: 'imageExtensions', kind: 'list', message: 'Extensions the image offers (only for an image the tool does not know)', default: () => [] },
   { name: 'backupProvider', kind: 'enum', message: 'Object storage provider', choices: PROVIDERS, default: () => 'r2', when: (a) => a.backups === true },
   {
@@ -167,6 +173,8 @@ export function clusterSchema(ctx: ClusterCtx) {
       backupRetention: retention,
       backupCompression: z.enum(COMPRESSION, { message: `must be one of ${COMPRESSION.join(', ')}` }),
       backupSchedule: cnpgCron,
+      // Delivery argocd only: absent from Flux records.
+      psqlImage: z.union([z.literal(''), imageRef]).optional(),
     })
     .strict()
     .superRefine((a, issue) => {
@@ -182,6 +190,11 @@ export function clusterSchema(ctx: ClusterCtx) {
         add('backupStoreLabels', `must name the pod labels of the in-cluster object store at ${a.backupEndpoint}`);
       if (a.backups && a.backupMethod === 'barmanObjectStore' && !hasBarmanCloud(a.imageName))
         add('imageName', 'the in-tree barmanObjectStore method needs a "system" image (barman-cloud inside); use backupMethod plugin or a -system- image');
+      // The wrapper chart holds what its templates model: plugin backups (the in-tree method is deprecated).
+      if (ctx.repo.delivery === 'argocd' && a.backups && a.backupMethod === 'barmanObjectStore') add('backupMethod', 'barmanObjectStore requires delivery flux (got delivery argocd): use plugin');
+      const second = ctx.others.find((o) => o.clusterName !== a.clusterName);
+      if (ctx.repo.delivery === 'argocd' && second) add('clusterName', `delivery argocd keeps one cluster in its wrapper chart (${second.clusterName} is recorded)`);
+      if (ctx.repo.delivery !== 'argocd' && a.psqlImage !== undefined) add('psqlImage', `requires delivery argocd (got delivery ${ctx.repo.delivery})`);
       for (const o of ctx.others) {
         if (o.clusterName === a.clusterName) continue;
         if (o.clusterDir === a.clusterDir) add('clusterDir', `"${a.clusterDir}" is already used by cluster ${o.clusterName}`);

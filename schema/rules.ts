@@ -81,6 +81,11 @@ export const httpUrl = z.string().refine((v) => {
   }
 }, 'must be an http:// or https:// URL');
 
+/** A repository URL as Argo CD takes it: https://, ssh:// or scp-like git@host:path (credentials are Argo CD's repository secrets). */
+export const gitUrl = z
+  .string()
+  .regex(/^(https?:\/\/[A-Za-z0-9.-]+(:\d+)?\/[^\s@]*|ssh:\/\/([a-z0-9_-]+@)?[A-Za-z0-9.-]+(:\d+)?\/[^\s]*|[a-z0-9_-]+@[A-Za-z0-9.-]+:[^\s]+)$/, 'must be a git URL (https://host/path, ssh://host/path or git@host:path)');
+
 /** Names of Flux variables (`${NAME}`), as substituted by kustomize-controller. */
 export const varName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a variable name (letters, digits, "_")');
 
