@@ -8,6 +8,7 @@ import { validateAnswers } from './answers.js';
 import { CliError, InputError } from './errors.js';
 import { RECORD_DIR, TOOL } from './paths.js';
 import type { RepoModel } from './plan/model.js';
+import { placeClusters } from './plan/topology.js';
 
 /** The tool's records in the target repo: answers per unit and the manifest of written files. */
 export { RECORD_DIR };
@@ -135,7 +136,10 @@ export async function loadModel(cwd: string): Promise<RepoModel | undefined> {
  * Cluster's barmanObjectStore or the plugin's ObjectStore in the operator's namespace.
  */
 export function externalSecrets(m: RepoModel): string[] {
-  return m.clusters.filter((c) => c.backups && c.backupEndpointCA).map((c) => `${m.repo.namespace}/${c.backupEndpointCA.split('/')[0]}`);
+  // In the cluster's namespace, as the topology places it (seed 000: apps, not the operator's).
+  return placeClusters(m)
+    .filter((p) => p.answers.backups && p.answers.backupEndpointCA)
+    .map((p) => `${p.namespace}/${p.answers.backupEndpointCA.split('/')[0]}`);
 }
 
 /** The record files of a model, as the tool writes them. */

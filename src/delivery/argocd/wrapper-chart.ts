@@ -1,4 +1,5 @@
-import { formatOwnedYaml, header } from '../../format.js';
+import { parseAllDocuments } from 'yaml';
+import { formatOwnedYaml, formatYaml, header } from '../../format.js';
 import { renderHelmTemplateSource, renderTemplate } from '../../render.js';
 import { splitImageRef } from '../../images.js';
 import type { PlannedFile } from '../../plan/types.js';
@@ -34,7 +35,7 @@ export interface WrapperBackup {
 export interface WrapperChartInput {
   name: string;
   version: string;
-  operator: { chart: string; appVersion: string; image?: string };
+  operator: { chart: string; appVersion: string; values: Record<string, unknown>; image?: string };
   plugin?: { chart: string; image?: string; sidecarImage?: string };
   partOf: string;
   cluster: {
@@ -78,7 +79,7 @@ export function chartValues(input: WrapperChartInput) {
   return {
     operatorChart: input.operator.chart,
     pluginChart: input.plugin?.chart ?? 'not used',
-    operatorValues: { ...operatorImageValues(input.operator.image), crds: { create: true } },
+    operatorValues: { ...input.operator.values, ...operatorImageValues(input.operator.image) },
     pluginValues: input.plugin
       ? {
           ...(input.plugin.image ? { image: pluginImageValues(input.plugin.image) } : {}),
@@ -113,12 +114,42 @@ export function chartValues(input: WrapperChartInput) {
  * objects do not carry it (and a template that renders nothing leaves no comment-only document).
  */
 function ownedHelmTemplate(path: string, unit: string, template: string, view: object): PlannedFile {
-  const body = renderHelmTemplateSource(template, view);
-  return { mode: 'owned', path, unit, contents: `{{- /*\n${header(unit)}\n*/ -}}\n${body}` };
+  return helmTemplateFile(path, unit, renderHelmTemplateSource(template, view));
 }
 
-/** The chart directory's files: Chart.yaml, values.yaml, templates/. */
-export async function wrapperChartFiles(dir: string, unit: string, input: WrapperChartInput): Promise<PlannedFile[]> {
+const helmTemplateFile = (path: string, unit: string, body: string): PlannedFile => ({ mode: 'owned', path, unit, contents: `{{- /*\n${header(unit)}\n*/ -}}\n${body}` });
+
+/**
+ * A YAML document as a Helm template that renders to exactly that text: every `{{` (External
+ * Secrets' own Go templates) becomes the action `{{ "{{" }}`, which prints it.
+ */
+export const helmLiteral = (yaml: string): string => yaml.replace(/\{\{/g, '{{ "{{" }}');
+
+/**
+ * A unit's owned YAML file moved into the chart's templates/: its objects get the namespace they
+ * are applied in (Argo CD's destination is the operator's namespace) and their sync wave, and the
+ * text is escaped for Helm.
+ */
+export async function chartLiteralFile(path: string, file: PlannedFile, namespace: string, wave: number): Promise<PlannedFile> {
+  if (file.mode !== 'owned') throw new Error(`${file.path}: only owned files can move into the wrapper chart (got ${file.mode})`);
+  const head = `${header(file.unit)}\n`;
+  const body = file.contents.startsWith(head) ? file.contents.slice(head.length) : file.contents;
+  const docs = parseAllDocuments(body).map((d) => {
+    if (!d.hasIn(['metadata', 'namespace'])) d.setIn(['metadata', 'namespace'], namespace);
+    d.setIn(['metadata', 'annotations', 'argocd.argoproj.io/sync-wave'], String(wave));
+    return d.toString({ lineWidth: 0 }).replace(/^---\n/, '');
+  });
+  return helmTemplateFile(path, file.unit, helmLiteral(await formatYaml(docs.join('---\n'))));
+}
+
+/** Sync waves inside the chart: the cluster's objects, and the init-roles hook after them. */
+export interface ChartWaves {
+  cluster: number;
+  hook: number;
+}
+
+/** The chart directory's own files: Chart.yaml, values.yaml and the value-driven templates. */
+export async function wrapperChartFiles(dir: string, unit: string, input: WrapperChartInput, waves: ChartWaves = { cluster: 1, hook: 2 }): Promise<PlannedFile[]> {
   const dependencies = [
     { name: 'cloudnative-pg', version: input.operator.chart, repository: CHARTS_REPOSITORY },
     ...(input.plugin ? [{ name: 'plugin-barman-cloud', version: input.plugin.chart, repository: CHARTS_REPOSITORY }] : []),
@@ -135,7 +166,7 @@ export async function wrapperChartFiles(dir: string, unit: string, input: Wrappe
     { mode: 'owned', path: `${dir}/Chart.yaml`, unit, contents: await formatOwnedYaml(unit, chart) },
     { mode: 'owned', path: `${dir}/values.yaml`, unit, contents: await formatOwnedYaml(unit, values) },
   ];
-  for (const t of CHART_TEMPLATES) files.push(ownedHelmTemplate(`${dir}/templates/${t}`, unit, `argocd/chart/templates/${t}.hbs`, {}));
+  for (const t of CHART_TEMPLATES) files.push(ownedHelmTemplate(`${dir}/templates/${t}`, unit, `argocd/chart/templates/${t}.hbs`, { wave: waves.cluster, hookWave: waves.hook }));
   return files;
 }
 
