@@ -29,6 +29,11 @@ describe.skipIf(!!skip)('validate on an Argo CD tree (seed 000)', () => {
     expect(without.notes.some((n) => n.includes('not rendered (set CNPG_HELM_RENDER'))).toBe(true);
   });
 
+  it('with network policies, every pod is covered and every path admitted: the hook\'s, and an app\'s from its own namespace', async () => {
+    const dir = await argocdTree([{ name: 'harbor', namespace: 'media', provisioning: 'declarative', backups: true }], { networkPolicies: true });
+    expect((await validate(dir)).lines).toEqual([]);
+  });
+
   it('finds what is wrong inside the chart: a schema violation in a value, a Secret no template makes, a template that fails', async () => {
     const dir = await argocdTree();
     const values = join(dir, CHART_DIR, 'values.yaml');

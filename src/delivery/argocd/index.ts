@@ -7,7 +7,7 @@ import type { PlannedFile } from '../../plan/types.js';
 import type { Unit } from '../../plan/units.js';
 import { operatorRelease, pluginRelease } from '../../versions.js';
 import type { Delivery } from '../types.js';
-import { type ChartWaves, type WrapperChartInput, chartLiteralFile, wrapperChartFiles } from './wrapper-chart.js';
+import { type ChartWaves, type WrapperChartInput, chartLiteralFile, namespacedFile, wrapperChartFiles } from './wrapper-chart.js';
 
 /**
  * Argo CD, seed 000's layout: one Application syncs a wrapper chart in `operatorPath` whose
@@ -81,6 +81,7 @@ function chartInput(m: RepoModel, units: readonly Unit[], version: string): Wrap
         }
       : {}),
     partOf: m.repo.partOf,
+    networkPolicies: m.repo.networkPolicies,
     cluster: {
       name: p.name,
       namespace: p.namespace,
@@ -128,7 +129,7 @@ async function chartFiles(m: RepoModel, units: readonly Unit[], version: string)
   for (const u of units) {
     for (const f of u.files) {
       if (!inChart(m, u)) {
-        outside.push(f);
+        outside.push(await namespacedFile(f, u.namespace));
         continue;
       }
       if (u.id === cu.id && VALUE_DRIVEN.some((name) => f.path === `${u.dir}/${name}`)) continue;

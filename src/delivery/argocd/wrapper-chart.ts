@@ -38,6 +38,7 @@ export interface WrapperChartInput {
   operator: { chart: string; appVersion: string; values: Record<string, unknown>; image?: string };
   plugin?: { chart: string; image?: string; sidecarImage?: string };
   partOf: string;
+  networkPolicies: boolean;
   cluster: {
     name: string;
     namespace: string;
@@ -88,6 +89,7 @@ export function chartValues(input: WrapperChartInput) {
       : null,
     cnpg: {
       partOf: input.partOf,
+      networkPolicies: input.networkPolicies,
       cluster: {
         name: c.name,
         namespace: c.namespace,
@@ -131,15 +133,36 @@ export const helmLiteral = (yaml: string): string => yaml.replace(/\{\{/g, '{{ "
  * text is escaped for Helm.
  */
 export async function chartLiteralFile(path: string, file: PlannedFile, namespace: string, wave: number): Promise<PlannedFile> {
-  if (file.mode !== 'owned') throw new Error(`${file.path}: only owned files can move into the wrapper chart (got ${file.mode})`);
+  const body = await formatYaml(editDocs(ownedBody(file), namespace, wave));
+  return helmTemplateFile(path, file.unit, helmLiteral(body));
+}
+
+/** An owned file's text without the tool's header. */
+function ownedBody(file: PlannedFile): string {
+  if (file.mode !== 'owned') throw new Error(`${file.path}: only owned files can be placed by the Argo CD delivery (got ${file.mode})`);
   const head = `${header(file.unit)}\n`;
-  const body = file.contents.startsWith(head) ? file.contents.slice(head.length) : file.contents;
-  const docs = parseAllDocuments(body).map((d) => {
-    if (!d.hasIn(['metadata', 'namespace'])) d.setIn(['metadata', 'namespace'], namespace);
-    d.setIn(['metadata', 'annotations', 'argocd.argoproj.io/sync-wave'], String(wave));
-    return d.toString({ lineWidth: 0 }).replace(/^---\n/, '');
-  });
-  return helmTemplateFile(path, file.unit, helmLiteral(await formatYaml(docs.join('---\n'))));
+  return file.contents.startsWith(head) ? file.contents.slice(head.length) : file.contents;
+}
+
+/** Each object gets `namespace` where it names none (Argo CD's destination would give it another) and, given one, its sync wave. */
+function editDocs(body: string, namespace: string, wave?: number): string {
+  return parseAllDocuments(body)
+    .map((d) => {
+      const kustomize = String(d.get('apiVersion') ?? '').startsWith('kustomize.config.k8s.io/');
+      if (!kustomize && !d.hasIn(['metadata', 'namespace'])) d.setIn(['metadata', 'namespace'], namespace);
+      if (!kustomize && wave !== undefined) d.setIn(['metadata', 'annotations', 'argocd.argoproj.io/sync-wave'], String(wave));
+      return d.toString({ lineWidth: 0 }).replace(/^---\n/, '');
+    })
+    .join('---\n');
+}
+
+/**
+ * An app-side file with its objects' namespace written out: the team's Application for the app
+ * may have any destination, and the connection Secret must be in the app's namespace.
+ */
+export async function namespacedFile(file: PlannedFile, namespace: string): Promise<PlannedFile> {
+  if (file.mode !== 'owned') return file;
+  return { ...file, contents: await formatOwnedYaml(file.unit, editDocs(ownedBody(file), namespace)) };
 }
 
 /** Sync waves inside the chart: the cluster's objects, and the init-roles hook after them. */

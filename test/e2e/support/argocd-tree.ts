@@ -11,9 +11,9 @@ export const ARGOCD_PROFILE = 'argocd-wrapper-chart';
 export const CHART_DIR = 'apps/cluster/cloudnative-pg';
 
 /** Seed 000's tree as the tool writes it: `new-cluster --profile argocd-wrapper-chart`, then its example apps (or `apps`). */
-export async function argocdTree(apps?: Record<string, unknown>[]): Promise<string> {
+export async function argocdTree(apps?: Record<string, unknown>[], answers: Record<string, unknown> = {}): Promise<string> {
   const dir = tempRepo();
-  await newCluster(ctxFor(dir), await loadProfile(ARGOCD_PROFILE));
+  await newCluster(ctxFor(dir), { ...(await loadProfile(ARGOCD_PROFILE)), ...answers });
   const list = apps ?? (parse(readFileSync(join(ROOT, 'test', 'profiles', `${ARGOCD_PROFILE}.apps.yaml`), 'utf8')) as Record<string, unknown>[]);
   for (const a of list) await newApp(ctxFor(dir), a);
   return dir;
