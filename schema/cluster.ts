@@ -108,7 +108,14 @@ export const clusterFields: readonly Field<ClusterCtx>[] = [
     default: (a, ctx) => defaultStoreLabels(String(a.backupEndpoint ?? ''), ctx.repo.namespace),
     when: (a, ctx) => a.backups === true && inClusterStore(String(a.backupEndpoint ?? ''), ctx.repo.namespace) !== null,
   },
-  { name: 'backupDestinationPath', kind: 'string', message: 'Bucket path', default: () => 's3://cnpg-${CLUSTER_NAME}/', when: (a) => a.backups === true },
+  {
+    name: 'backupDestinationPath',
+    kind: 'string',
+    message: 'Bucket path',
+    // Flux substitutes the cluster's name from cluster-vars; Argo CD substitutes nothing.
+    default: (a, ctx) => (ctx.repo.delivery === 'argocd' ? `s3://cnpg-${String(a.clusterName)}/` : 's3://cnpg-${CLUSTER_NAME}/'),
+    when: (a) => a.backups === true,
+  },
   {
     name: 'backupCredentialsSecret',
     kind: 'string',
@@ -179,7 +186,10 @@ export function clusterSchema(ctx: ClusterCtx) {
     .strict()
     .superRefine((a, issue) => {
       const add = (path: string, message: string) => issue.addIssue({ code: 'custom', path: [path], message, input: (a as Record<string, unknown>)[path] });
-      refineSubstitutedText(a, CLUSTER_TEXT_FIELDS, issue, ctx.repo.clusterVars);
+      if (ctx.repo.delivery === 'argocd')
+        for (const f of ['backupDestinationPath', 'backupEndpoint'] as const)
+          if (a.backups && a[f].includes('${')) add(f, 'holds a ${...} reference, but delivery argocd substitutes no variables: write the value itself');
+      refineSubstitutedText(a, CLUSTER_TEXT_FIELDS, issue, ctx.repo.delivery === 'argocd' ? [] : ctx.repo.clusterVars);
       for (const key of Object.keys(a.parameters)) {
         const problem = cnpgParameterProblem(key) ?? cnpgParameterValueProblem(key, a.parameters[key]!, a.instances);
         // On the parameter itself, so the error line shows its value, not the whole map.

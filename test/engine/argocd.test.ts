@@ -77,6 +77,14 @@ describe('delivery argocd', () => {
     expect(await refusal(() => newCluster(ctxFor(tempRepo()), noRepo))).toMatch(/^argocdRepoURL: is required for delivery argocd/);
     expect(await refusal(() => newCluster(ctxFor(tempRepo()), { ...profile, backupMethod: 'barmanObjectStore' }))).toMatch(/^backupMethod: barmanObjectStore requires delivery flux \(got delivery argocd\)/);
     expect(await refusal(() => newCluster(ctxFor(tempRepo()), { ...profile, psqlImage: 'dhi.io/postgres:18@sha256:abc' }))).toMatch(/^psqlImage: must end its digest as @sha256/);
+    // Found by test/property/argocd.test.ts: Flux's ${CLUSTER_NAME} default stayed literal in the bucket name.
+    expect(await refusal(() => newCluster(ctxFor(tempRepo()), { ...profile, backupDestinationPath: 's3://cnpg-${CLUSTER_NAME}/' }))).toMatch(
+      /^backupDestinationPath: holds a \$\{\.\.\.\} reference, but delivery argocd substitutes no variables/,
+    );
+    const { backupDestinationPath: _p, ...noPath } = profile;
+    const byDefault = tempRepo();
+    await newCluster(ctxFor(byDefault), noPath);
+    expect(readFileSync(join(byDefault, '.cnpg/answers/clusters/cnpg-main.yaml'), 'utf8')).toMatch(/backupDestinationPath: s3:\/\/cnpg-cnpg-main\/\n/);
     const dir = tempRepo();
     await newCluster(ctxFor(dir), profile);
     expect(await refusal(() => newCluster(ctxFor(dir), { clusterName: 'second', clusterDir: 'second', backups: false }))).toMatch(/^clusterName: delivery argocd keeps one cluster in its wrapper chart \(cnpg-main is recorded\)/);
