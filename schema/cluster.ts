@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hasBarmanCloud } from '../src/images.js';
+import { hasBarmanCloud, imageMajor } from '../src/images.js';
 import { defaultStoreLabels, inClusterStore } from '../src/plan/object-store-egress.js';
 import { operatorRelease } from '../src/versions.js';
 import type { AppAnswers } from './app.js';
@@ -204,6 +204,11 @@ export function clusterSchema(ctx: ClusterCtx) {
       if (ctx.repo.delivery === 'argocd' && a.backups && a.backupMethod === 'barmanObjectStore') add('backupMethod', 'barmanObjectStore requires delivery flux (got delivery argocd): use plugin');
       const second = ctx.others.find((o) => o.clusterName !== a.clusterName);
       if (ctx.repo.delivery === 'argocd' && second) add('clusterName', `delivery argocd keeps one cluster in its wrapper chart (${second.clusterName} is recorded)`);
+      // The init-roles hook reads its values with psql's \getenv, new in PostgreSQL 15.
+      const hookImage = a.psqlImage || a.imageName;
+      const hookMajor = Number(imageMajor(hookImage) ?? NaN);
+      if (ctx.repo.delivery === 'argocd' && hookMajor < 15)
+        add(a.psqlImage ? 'psqlImage' : 'imageName', `the init-roles hook needs psql 15 or newer (\\getenv); ${hookImage} is PostgreSQL ${hookMajor}: set psqlImage to a newer image`);
       if (ctx.repo.delivery !== 'argocd' && a.psqlImage !== undefined) add('psqlImage', `requires delivery argocd (got delivery ${ctx.repo.delivery})`);
       for (const o of ctx.others) {
         if (o.clusterName === a.clusterName) continue;

@@ -77,6 +77,9 @@ describe('delivery argocd', () => {
     expect(await refusal(() => newCluster(ctxFor(tempRepo()), noRepo))).toMatch(/^argocdRepoURL: is required for delivery argocd/);
     expect(await refusal(() => newCluster(ctxFor(tempRepo()), { ...profile, backupMethod: 'barmanObjectStore' }))).toMatch(/^backupMethod: barmanObjectStore requires delivery flux \(got delivery argocd\)/);
     expect(await refusal(() => newCluster(ctxFor(tempRepo()), { ...profile, psqlImage: 'dhi.io/postgres:18@sha256:abc' }))).toMatch(/^psqlImage: must end its digest as @sha256/);
+    expect(await refusal(() => newCluster(ctxFor(tempRepo()), { ...profile, psqlImage: 'dhi.io/postgres:14.9-debian12' }))).toMatch(
+      /^psqlImage: the init-roles hook needs psql 15 or newer \(\\getenv\); dhi\.io\/postgres:14\.9-debian12 is PostgreSQL 14/,
+    );
     // Found by test/property/argocd.test.ts: Flux's ${CLUSTER_NAME} default stayed literal in the bucket name.
     expect(await refusal(() => newCluster(ctxFor(tempRepo()), { ...profile, backupDestinationPath: 's3://cnpg-${CLUSTER_NAME}/' }))).toMatch(
       /^backupDestinationPath: holds a \$\{\.\.\.\} reference, but delivery argocd substitutes no variables/,
