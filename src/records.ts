@@ -136,10 +136,15 @@ export async function loadModel(cwd: string): Promise<RepoModel | undefined> {
  * Cluster's barmanObjectStore or the plugin's ObjectStore in the operator's namespace.
  */
 export function externalSecrets(m: RepoModel): string[] {
-  // In the cluster's namespace, as the topology places it (seed 000: apps, not the operator's).
   return placeClusters(m)
     .filter((p) => p.answers.backups && p.answers.backupEndpointCA)
     .map((p) => `${p.namespace}/${p.answers.backupEndpointCA.split('/')[0]}`);
+}
+
+/** The Flux Kustomizations the answers name but the tree does not hold (secret store, storage, cert-manager). */
+export function externalKustomizations(m: RepoModel): string[] {
+  const r = m.repo;
+  return [r.secretStoreKustomization, r.storageKustomization, r.certManagerKustomization].filter(Boolean).map((k) => `${r.fluxNamespace}/${k}`);
 }
 
 /** The record files of a model, as the tool writes them. */

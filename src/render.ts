@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { parseAllDocuments } from 'yaml';
 import { TEMPLATES_DIR } from './paths.js';
-import { doubleQuoted, scalarText, yamlBlockText } from './yaml-scalar.js';
+import type { TemplateName, TemplateViews } from './views.js';
+import { quoted, scalarText, yamlBlockText } from './yaml-scalar.js';
 
 /**
  * Handlebars set up for YAML: HTML escaping is off (it corrupts `&`, `'`, `"`), and values reach
@@ -21,7 +22,7 @@ export function yamlScalar(value: unknown): string {
 /** `{{q value}}`: a scalar. */
 hbs.registerHelper('q', (value: unknown) => new hbs.SafeString(yamlScalar(value)));
 /** `{{str value}}`: always a quoted string (for fields typed string whose value may look numeric). */
-hbs.registerHelper('str', (value: unknown) => new hbs.SafeString(doubleQuoted(String(value))));
+hbs.registerHelper('str', (value: unknown) => new hbs.SafeString(quoted(String(value))));
 /** `{{block obj indent}}`: a nested mapping or sequence, one line per entry, indented to sit under its key. */
 hbs.registerHelper('block', (value: unknown, indent: unknown) => {
   const pad = ' '.repeat(typeof indent === 'number' ? indent : 0);
@@ -29,7 +30,7 @@ hbs.registerHelper('block', (value: unknown, indent: unknown) => {
   return new hbs.SafeString(`\n${text.split('\n').map((l) => pad + l).join('\n')}`);
 });
 /** `{{go "expr"}}`: a Go template action (External Secrets templates), emitted as a quoted string. */
-hbs.registerHelper('go', (expr: unknown) => new hbs.SafeString(doubleQuoted(`{{ ${String(expr)} }}`)));
+hbs.registerHelper('go', (expr: unknown) => new hbs.SafeString(quoted(`{{ ${String(expr)} }}`)));
 /**
  * `{{line x}}`: text inside a comment or a literal block scalar, where quoting has no meaning.
  * One line only: a line break would end the comment or the block's indentation.
@@ -59,7 +60,7 @@ function compiled(name: string): Handlebars.TemplateDelegate {
 }
 
 /** Renders a template and proves the result is YAML; a failure here is a template bug, not user input. */
-export function renderTemplate(name: string, view: object): string {
+export function renderTemplate<K extends TemplateName>(name: K, view: TemplateViews[K]): string {
   const text = compiled(name)(view);
   for (const doc of parseAllDocuments(text)) {
     if (doc.errors.length) throw new Error(`template ${name} rendered invalid YAML: ${doc.errors[0]!.message}`);
@@ -72,6 +73,6 @@ export function renderTemplate(name: string, view: object): string {
  * it is not parsed here. Its Go actions are escaped in the source (`\{{`); the tests render the
  * result with Helm's engine (test/e2e/helm-render) and validate what comes out.
  */
-export function renderHelmTemplateSource(name: string, view: object): string {
+export function renderHelmTemplateSource<K extends TemplateName>(name: K, view: TemplateViews[K]): string {
   return compiled(name)(view);
 }

@@ -115,7 +115,7 @@ export function chartValues(input: WrapperChartInput) {
  * The tool's header sits in a Go template comment: the file says who wrote it, the rendered
  * objects do not carry it (and a template that renders nothing leaves no comment-only document).
  */
-function ownedHelmTemplate(path: string, unit: string, template: string, view: object): PlannedFile {
+function ownedHelmTemplate(path: string, unit: string, template: `argocd/chart/templates/${(typeof CHART_TEMPLATES)[number]}.hbs`, view: { wave: number; hookWave: number }): PlannedFile {
   return helmTemplateFile(path, unit, renderHelmTemplateSource(template, view));
 }
 
