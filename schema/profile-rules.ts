@@ -12,11 +12,41 @@ export interface ProfileRule {
   problem: (r: RepoAnswers) => string | undefined;
 }
 
+/** Answers only delivery argocd reads (schema/repo.ts ARGOCD_FIELDS). */
+export const ARGOCD_ONLY = [
+  'argocdNamespace',
+  'argocdProject',
+  'argocdRepoURL',
+  'argocdTargetRevision',
+  'argocdServer',
+  'argocdSyncWave',
+  'argocdPrune',
+  'argocdSelfHeal',
+  'argocdAppsPath',
+  'clusterNamespace',
+  'operatorImage',
+  'pluginImage',
+  'pluginSidecarImage',
+  'wrapperChartVersion',
+  'wrapperChartDigest',
+] as const satisfies readonly (keyof RepoAnswers)[];
+
 export const PROFILE_RULES: readonly ProfileRule[] = [
+  ...ARGOCD_ONLY.map(
+    (field): ProfileRule => ({ field, problem: (r) => (r.delivery !== 'argocd' && r[field] !== undefined ? `requires delivery argocd (got delivery ${r.delivery})` : undefined) }),
+  ),
+  { field: 'argocdRepoURL', problem: (r) => (r.delivery === 'argocd' && r.argocdRepoURL === undefined ? 'is required for delivery argocd (the URL Argo CD reads this tree from)' : undefined) },
+  // The component layout hands values to Flux's postBuild substitution; Argo CD has none.
+  { field: 'appLayout', problem: (r) => (r.delivery === 'argocd' && r.appLayout === 'component' ? 'component requires delivery flux (got delivery argocd)' : undefined) },
   {
     // A shared Kustomize Component takes each app's values by substitution; an encrypted Secret cannot.
     field: 'appLayout',
     problem: (r) => (r.secretSource === 'sops' && r.appLayout === 'component' ? 'component requires secretSource external-secrets (got secretSource sops): use appLayout explicit, one SOPS stub per app' : undefined),
+  },
+  {
+    // Flux decrypts (spec.decryption); Argo CD applies files as they are, so the Secrets would arrive encrypted.
+    field: 'secretSource',
+    problem: (r) => (r.secretSource === 'sops' && r.delivery === 'argocd' ? 'sops requires delivery flux (got delivery argocd): Argo CD does not decrypt SOPS files itself' : undefined),
   },
   {
     field: 'sopsAgeRecipient',

@@ -1,7 +1,7 @@
 import type { AppAnswers } from '../schema/app.js';
 import type { ClusterAnswers } from '../schema/cluster.js';
 import { TOOL } from './paths.js';
-import { appNames, type RepoModel } from './plan/model.js';
+import { appNames, OPERATOR_KS, type RepoModel } from './plan/model.js';
 import { secretSourceOf } from './plan/secret-source.js';
 import { placementOf } from './plan/topology.js';
 
@@ -16,7 +16,9 @@ export function clusterNextSteps(m: RepoModel, c: ClusterAnswers): string[] {
   const secrets = [c.superuserSecret, ...(c.backups ? [c.backupCredentialsSecret] : [])];
   return numbered([
     secretSourceOf(m.repo) === 'sops' ? sopsStep(m, secrets) : `in the secret store ${m.repo.secretStore}, create ${items.join(', and ')}`,
-    `commit and push; ${applies(m, `the operator, then cluster ${c.clusterName} (its Kustomization ${c.kustomizationName} waits until the Cluster is Ready)`)}`,
+    m.repo.delivery === 'argocd'
+      ? `commit and push; ${applies(m, `the operator, then cluster ${c.clusterName} one sync wave later (once the operator is healthy)`)}`
+      : `commit and push; ${applies(m, `the operator, then cluster ${c.clusterName} (its Kustomization ${c.kustomizationName} waits until the Cluster is Ready)`)}`,
     ...(c.backups && c.restoreFrom
       ? [`once cluster ${c.clusterName} is restored and healthy: ${TOOL} new-cluster --clusterName ${c.clusterName} --restoreFrom "" --restoreTargetTime "" (README, "Restores")`]
       : []),
@@ -47,6 +49,8 @@ function applies(m: RepoModel, what: string): string {
   switch (m.repo.delivery) {
     case 'flux':
       return `Flux applies ${what}`;
+    case 'argocd':
+      return `Argo CD syncs ${what} (Application ${m.repo.argocdNamespace}/${OPERATOR_KS}, the wrapper chart in ${m.repo.operatorPath})`;
   }
 }
 

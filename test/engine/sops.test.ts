@@ -162,6 +162,15 @@ describe('sops refusals', () => {
     await newCluster(ctxFor(dir), { backupEndpoint: R2, secretSource: 'sops', sopsAgeRecipient: AGE, appLayout: 'explicit' });
     await refused(dir, () => newApp(ctxFor(dir), { name: 'wiki', appLayout: 'component' }), 'appLayout', /requires secretSource external-secrets/);
   });
+  it('delivery argocd, which applies files as they are', async () => {
+    const dir = tempRepo();
+    await refused(
+      dir,
+      () => newCluster(ctxFor(dir), { backupEndpoint: R2, delivery: 'argocd', argocdRepoURL: 'https://git.example.net/ops.git', secretSource: 'sops', sopsAgeRecipient: AGE, appLayout: 'explicit' }),
+      'secretSource',
+      /requires delivery flux/,
+    );
+  });
   it('no recipient, a malformed one, or an age secret key (never echoed)', async () => {
     const dir = tempRepo();
     const base = { backupEndpoint: R2, secretSource: 'sops', appLayout: 'explicit' };

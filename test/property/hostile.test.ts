@@ -74,6 +74,8 @@ const appFieldList = appFields as readonly Field<unknown>[];
 // Answers that describe the environment and are recorded only: the variables cluster-vars provides
 // (checked against substitutions by validate), the extensions an unknown image offers.
 const NOT_EMITTED = new Set(['clusterVars', 'imageExtensions']);
+/** Answers that are used only with another answer: the components' directory when some app uses the component layout (the run's app follows appLayout). */
+const unusedHere = (name: string, answers: Record<string, unknown>) => name === 'componentsPath' && answers.appLayout === 'explicit';
 const REPO_FIELDS = new Set(repoFields.map((f) => f.name));
 const FIELD_NAMES = new Set([...clusterFieldList, ...appFieldList].map((f) => f.name));
 
@@ -153,7 +155,7 @@ async function judge(dir: string, run: () => Promise<unknown>, hostile: readonly
     const answers = recorded(record(f));
     if (!isDeepStrictEqual(plain(answers[f.name]), plain(want))) return `${f.name}: recorded as ${JSON.stringify(answers[f.name])}, given ${JSON.stringify(want)}`;
     // A choice need not appear as such; an answer that does not apply (its question not asked) neither.
-    if (f.kind === 'enum' || NOT_EMITTED.has(f.name) || (f.when && !f.when(answers, whenCtx as never))) continue;
+    if (f.kind === 'enum' || NOT_EMITTED.has(f.name) || unusedHere(f.name, answers) || (f.when && !f.when(answers, whenCtx as never))) continue;
     for (const v of typeof want === 'string' ? [want] : Array.isArray(want) ? want : want && typeof want === 'object' ? Object.values(want) : []) {
       if (typeof v === 'string' && v !== '' && !everything.includes(v)) return `${f.name}: ${JSON.stringify(v)} accepted but found in no manifest`;
     }
