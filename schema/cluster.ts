@@ -211,6 +211,12 @@ export function clusterSchema(ctx: ClusterCtx) {
       refineSubstitutedText(a, CLUSTER_TEXT_FIELDS, issue, ctx.repo.delivery === 'argocd' ? [] : ctx.repo.clusterVars);
       refineRestore(a, add);
       refineVolumeExtensions(a, add);
+      if (ctx.repo.delivery === 'argocd') {
+        // The wrapper chart's Cluster template (templates/argocd/chart) carries the plugin restore only.
+        if (a.restoreFrom && !(a.backups && a.backupMethod === 'plugin')) add('restoreFrom', 'requires backupMethod plugin under delivery argocd (the wrapper chart restores through the Barman Cloud plugin)');
+        if (a.imageVolumeExtensions?.length) add('imageVolumeExtensions', 'requires delivery flux (got delivery argocd): the wrapper chart\'s Cluster template does not mount extension images');
+        if (a.antiAffinityTopologyKey) add('antiAffinityTopologyKey', 'requires delivery flux (got delivery argocd): the wrapper chart\'s Cluster template keeps CNPG\'s default');
+      }
       for (const key of Object.keys(a.parameters)) {
         const problem = cnpgParameterProblem(key) ?? cnpgParameterValueProblem(key, a.parameters[key]!, a.instances);
         // On the parameter itself, so the error line shows its value, not the whole map.

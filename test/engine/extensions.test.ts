@@ -108,3 +108,12 @@ describe('pod anti-affinity', () => {
     await refused(plain, cluster(plain, { antiAffinityTopologyKey: 'not a label' }), 'antiAffinityTopologyKey', /./);
   });
 });
+
+describe('under delivery argocd', () => {
+  it('extension images and a topology key are refused: the wrapper chart\'s Cluster template carries neither', async () => {
+    const argocd = { delivery: 'argocd', argocdRepoURL: 'https://git.example.net/ops.git', appLayout: 'explicit' };
+    const dir = tempRepo();
+    await refused(dir, cluster(dir, { ...argocd, imageName: MINIMAL_BOOKWORM, imageVolumeExtensions: ['pgvector'] }), 'imageVolumeExtensions', /requires delivery flux/);
+    await refused(dir, cluster(dir, { ...argocd, antiAffinityTopologyKey: 'kubernetes.io/hostname' }), 'antiAffinityTopologyKey', /requires delivery flux/);
+  });
+});
