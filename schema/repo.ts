@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { OPERATOR_RELEASES, PLUGIN_RELEASES, newestOperator, newestPlugin } from '../src/versions.js';
 import type { AnswerSchema, Field } from './fields.js';
 import { overlaps } from '../src/repo-path.js';
+import { refineProfile } from './profile-rules.js';
 import { dns1123Label, kubeName, labelValue, repoPath, varName } from './rules.js';
 
 /** Answers that hold once per GitOps repository: the operator, Flux wiring and shared conventions. */
@@ -14,7 +15,19 @@ const recordedOr =
   (_a: unknown, ctx: RepoCtx): RepoAnswers[K] =>
     ctx.recorded ? ctx.recorded[key] : fallback;
 
+/** The GitOps engine that applies the tree (src/delivery/) and where clusters live (src/plan/topology.ts). */
+export const DELIVERIES = ['flux'] as const;
+export const TOPOLOGIES = ['shared'] as const;
+
 export const repoFields: readonly Field<RepoCtx>[] = [
+  { name: 'delivery', kind: 'enum', message: 'GitOps engine that applies the tree', choices: DELIVERIES, default: recordedOr('delivery', 'flux') },
+  {
+    name: 'topology',
+    kind: 'enum',
+    message: 'Where clusters live: shared (apps connect to a shared cluster)',
+    choices: TOPOLOGIES,
+    default: recordedOr('topology', 'shared'),
+  },
   { name: 'namespace', kind: 'string', message: 'Namespace of the operator and the shared clusters', default: recordedOr('namespace', 'databases') },
   { name: 'appsRoot', kind: 'string', message: 'Directory of the Flux apps tree (one folder per namespace)', default: recordedOr('appsRoot', 'kubernetes/apps') },
   {
@@ -84,6 +97,9 @@ const fluxRef = z.union([z.literal(''), kubeName]);
 
 export const repoSchema = z
   .object({
+    // Records written before these answers existed are Flux repositories with shared clusters.
+    delivery: z.enum(DELIVERIES, { message: `must be one of ${DELIVERIES.join(', ')}` }).default('flux'),
+    topology: z.enum(TOPOLOGIES, { message: `must be one of ${TOPOLOGIES.join(', ')}` }).default('shared'),
     namespace: dns1123Label(),
     appsRoot: repoPath,
     operatorPath: repoPath,
@@ -108,6 +124,7 @@ export const repoSchema = z
   })
   .strict()
   .superRefine((r, issue) => {
+    refineProfile(r, issue);
     if (overlaps(r.operatorPath, r.componentsPath))
       issue.addIssue({ code: 'custom', path: ['componentsPath'], message: `must not overlap operatorPath (${r.operatorPath}): their files would mix`, input: r.componentsPath });
   });

@@ -1,6 +1,7 @@
 import type { AppAnswers } from '../../schema/app.js';
 import { substitutionValue } from '../yaml-scalar.js';
-import { type RepoModel, clusterOf, roHost, rwHost } from './model.js';
+import type { RepoModel } from './model.js';
+import { placementOf } from './topology.js';
 
 /**
  * The values app-side templates need, each with the Flux variable that carries it in the shared
@@ -51,13 +52,14 @@ export const COMPONENT_KEYS: Record<string, AppValueKey[]> = {
 };
 
 export function appValues(m: RepoModel, a: AppAnswers): AppValues {
-  const c = clusterOf(m, a);
+  const p = placementOf(m, a);
+  const c = p.answers;
   return {
     app: a.name,
-    cluster: c.clusterName,
-    clusterNamespace: m.repo.namespace,
-    host: rwHost(m, c),
-    roHost: roHost(m, c),
+    cluster: p.name,
+    clusterNamespace: p.namespace,
+    host: p.host,
+    roHost: p.roHost,
     database: a.database,
     role: a.role,
     secretStore: a.secretStore,

@@ -1,41 +1,56 @@
 import type { AppAnswers } from '../../schema/app.js';
-import { ensureFluxKustomization, ensureResources, fluxKustomizationSlots, resourcesSlots } from '../patch.js';
-import { registerInNamespace } from './namespace.js';
-import { renderTemplate } from '../render.js';
-import { type AppValues, appValues, componentsOf, substituteFor, variableValues } from './app-values.js';
+import { ensureResources, resourcesSlots } from '../patch.js';
+import { type AppValues, appValues, componentsOf, substituteFor } from './app-values.js';
 import { BACKUP_ENV, backupScript } from './backup-script.js';
 import { type Doc, kustomization, owned } from './emit.js';
-import { type RepoModel, appNames, clusterOf, clusterPath, clusterPolicyName, databaseRoleCr, posixRelative } from './model.js';
+import { type RepoModel, appNames, clusterPolicyName, databaseRoleCr } from './model.js';
+import type { PlacedCluster } from './topology.js';
 import type { PlannedFile } from './types.js';
-import { formatYaml } from '../format.js';
+import type { Unit } from './units.js';
 
-const unitOf = (a: AppAnswers) => `app/${a.name}`;
+const ownerOf = (a: AppAnswers) => `app/${a.name}`;
 
-/** Database side: one directory per app under the cluster, so apps never share a file. */
-async function planDatabaseSide(m: RepoModel, a: AppAnswers): Promise<PlannedFile[]> {
-  const c = clusterOf(m, a);
-  const dir = `${clusterPath(m, c)}/apps/${a.name}`;
-  const unit = unitOf(a);
+/**
+ * An app's database side (role, its password, Database, the cluster's ingress rule for the app):
+ * one directory per app inside its cluster's unit, so apps never share a file.
+ */
+export async function databaseUnit(m: RepoModel, a: AppAnswers, p: PlacedCluster): Promise<Unit> {
+  const dir = `${p.dir}/apps/${a.name}`;
+  const owner = ownerOf(a);
   const n = appNames(a.name);
   const declarative = a.provisioning === 'declarative';
   const files: PlannedFile[] = [];
-  const resources: string[] = [];
+  const listed: string[] = [];
   const add = async (file: string, docs: Doc[]) => {
-    resources.push(`./${file}`);
-    files.push(await owned(`${dir}/${file}`, unit, docs));
+    listed.push(`./${file}`);
+    files.push(await owned(`${dir}/${file}`, owner, docs));
   };
   if (declarative) {
     const secret = { secretName: n.rolePassword, secretStore: a.secretStore, role: a.role, storeItem: a.storeItem, passwordProperty: a.passwordProperty };
     await add('externalsecret.yaml', [['database/externalsecret.yaml.hbs', secret]]);
-    if (databaseRoleCr(m)) await add('databaserole.yaml', [['database/databaserole.yaml.hbs', { objectName: a.name, cluster: c.clusterName, role: a.role, secretName: n.rolePassword }]]);
-    await add('database.yaml', [['database/database.yaml.hbs', { objectName: a.name, cluster: c.clusterName, database: a.database, role: a.role, extensions: a.extensions }]]);
+    if (databaseRoleCr(m)) await add('databaserole.yaml', [['database/databaserole.yaml.hbs', { objectName: a.name, cluster: p.name, role: a.role, secretName: n.rolePassword }]]);
+    await add('database.yaml', [['database/database.yaml.hbs', { objectName: a.name, cluster: p.name, database: a.database, role: a.role, extensions: a.extensions }]]);
   }
   if (m.repo.networkPolicies) {
-    const view = { name: clusterPolicyName(c.clusterName, a.name), app: a.name, cluster: c.clusterName, namespace: a.namespace, podLabels: [a.podLabel, n.backups] };
+    const view = { name: clusterPolicyName(p.name, a.name), app: a.name, cluster: p.name, namespace: a.namespace, podLabels: [a.podLabel, n.backups] };
     await add('networkpolicy.yaml', [['database/networkpolicy.yaml.hbs', view]]);
   }
-  if (resources.length) files.push(await kustomization(`${dir}/kustomization.yaml`, unit, resources));
-  return files;
+  return {
+    id: `database/${a.name}`,
+    kind: 'database',
+    owner,
+    name: a.name,
+    dir,
+    namespace: p.namespace,
+    files,
+    ...(listed.length ? { listed } : {}),
+    within: p.unitId,
+    needs: [{ unit: p.unitId }],
+    reconcile: { wait: true, interval: '30m', retryInterval: '1m', timeout: '10m' },
+    health: [],
+    app: a,
+    cluster: p,
+  };
 }
 
 /** App-side documents from values that are either concrete or `${VAR}` references. */
@@ -82,29 +97,19 @@ export function appSideDocs(v: AppValues, part: string, networkPolicies: boolean
   }
 }
 
-/** The shared components, once, when any app uses the component layout. */
-export async function planComponents(m: RepoModel): Promise<PlannedFile[]> {
-  if (!m.apps.some((a) => a.appLayout === 'component')) return [];
-  const files: PlannedFile[] = [];
-  for (const part of ['cnpg', 'cnpg-initdb', 'cnpg-backup', 'cnpg-backup-nfs']) {
-    const dir = `${m.repo.componentsPath}/${part}`;
-    const docs = appSideDocs(variableValues(), part, m.repo.networkPolicies);
-    for (const [file, d] of Object.entries(docs)) files.push(await owned(`${dir}/${file}`, 'components', d));
-    files.push(await kustomization(`${dir}/kustomization.yaml`, 'components', Object.keys(docs).map((f) => `./${f}`), true));
-  }
-  return files;
-}
-
-/** App side and Flux wiring: explicit files or component references, the app's ks.yaml, registration. */
-async function planAppSide(m: RepoModel, a: AppAnswers): Promise<PlannedFile[]> {
-  const unit = unitOf(a);
+/**
+ * The app's own side: its connection Secret, the init-container's Secret, the logical-backup CronJob
+ * and its policy. Explicit layout: files in `<app>/app/cnpg/`, listed in the app's kustomization.yaml
+ * (the user's, the tool keeps one entry). Component layout: no files of its own; the delivery includes
+ * the shared components and substitutes the app's values (`variables`).
+ */
+export async function appUnit(m: RepoModel, a: AppAnswers, p: PlacedCluster): Promise<Unit> {
+  const owner = ownerOf(a);
   const appDir = `${a.path}/app`;
-  const files: PlannedFile[] = [];
   const component = a.appLayout === 'component';
-  let components: string[] = [];
+  const files: PlannedFile[] = [];
   if (component) {
-    components = componentsOf(a).map((p) => posixRelative(appDir, `${m.repo.componentsPath}/${p}`));
-    files.push({ mode: 'scaffold', path: `${appDir}/kustomization.yaml`, unit, contents: 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n# Add the app\'s manifests here.\nresources: []\n' });
+    files.push({ mode: 'scaffold', path: `${appDir}/kustomization.yaml`, unit: owner, contents: 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n# Add the app\'s manifests here.\nresources: []\n' });
   } else {
     const values = appValues(m, a);
     const names: string[] = [];
@@ -112,48 +117,25 @@ async function planAppSide(m: RepoModel, a: AppAnswers): Promise<PlannedFile[]> 
       for (const [file, d] of Object.entries(appSideDocs(values, part, m.repo.networkPolicies))) {
         const name = part === 'cnpg' ? file : `${part.replace(/^cnpg-/, '')}-${file}`;
         names.push(`./${name}`);
-        files.push(await owned(`${appDir}/cnpg/${name}`, unit, d));
+        files.push(await owned(`${appDir}/cnpg/${name}`, owner, d));
       }
     }
-    files.push(await kustomization(`${appDir}/cnpg/kustomization.yaml`, unit, names));
-    files.push({ mode: 'patched', path: `${appDir}/kustomization.yaml`, unit, apply: (cur) => ensureResources(cur, ['./cnpg']), slots: (t) => resourcesSlots(t, ['./cnpg']) });
+    files.push(await kustomization(`${appDir}/cnpg/kustomization.yaml`, owner, names));
+    files.push({ mode: 'patched', path: `${appDir}/kustomization.yaml`, unit: owner, apply: (cur) => ensureResources(cur, ['./cnpg']), slots: (t) => resourcesSlots(t, ['./cnpg']) });
   }
-  const c = clusterOf(m, a);
-  const dependsOn = [
-    { name: c.kustomizationName, namespace: m.repo.fluxNamespace },
-    { name: m.repo.secretStoreKustomization, namespace: m.repo.fluxNamespace },
-  ];
-  const substitute = component ? substituteFor(m, a) : { APP: a.name };
-  const ks = {
+  return {
+    id: ownerOf(a),
+    kind: 'app',
+    owner,
     name: a.name,
-    namespace: m.repo.fluxNamespace,
-    targetNamespace: a.namespace,
-    gitRepository: m.repo.gitRepository,
-    path: `./${appDir}`,
-    components,
-    dependsOn,
-    wait: false,
-    interval: '30m',
-    retryInterval: '1m',
-    timeout: '5m',
-    healthCheckExprs: [],
-    postBuild: { substitute, substituteFrom: [] },
+    dir: appDir,
+    namespace: a.namespace,
+    files,
+    needs: [{ unit: p.unitId }, { external: 'secret-store', name: m.repo.secretStoreKustomization }],
+    reconcile: { wait: false, interval: '30m', retryInterval: '1m', timeout: '5m' },
+    health: [],
+    app: a,
+    cluster: p,
+    ...(component ? { components: componentsOf(a).map((part) => `${m.repo.componentsPath}/${part}`), variables: substituteFor(m, a) } : { variables: { APP: a.name } }),
   };
-  const created = await formatYaml(
-    `# Created by cnpg-scaffold for ${a.name}. Yours to edit: the tool only keeps its entries\n# (dependsOn, components, postBuild.substitute) in place.\n${renderTemplate('flux/kustomization.yaml.hbs', ks).replace(/^---\n/, '')}`,
-  );
-  const want = {
-    name: a.name,
-    defaults: { targetNamespace: a.namespace, path: ks.path, sourceRef: { kind: 'GitRepository', name: m.repo.gitRepository }, prune: true, interval: '30m', retryInterval: '1m', timeout: '5m' },
-    dependsOn,
-    components,
-    substitute,
-  };
-  files.push({ mode: 'patched', path: `${a.path}/ks.yaml`, unit, apply: (cur) => ensureFluxKustomization(cur, want, created), slots: (t) => fluxKustomizationSlots(t, want) });
-  files.push(...(await registerInNamespace(m, a.namespace, `${a.path}/ks.yaml`, unit)));
-  return files;
-}
-
-export async function planApp(m: RepoModel, a: AppAnswers): Promise<PlannedFile[]> {
-  return [...(await planDatabaseSide(m, a)), ...(await planAppSide(m, a))];
 }

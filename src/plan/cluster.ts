@@ -1,21 +1,11 @@
 import type { AppAnswers } from '../../schema/app.js';
 import type { ClusterAnswers } from '../../schema/cluster.js';
-import { kustomization, owned } from './emit.js';
-import {
-  type RepoModel,
-  appNames,
-  appsOf,
-  clusterPath,
-  databaseRoleCr,
-  objectStoreName,
-  pluginName,
-  superuserEnabled,
-  usesPlugin,
-} from './model.js';
+import { owned } from './emit.js';
+import { type RepoModel, appNames, databaseRoleCr, objectStoreName, pluginName, posixRelative, superuserEnabled, usesPlugin } from './model.js';
 import { objectStoreEgress, regionEnv } from './object-store-egress.js';
+import type { PlacedCluster } from './topology.js';
 import type { PlannedFile } from './types.js';
-
-const unitOf = (c: ClusterAnswers) => `cluster/${c.clusterName}`;
+import type { Need, Unit } from './units.js';
 
 /** The object store block shared by the plugin's ObjectStore and the in-tree barmanObjectStore. */
 function storeConfig(c: ClusterAnswers) {
@@ -51,40 +41,34 @@ const checksumEnv = (c: ClusterAnswers) =>
 const managedRoles = (m: RepoModel, apps: AppAnswers[]) =>
   databaseRoleCr(m) ? [] : apps.filter((a) => a.provisioning === 'declarative').map((a) => ({ name: a.role, passwordSecret: appNames(a.name).rolePassword }));
 
-export async function planCluster(m: RepoModel, c: ClusterAnswers): Promise<PlannedFile[]> {
-  const dir = clusterPath(m, c);
-  const unit = unitOf(c);
-  const apps = appsOf(m, c);
+/**
+ * One PostgreSQL cluster as placed by the topology, with its credentials, backups and policy. The
+ * apps' database units delivered within it (`children`) become resources of its directory.
+ */
+export async function clusterUnit(m: RepoModel, p: PlacedCluster, children: Unit[]): Promise<Unit> {
+  const c = p.answers;
+  const dir = p.dir;
+  const owner = p.unitId;
   const plugin = usesPlugin(c);
   const inTree = c.backups && !plugin;
-  const appDirs = apps.filter((a) => a.provisioning === 'declarative' || m.repo.networkPolicies).map((a) => `./apps/${a.name}`);
-  const resources = [
-    './externalsecret.yaml',
-    './cluster.yaml',
-    ...(plugin ? ['./objectstore.yaml'] : []),
-    ...(c.backups ? ['./scheduledbackup.yaml'] : []),
-    ...(m.repo.networkPolicies ? ['./networkpolicy.yaml'] : []),
-    ...appDirs,
-  ];
   const files: PlannedFile[] = [
-    await kustomization(`${dir}/kustomization.yaml`, unit, resources),
-    await owned(`${dir}/cluster.yaml`, unit, [
+    await owned(`${dir}/cluster.yaml`, owner, [
       [
         'cluster/cluster.yaml.hbs',
         {
           ...c,
-          name: c.clusterName,
+          name: p.name,
           partOf: m.repo.partOf,
-          superuserAccess: superuserEnabled(m, c),
+          superuserAccess: superuserEnabled(p),
           parameters: Object.keys(c.parameters).length ? c.parameters : null,
-          roles: managedRoles(m, apps),
+          roles: managedRoles(m, p.apps),
           plugin: plugin ? { name: pluginName, objectStore: objectStoreName(c) } : null,
           inTree: inTree ? { retention: c.backupRetention, store: storeConfig(c) } : null,
           env: inTree ? checksumEnv(c) : [],
         },
       ],
     ]),
-    await owned(`${dir}/externalsecret.yaml`, unit, [
+    await owned(`${dir}/externalsecret.yaml`, owner, [
       [
         'cluster/externalsecret.yaml.hbs',
         { ...c, secretStore: m.repo.secretStore, backupSecret: c.backups ? c.backupCredentialsSecret : null, backupItem: c.backupCredentialsItem },
@@ -94,24 +78,46 @@ export async function planCluster(m: RepoModel, c: ClusterAnswers): Promise<Plan
   if (plugin) {
     // The sidecar's boto3 then asks the bucket's regional endpoint, the one name the policy allows.
     const env = [...checksumEnv(c), ...regionEnv(c, true)];
-    files.push(await owned(`${dir}/objectstore.yaml`, unit, [['cluster/objectstore.yaml.hbs', { name: objectStoreName(c), retention: c.backupRetention, store: storeConfig(c), env }]]));
+    files.push(await owned(`${dir}/objectstore.yaml`, owner, [['cluster/objectstore.yaml.hbs', { name: objectStoreName(c), retention: c.backupRetention, store: storeConfig(c), env }]]));
   }
   if (c.backups) {
     files.push(
-      await owned(`${dir}/scheduledbackup.yaml`, unit, [
-        ['cluster/scheduledbackup.yaml.hbs', { name: `${c.clusterName}-daily`, schedule: c.backupSchedule, cluster: c.clusterName, plugin: plugin ? pluginName : null }],
+      await owned(`${dir}/scheduledbackup.yaml`, owner, [
+        ['cluster/scheduledbackup.yaml.hbs', { name: `${p.name}-daily`, schedule: c.backupSchedule, cluster: p.name, plugin: plugin ? pluginName : null }],
       ]),
     );
   }
   if (m.repo.networkPolicies) {
     files.push(
-      await owned(`${dir}/networkpolicy.yaml`, unit, [
+      await owned(`${dir}/networkpolicy.yaml`, owner, [
         [
           'cluster/networkpolicy.yaml.hbs',
-          { name: c.clusterName, cluster: c.clusterName, operatorNamespace: m.repo.namespace, monitoringNamespace: m.repo.monitoringNamespace, objectStore: objectStoreEgress(c, m.repo.namespace, plugin) },
+          { name: p.name, cluster: p.name, operatorNamespace: m.repo.namespace, monitoringNamespace: m.repo.monitoringNamespace, objectStore: objectStoreEgress(c, m.repo.namespace, plugin) },
         ],
       ]),
     );
   }
-  return files;
+  const order = ['externalsecret.yaml', 'cluster.yaml', 'objectstore.yaml', 'scheduledbackup.yaml', 'networkpolicy.yaml'];
+  const own = order.filter((f) => files.some((x) => x.path === `${dir}/${f}`)).map((f) => `./${f}`);
+  const needs: Need[] = [
+    { unit: 'operator' },
+    ...(plugin ? [{ unit: 'plugin' }] : []),
+    { external: 'secret-store', name: m.repo.secretStoreKustomization },
+    ...(m.repo.storageKustomization ? [{ external: 'storage' as const, name: m.repo.storageKustomization }] : []),
+    { external: 'cluster-vars', name: m.repo.clusterVarsConfigMap },
+  ];
+  return {
+    id: p.unitId,
+    kind: 'cluster',
+    owner,
+    name: c.kustomizationName,
+    dir,
+    namespace: p.namespace,
+    files,
+    listed: [...own, ...children.filter((u) => u.files.length).map((u) => posixRelative(dir, u.dir))],
+    needs,
+    reconcile: { wait: true, interval: '30m', retryInterval: '1m', timeout: '10m' },
+    health: ['Cluster', 'Database', ...(databaseRoleCr(m) ? (['DatabaseRole'] as const) : [])],
+    cluster: p,
+  };
 }

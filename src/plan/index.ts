@@ -1,10 +1,35 @@
-import { planApp, planComponents } from './app.js';
-import { planCluster } from './cluster.js';
+import { deliveryFor } from '../delivery/index.js';
 import { outputPathProblem } from '../repo-path.js';
+import { appUnit, databaseUnit } from './app.js';
+import { clusterUnit } from './cluster.js';
 import type { RepoModel } from './model.js';
-import { planOperator } from './operator.js';
+import { operatorUnits } from './operator.js';
 import { planRepoFiles } from './repo-files.js';
+import { placeClusters } from './topology.js';
 import type { Plan, PlannedFile } from './types.js';
+import type { Unit } from './units.js';
+
+/**
+ * Every unit of the repository, placed by its topology: the operator (and plugin), each cluster with
+ * the database units delivered within it, each app's own side.
+ */
+export async function planUnits(m: RepoModel, onUnit: (unit: string) => void = () => {}): Promise<Unit[]> {
+  onUnit('operator');
+  const units: Unit[] = await operatorUnits(m);
+  const apps: Unit[] = [];
+  for (const p of placeClusters(m)) {
+    onUnit(p.unitId);
+    const databases: Unit[] = [];
+    for (const a of p.apps) {
+      databases.push(await databaseUnit(m, a, p));
+      apps.push(await appUnit(m, a, p));
+    }
+    units.push(await clusterUnit(m, p, databases), ...databases);
+  }
+  apps.sort((x, y) => x.name.localeCompare(y.name));
+  for (const u of apps) onUnit(u.id);
+  return [...units, ...apps];
+}
 
 /**
  * The whole repository's plan from its recorded answers. Always the whole repository: the cluster's
@@ -12,19 +37,10 @@ import type { Plan, PlannedFile } from './types.js';
  * writes only what differs.
  */
 export async function planRepo(m: RepoModel, onUnit: (unit: string) => void = () => {}): Promise<Plan> {
-  onUnit('operator');
-  const parts: PlannedFile[][] = [await planOperator(m), await planRepoFiles(m)];
-  for (const c of m.clusters) {
-    onUnit(`cluster/${c.clusterName}`);
-    parts.push(await planCluster(m, c));
-  }
-  parts.push(await planComponents(m));
-  for (const a of [...m.apps].sort((x, y) => x.name.localeCompare(y.name))) {
-    onUnit(`app/${a.name}`);
-    parts.push(await planApp(m, a));
-  }
+  const units = await planUnits(m, onUnit);
+  const files = [...units.flatMap((u) => u.files), ...(await deliveryFor(m).deliver(m, units)), ...(await planRepoFiles(m))];
   const roots = [m.repo.appsRoot, m.repo.operatorPath, m.repo.componentsPath, ...m.apps.map((a) => a.path)];
-  return { files: mergeByPath(parts.flat()), roots: [...new Set(roots)].sort() };
+  return { files: mergeByPath(files), roots: [...new Set(roots)].sort() };
 }
 
 /** Several units may keep entries in one user file (a namespace's kustomization.yaml): compose them. */
@@ -51,3 +67,4 @@ function mergeByPath(files: PlannedFile[]): PlannedFile[] {
 
 export type { Plan, PlannedFile } from './types.js';
 export type { RepoModel } from './model.js';
+export type { Unit } from './units.js';

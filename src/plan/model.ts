@@ -2,6 +2,7 @@ import type { AppAnswers } from '../../schema/app.js';
 import type { ClusterAnswers } from '../../schema/cluster.js';
 import type { RepoAnswers } from '../../schema/repo.js';
 import { BARMAN_PLUGIN_NAME, operatorRelease } from '../versions.js';
+import type { PlacedCluster } from './topology.js';
 
 /** Every recorded unit of a repository: what a plan is computed from. */
 export interface RepoModel {
@@ -18,24 +19,12 @@ export const usesPlugin = (c: ClusterAnswers): boolean => c.backups && c.backupM
 export const anyPlugin = (m: RepoModel): boolean => m.clusters.some(usesPlugin);
 export const databaseRoleCr = (m: RepoModel): boolean => operatorRelease(m.repo.chartVersion)?.databaseRole ?? false;
 
-export const clusterPath = (m: RepoModel, c: ClusterAnswers): string => `${m.repo.operatorPath}/${c.clusterDir}`;
-export const appsOf = (m: RepoModel, c: ClusterAnswers): AppAnswers[] =>
-  m.apps.filter((a) => a.cluster === c.clusterName).sort((a, b) => a.name.localeCompare(b.name));
-export const clusterOf = (m: RepoModel, a: AppAnswers): ClusterAnswers => {
-  const c = m.clusters.find((x) => x.clusterName === a.cluster);
-  if (!c) throw new Error(`app ${a.name}: cluster ${a.cluster} is not recorded`);
-  return c;
-};
-
 /** `auto`: on exactly when an app logs in as the superuser (init-container mode). */
-export const superuserEnabled = (m: RepoModel, c: ClusterAnswers): boolean =>
-  c.superuserAccess === 'auto' ? appsOf(m, c).some((a) => a.provisioning === 'init-container') : c.superuserAccess === 'true';
+export const superuserEnabled = (c: PlacedCluster): boolean =>
+  c.answers.superuserAccess === 'auto' ? c.apps.some((a) => a.provisioning === 'init-container') : c.answers.superuserAccess === 'true';
 
 export const objectStoreName = (c: ClusterAnswers): string => `${c.clusterName}-backup`;
 export const pluginName = BARMAN_PLUGIN_NAME;
-
-export const rwHost = (m: RepoModel, c: ClusterAnswers): string => `${c.clusterName}-rw.${m.repo.namespace}.svc.cluster.local`;
-export const roHost = (m: RepoModel, c: ClusterAnswers): string => `${c.clusterName}-ro.${m.repo.namespace}.svc.cluster.local`;
 
 /** Names derived from an app; Kubernetes names keep `-`, PostgreSQL names are the answers'. */
 export const appNames = (app: string) => ({

@@ -1,6 +1,5 @@
 import { TOOL } from '../paths.js';
-import { ensureLines, linesSlots } from '../patch.js';
-import { RECORD_DIR, recordPaths } from '../records.js';
+import { recordPaths } from '../records.js';
 import { scaffold } from './emit.js';
 import type { RepoModel } from './model.js';
 import type { PlannedFile } from './types.js';
@@ -16,17 +15,9 @@ export const CI_SCHEMA_LOCATIONS = [
   'https://raw.githubusercontent.com/datreeio/CRDs-catalog/main/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json',
 ];
 
-/** Repository-level files: Flux ignores the tool's records; a CI job runs the drift check. */
+/** Repository-level files: a CI job runs the drift check. */
 export async function planRepoFiles(m: RepoModel): Promise<PlannedFile[]> {
-  const files: PlannedFile[] = [
-    {
-      mode: 'patched',
-      path: '.sourceignore',
-      unit: UNIT,
-      apply: (cur) => ensureLines(cur, [`/${RECORD_DIR}/`], `${TOOL}'s recorded answers and manifest: not for Flux to apply`),
-      slots: (t) => linesSlots(t, [`/${RECORD_DIR}/`]),
-    },
-  ];
+  const files: PlannedFile[] = [];
   if (m.repo.ciWorkflow === 'github') {
     const comment = [
       `Written once by ${TOOL}; it is yours now: regen never rewrites it, nor restores it if you delete it.`,

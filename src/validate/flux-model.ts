@@ -1,5 +1,6 @@
 import path from "node:path";
-import type { KustomizeModel, Reached } from "./kustomize-model.js";
+import type { KustomizeModel } from "./kustomize-model.js";
+import type { Scope } from "./scope.js";
 import { asArray, getPath, isMap, metaName, str, type JsonMap, type RawDoc } from "./types.js";
 
 export const FLUX_KUSTOMIZE_GROUP = "kustomize.toolkit.fluxcd.io/";
@@ -21,20 +22,6 @@ const CLUSTER_SCOPED = new Set([
 
 export function isClusterScoped(kind: string): boolean {
   return CLUSTER_SCOPED.has(kind);
-}
-
-/** A Flux Kustomization and what it applies. */
-export interface FluxScope {
-  raw: RawDoc;
-  id: string; // namespace/name
-  namespace: string;
-  name: string;
-  targetNamespace?: string;
-  hasPostBuild: boolean;
-  values: Map<string, string>;
-  /** substituteFrom sources not found in the tree (and not optional). */
-  externalSources: string[];
-  reached: Reached[];
 }
 
 /** The namespace kustomize alone gives a document (no Flux), for documents outside any Flux scope. */
@@ -59,8 +46,8 @@ function configData(obj: JsonMap): Map<string, string> {
   return out;
 }
 
-export function buildFluxScopes(docs: readonly RawDoc[], kustomize: KustomizeModel, kustomizeNs: ReadonlyMap<string, string>, notes: Set<string>): FluxScope[] {
-  const scopes: FluxScope[] = [];
+export function buildFluxScopes(docs: readonly RawDoc[], kustomize: KustomizeModel, kustomizeNs: ReadonlyMap<string, string>, notes: Set<string>): Scope[] {
+  const scopes: Scope[] = [];
   for (const raw of docs) {
     if (!isFluxKustomization(raw.obj)) continue;
     const namespace = staticNamespace(raw, kustomizeNs);
@@ -90,11 +77,16 @@ export function buildFluxScopes(docs: readonly RawDoc[], kustomize: KustomizeMod
     const substitute = getPath(postBuild, ["substitute"]);
     if (isMap(substitute)) for (const [k, v] of Object.entries(substitute)) values.set(k, String(v));
     scopes.push({
+      engine: "flux",
       raw,
+      kind: "Kustomization",
       id: `${namespace}/${name}`,
       namespace,
       name,
+      dir,
+      dirField: ["spec", "path"],
       targetNamespace: str(getPath(raw.obj, ["spec", "targetNamespace"])),
+      namespaceMode: "override",
       hasPostBuild: isMap(postBuild),
       values,
       externalSources,

@@ -1,7 +1,8 @@
 import path from "node:path";
 import { checkDocuments } from "./check-documents.js";
 import { inPaths, listYamlFiles } from "./files.js";
-import { buildFluxScopes, type FluxScope } from "./flux-model.js";
+import { buildScopes } from "./scopes.js";
+import type { Scope } from "./scope.js";
 import { findKubectl, kustomizeBuilds } from "./kubectl-build.js";
 import { KustomizeModel } from "./kustomize-model.js";
 import { parseFile } from "./parse.js";
@@ -39,7 +40,7 @@ async function startBuilds(
   opts: ValidateOptions,
   kustomize: KustomizeModel,
   kustomizeDirs: string[],
-  scopes: FluxScope[],
+  scopes: Scope[],
   notes: Set<string>,
 ): Promise<Problem[]> {
   if (opts.kubectl === "off") return [];
@@ -82,7 +83,7 @@ export async function modelTree(opts: Pick<ValidateOptions, "root" | "externalVa
   }
   for (const e of kustomize.errors) problems.push({ path: e.file, line: 1, kind: "Kustomization", name: "", message: `cannot read: ${e.message}` });
 
-  const scopes = buildFluxScopes(docs, kustomize, kustomizeNs, notes);
+  const scopes = buildScopes(docs, kustomize, kustomizeNs, notes);
   const render = renderAll({
     root,
     docs,

@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { stringify } from "yaml";
-import type { FluxScope } from "./flux-model.js";
+import type { Scope } from "./scope.js";
 import type { KustomizeModel } from "./kustomize-model.js";
 import { lineOf } from "./parse.js";
 import { asArray, getPath, str, type Problem } from "./types.js";
@@ -69,7 +69,7 @@ export async function kustomizeBuilds(
   kubectl: string,
   model: KustomizeModel,
   dirs: string[],
-  scopes: readonly FluxScope[],
+  scopes: readonly Scope[],
 ): Promise<{ problems: Problem[]; built: number; notes: string[] }> {
   const jobs: Job[] = [];
   const notes: string[] = [];
@@ -82,7 +82,8 @@ export async function kustomizeBuilds(
     }
     jobs.push({ dir: path.join(root, dir), strip: [`${root}/`], problem: { path: k.file, line: 1, kind: "Kustomization", name: path.posix.basename(dir) || "." } });
   }
-  for (const scope of scopes) {
+  // Flux components are the one build a scope adds; other engines' directories are built above.
+  for (const scope of scopes.filter((s) => s.engine === "flux")) {
     const components = asArray(getPath(scope.raw.obj, ["spec", "components"])).map(str).filter((c): c is string => !!c);
     if (components.length === 0) continue;
     const specDir = path.join(root, str(getPath(scope.raw.obj, ["spec", "path"])) ?? ".");

@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { Document, visit } from "yaml";
-import { isClusterScoped, isKustomizeInput, staticNamespace, type FluxScope } from "./flux-model.js";
+import { isClusterScoped, isKustomizeInput, staticNamespace } from "./flux-model.js";
+import type { Scope } from "./scope.js";
 import { blockPlainAllowed, v2NeedsQuotes } from "../yaml-scalar.js";
 import { lineOf, parseKube } from "./parse.js";
 import { substitute } from "./substitute.js";
@@ -10,7 +11,7 @@ import { getPath, isMap, metaName, str, type ExternalVariables, type KubeObject,
 export interface RenderInput {
   root: string;
   docs: readonly RawDoc[];
-  scopes: readonly FluxScope[];
+  scopes: readonly Scope[];
   kustomizeNs: ReadonlyMap<string, string>;
   nonResourceFiles: ReadonlySet<string>;
   externalVariables?: ExternalVariables;
@@ -73,9 +74,9 @@ export function renderAll(input: RenderInput): RenderOutput {
   for (const d of input.docs) byFile.set(d.file, [...(byFile.get(d.file) ?? []), d]);
   const reachedDocs = new Set<RawDoc>();
   for (const scope of input.scopes) {
-    const specPath = str(getPath(scope.raw.obj, ["spec", "path"])) ?? "./";
-    if (!existsSync(path.join(input.root, specPath))) {
-      out.problems.push(problemAt(scope.raw, ["spec", "path"], `spec.path ${specPath} does not exist in the tree`));
+    if (!existsSync(path.join(input.root, scope.dir))) {
+      const named = String(getPath(scope.raw.obj, scope.dirField) ?? "./");
+      out.problems.push(problemAt(scope.raw, scope.dirField, `${scope.dirField.join(".")} ${named} does not exist in the tree`));
       continue;
     }
     for (const reached of scope.reached) {
@@ -99,7 +100,7 @@ function problemAt(raw: RawDoc, at: (string | number)[], message: string, obj: K
   return { path: raw.file, line: lineOf(raw, at), kind: obj.kind, name: metaName(obj), message };
 }
 
-function renderInScope(raw: RawDoc, scope: FluxScope, kustomizeNs: string | undefined, input: RenderInput, out: RenderOutput): RenderedDoc | undefined {
+function renderInScope(raw: RawDoc, scope: Scope, kustomizeNs: string | undefined, input: RenderInput, out: RenderOutput): RenderedDoc | undefined {
   let obj = raw.obj;
   const placeholderVars = new Set<string>();
   if (scope.hasPostBuild && !substitutionDisabled(raw.obj) && raw.text.includes("${")) {
@@ -111,21 +112,21 @@ function renderInScope(raw: RawDoc, scope: FluxScope, kustomizeNs: string | unde
     const acceptAny = unlisted.length > 0;
     const sub = substitute(manifestText(raw), scope.values, unknown, acceptAny);
     if (acceptAny && sub.placeholders.length > 0) {
-      out.notes.push(`Kustomization ${scope.id}: variables from ${unlisted.join(", ")} are unknown; unprovided variables are not reported`);
+      out.notes.push(`${scope.kind} ${scope.id}: variables from ${unlisted.join(", ")} are unknown; unprovided variables are not reported`);
     }
     [...sub.placeholders, ...sub.missing].forEach((v) => placeholderVars.add(v));
     if (sub.error !== undefined) {
-      out.problems.push(problemAt(raw, [], `Flux substitution fails in Kustomization ${scope.id} (envsubst: ${sub.error}); nothing of it is applied`));
+      out.problems.push(problemAt(raw, [], `Flux substitution fails in ${scope.kind} ${scope.id} (envsubst: ${sub.error}); nothing of it is applied`));
       return undefined;
     }
-    const parsed = reparse(raw, sub.text, out, `after substitution by Kustomization ${scope.id}`);
+    const parsed = reparse(raw, sub.text, out, `after substitution by ${scope.kind} ${scope.id}`);
     for (const name of sub.missing) {
       out.problems.push({
         path: raw.file,
         line: lineOfText(raw, `\${${name}`),
         kind: raw.obj.kind,
         name: nameAfter(raw, parsed, [...sub.missing, ...sub.placeholders]),
-        message: `variable \${${name}} is not provided (Flux 2.9 substitution is strict) in Kustomization ${scope.id}`,
+        message: `variable \${${name}} is not provided (Flux 2.9 substitution is strict) in ${scope.kind} ${scope.id}`,
       });
     }
     if (!parsed) return undefined;
@@ -133,7 +134,9 @@ function renderInScope(raw: RawDoc, scope: FluxScope, kustomizeNs: string | unde
   }
   const namespace = isClusterScoped(obj.kind)
     ? ""
-    : (scope.targetNamespace ?? kustomizeNs ?? str(getPath(obj, ["metadata", "namespace"])) ?? "default");
+    : scope.namespaceMode === "override"
+      ? (scope.targetNamespace ?? kustomizeNs ?? str(getPath(obj, ["metadata", "namespace"])) ?? "default")
+      : (kustomizeNs ?? str(getPath(obj, ["metadata", "namespace"])) ?? scope.targetNamespace ?? "default");
   return { raw, obj, namespace, placeholderVars, flux: scope.id };
 }
 

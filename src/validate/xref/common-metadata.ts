@@ -1,4 +1,4 @@
-import type { FluxScope } from "../flux-model.js";
+import type { Scope } from "../scope.js";
 import { getPath, isMap, type Problem, type RenderedDoc } from "../types.js";
 import { problemAt, unresolved } from "./common.js";
 
@@ -13,8 +13,8 @@ const FIELDS = [
  * kustomize-controller before the apply), so a different value written in the object never
  * reaches the cluster. Only the object's own metadata: pod templates keep theirs.
  */
-export function checkCommonMetadata(rendered: readonly RenderedDoc[], scopes: readonly FluxScope[]): Problem[] {
-  const common = new Map(scopes.map((s) => [s.id, getPath(s.raw.obj, ["spec", "commonMetadata"])]));
+export function checkCommonMetadata(rendered: readonly RenderedDoc[], scopes: readonly Scope[]): Problem[] {
+  const common = new Map(scopes.filter((s) => s.engine === "flux").map((s) => [s.id, getPath(s.raw.obj, ["spec", "commonMetadata"])]));
   const problems: Problem[] = [];
   for (const r of rendered) {
     const set = r.flux === undefined ? undefined : common.get(r.flux);

@@ -1,8 +1,8 @@
-import { ensureResources, resourcesSlots } from '../patch.js';
-import { TOOL } from '../paths.js';
-import { scaffold } from './emit.js';
-import { type RepoModel, posixRelative } from './model.js';
-import type { PlannedFile } from './types.js';
+import { ensureResources, resourcesSlots } from '../../patch.js';
+import { TOOL } from '../../paths.js';
+import { scaffold } from '../../plan/emit.js';
+import { type RepoModel, posixRelative } from '../../plan/model.js';
+import type { PlannedFile } from '../../plan/types.js';
 
 /**
  * Lists `ksPath` (a ks.yaml) in its namespace folder's kustomization.yaml, when it lives under

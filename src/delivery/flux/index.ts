@@ -1,0 +1,112 @@
+import { formatYaml } from '../../format.js';
+import { TOOL } from '../../paths.js';
+import { ensureFluxKustomization, ensureLines, fluxKustomizationSlots, linesSlots } from '../../patch.js';
+import { kustomization, owned } from '../../plan/emit.js';
+import { type RepoModel, posixRelative } from '../../plan/model.js';
+import type { PlannedFile } from '../../plan/types.js';
+import type { Unit } from '../../plan/units.js';
+import { RECORD_DIR } from '../../records.js';
+import { renderTemplate } from '../../render.js';
+import type { Delivery } from '../types.js';
+import { planComponents } from './components.js';
+import { healthCheckExprs } from './health.js';
+import { registerInNamespace } from './namespace.js';
+
+/** The Flux Kustomization a unit is applied by: its own, or that of the unit it is delivered within. */
+function applyingUnit(units: readonly Unit[], id: string): Unit {
+  const u = units.find((x) => x.id === id);
+  if (!u) throw new Error(`no unit ${id}`);
+  return u.within ? applyingUnit(units, u.within) : u;
+}
+
+/** `dependsOn` from a unit's needs: other units by their Kustomization, externals by the recorded name. */
+function dependsOn(m: RepoModel, units: readonly Unit[], u: Unit) {
+  return u.needs.flatMap((n) => {
+    if ('unit' in n) return [{ name: applyingUnit(units, n.unit).name, namespace: m.repo.fluxNamespace }];
+    return n.external === 'cluster-vars' ? [] : [{ name: n.name, namespace: m.repo.fluxNamespace }];
+  });
+}
+
+/** The view of templates/flux/kustomization.yaml.hbs for a unit with a Kustomization of its own. */
+function kustomizationView(m: RepoModel, units: readonly Unit[], u: Unit) {
+  const vars = u.needs.flatMap((n) => ('external' in n && n.external === 'cluster-vars' ? [n.name] : []));
+  const substitute = u.variables ?? null;
+  return {
+    name: u.name,
+    namespace: m.repo.fluxNamespace,
+    targetNamespace: u.namespace,
+    gitRepository: m.repo.gitRepository,
+    path: `./${u.dir}`,
+    components: (u.components ?? []).map((c) => posixRelative(u.dir, c)),
+    dependsOn: dependsOn(m, units, u),
+    ...u.reconcile,
+    healthCheckExprs: healthCheckExprs(u.health),
+    postBuild: substitute || vars.length ? { substitute, substituteFrom: vars } : null,
+  };
+}
+
+/** A chart through an OCIRepository and a HelmRelease, listed first in the unit's kustomization. */
+async function chartFiles(u: Unit): Promise<PlannedFile[]> {
+  if (!u.chart) return [];
+  const { name, url, version, values } = u.chart;
+  return [
+    await owned(`${u.dir}/ocirepository.yaml`, u.owner, [['operator/ocirepository.yaml.hbs', { name, url, tag: version }]]),
+    await owned(`${u.dir}/helmrelease.yaml`, u.owner, [['operator/helmrelease.yaml.hbs', { name, values }]]),
+  ];
+}
+
+/**
+ * An app's ks.yaml is the user's: created when absent, otherwise the tool keeps its entries
+ * (dependsOn, components, postBuild.substitute) and leaves the rest as written.
+ */
+async function appKustomization(m: RepoModel, units: readonly Unit[], u: Unit): Promise<PlannedFile[]> {
+  const a = u.app!;
+  const ks = kustomizationView(m, units, u);
+  const created = await formatYaml(
+    `# Created by ${TOOL} for ${a.name}. Yours to edit: the tool only keeps its entries\n# (dependsOn, components, postBuild.substitute) in place.\n${renderTemplate('flux/kustomization.yaml.hbs', ks).replace(/^---\n/, '')}`,
+  );
+  const { interval, retryInterval, timeout } = u.reconcile;
+  const want = {
+    name: a.name,
+    defaults: { targetNamespace: u.namespace, path: ks.path, sourceRef: { kind: 'GitRepository', name: m.repo.gitRepository }, prune: true, interval, retryInterval, timeout },
+    dependsOn: ks.dependsOn,
+    components: ks.components,
+    substitute: u.variables ?? {},
+  };
+  const path = `${a.path}/ks.yaml`;
+  return [
+    { mode: 'patched', path, unit: u.owner, apply: (cur) => ensureFluxKustomization(cur, want, created), slots: (t) => fluxKustomizationSlots(t, want) },
+    ...(await registerInNamespace(m, a.namespace, path, u.owner)),
+  ];
+}
+
+/**
+ * Flux, seed 001's layout: the operator's ks.yaml holds the Kustomizations of the operator, the
+ * plugin and each cluster; units delivered within a cluster are resources of its directory; each app
+ * has its own ks.yaml beside it.
+ */
+export const fluxDelivery: Delivery = {
+  async deliver(m, units) {
+    const files: PlannedFile[] = [];
+    for (const u of units) {
+      const chart = await chartFiles(u);
+      files.push(...chart);
+      const listed = [...chart.map((f) => `./${f.path.slice(u.dir.length + 1)}`), ...(u.listed ?? [])];
+      if (u.listed) files.push(await kustomization(`${u.dir}/kustomization.yaml`, u.owner, listed));
+    }
+    const infra = units.filter((u) => !u.within && u.kind !== 'app' && u.kind !== 'database');
+    const ksPath = `${m.repo.operatorPath}/ks.yaml`;
+    files.push(await owned(ksPath, 'operator', infra.map((u) => ['flux/kustomization.yaml.hbs', kustomizationView(m, units, u)])));
+    files.push(...(await registerInNamespace(m, m.repo.namespace, ksPath, 'operator')));
+    for (const u of units.filter((x) => x.kind === 'app')) files.push(...(await appKustomization(m, units, u)));
+    files.push(...(await planComponents(m)));
+    files.push({
+      mode: 'patched',
+      path: '.sourceignore',
+      unit: 'operator',
+      apply: (cur) => ensureLines(cur, [`/${RECORD_DIR}/`], `${TOOL}'s recorded answers and manifest: not for Flux to apply`),
+      slots: (t) => linesSlots(t, [`/${RECORD_DIR}/`]),
+    });
+    return files;
+  },
+};

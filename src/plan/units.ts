@@ -1,0 +1,71 @@
+import type { AppAnswers } from '../../schema/app.js';
+import type { PlacedCluster } from './topology.js';
+import type { PlannedFile } from './types.js';
+
+/**
+ * What a plan reasons about before any GitOps engine enters: deploy units, placed (a directory, a
+ * namespace) and wired (what each needs, how its health is judged). Unit builders
+ * (`operator.ts`, `cluster.ts`, `app.ts`) make units and their documents; a delivery
+ * (`src/delivery/*`) turns them into what Flux or Argo CD applies.
+ */
+export type UnitKind = 'operator' | 'plugin' | 'cluster' | 'database' | 'app';
+
+/** Inputs the tree relies on but does not hold; their names are recorded answers. */
+export type External = 'secret-store' | 'storage' | 'cert-manager' | 'cluster-vars';
+
+/** In the order a delivery lists them (Flux `dependsOn` keeps it). */
+export type Need = { unit: string } | { external: External; name: string };
+
+/** Kinds whose readiness the engine waits for before it calls the unit healthy. */
+export type HealthKind = 'Cluster' | 'Database' | 'DatabaseRole';
+
+export interface Reconcile {
+  /** Wait for the unit's objects (and `health`) before it counts as applied. */
+  wait: boolean;
+  interval: string;
+  retryInterval: string;
+  timeout: string;
+}
+
+/** A Helm chart the unit installs; the delivery decides how (OCIRepository, HelmRepository, a wrapper chart). */
+export interface ChartInstall {
+  name: string;
+  url: string;
+  version: string;
+  values: Record<string, unknown> | null;
+}
+
+export interface Unit {
+  /** `operator`, `plugin`, `cluster/<name>`, `database/<app>`, `app/<app>`. */
+  id: string;
+  kind: UnitKind;
+  /** The manifest's unit for the files it writes (`operator`, `cluster/<name>`, `app/<name>`). */
+  owner: string;
+  /** The name of what the engine applies it with (a Flux Kustomization, an Argo CD Application). */
+  name: string;
+  /** The directory the engine applies. */
+  dir: string;
+  /** Where its namespaced documents go. */
+  namespace: string;
+  /** Its documents and any file it keeps entries in. */
+  files: PlannedFile[];
+  /**
+   * Entries of `<dir>/kustomization.yaml`, in order, written once the delivery has added its own
+   * (a chart source goes first); absent when the unit writes its kustomization itself or has none.
+   */
+  listed?: string[];
+  /** Delivered as part of that unit: its directory is one of that unit's resources. */
+  within?: string;
+  needs: Need[];
+  reconcile: Reconcile;
+  health: HealthKind[];
+  chart?: ChartInstall;
+  /** For app-side and database units: whose, and the cluster it connects to. */
+  app?: AppAnswers;
+  cluster?: PlacedCluster;
+  /** Kustomize Components the engine includes (repository paths) and the values it substitutes. */
+  components?: string[];
+  variables?: Record<string, string>;
+}
+
+export const needsUnit = (u: Unit, id: string): boolean => u.needs.some((n) => 'unit' in n && n.unit === id);
