@@ -12,7 +12,14 @@ export interface ProfileRule {
   problem: (r: RepoAnswers) => string | undefined;
 }
 
-export const PROFILE_RULES: readonly ProfileRule[] = [];
+export const PROFILE_RULES: readonly ProfileRule[] = [
+  // A per-app cluster sits in its app's directory, applied with the app by one Flux Kustomization: the
+  // flat layout's wiring (src/delivery/flux/flat.ts). The ks layout keeps clusters under the operator.
+  { field: 'topology', problem: (r) => (r.topology === 'per-app' && r.fluxLayout !== 'flat' ? `per-app requires fluxLayout flat (got fluxLayout ${r.fluxLayout})` : undefined) },
+  { field: 'fluxLayout', problem: (r) => (r.fluxLayout === 'flat' && r.topology !== 'per-app' ? `flat requires topology per-app (got topology ${r.topology})` : undefined) },
+  // The shared components carry a shared cluster's values through postBuild; a per-app cluster's app side is explicit.
+  { field: 'appLayout', problem: (r) => (r.topology === 'per-app' && r.appLayout === 'component' ? `component requires topology shared (got topology ${r.topology})` : undefined) },
+];
 
 export function refineProfile(r: RepoAnswers, issue: z.RefinementCtx): void {
   for (const rule of PROFILE_RULES) {
