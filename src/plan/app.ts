@@ -68,7 +68,7 @@ async function colocatedDatabaseUnit(m: RepoModel, a: AppAnswers, p: PlacedClust
     listed.push(`./${file}`);
     files.push(await owned(`${p.dir}/${file}`, owner, docs));
   };
-  const secret = { secretName: n.credentials, secretStore: a.secretStore, role: a.role, storeItem: a.storeItem, passwordProperty: a.passwordProperty };
+  const secret = { secretName: n.credentials, secretStore: a.secretStore, role: a.role, storeItem: a.storeItem, passwordProperty: a.passwordProperty, initdb: true };
   await add('postgres-secret.yaml', [['database/externalsecret.yaml.hbs', secret]]);
   if (m.repo.networkPolicies) {
     const view = { name: clusterPolicyName(p.name, a.name), app: a.name, cluster: p.name, namespace: a.namespace, podLabels: [a.podLabel, n.backups] };

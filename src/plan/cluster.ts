@@ -98,7 +98,7 @@ export async function clusterUnit(m: RepoModel, p: PlacedCluster, children: Unit
       await owned(`${dir}/${file('networkpolicy.yaml')}`, owner, [
         [
           'cluster/networkpolicy.yaml.hbs',
-          { name: p.name, cluster: p.name, operatorNamespace: m.repo.namespace, monitoringNamespace: m.repo.monitoringNamespace, objectStore: objectStoreEgress(c, p.namespace, plugin) },
+          { name: p.name, cluster: p.name, operatorNamespace: m.repo.namespace, monitoringNamespace: m.repo.monitoringNamespace, objectStore: objectStoreEgress(c, p.namespace, plugin), colocated: p.colocated },
         ],
       ]),
     );

@@ -30,6 +30,7 @@ function readme(m: RepoModel, units: readonly Unit[], op: Unit): PlannedFile {
   const template = m.clusters[0];
   const backup = template?.backups
     ? {
+        method: template.backupMethod === 'plugin' ? 'the Barman Cloud plugin' : 'the in-tree barmanObjectStore (deprecated)',
         endpoint: template.backupEndpoint || 'AWS S3',
         bucket: template.backupDestinationPath,
         destinationPattern: `${template.backupDestinationPath.replace(/\/+$/, '')}/<app>/`,
