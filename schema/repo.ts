@@ -3,7 +3,7 @@ import { OPERATOR_RELEASES, PLUGIN_RELEASES, newestOperator, newestPlugin } from
 import type { AnswerSchema, Field } from './fields.js';
 import { overlaps } from '../src/repo-path.js';
 import { refineProfile } from './profile-rules.js';
-import { dns1123Label, kubeName, labelValue, repoPath, varName } from './rules.js';
+import { dns1123Label, kubeName, labelValue, quantity, repoPath, varName } from './rules.js';
 
 /** Answers that hold once per GitOps repository: the operator, Flux wiring and shared conventions. */
 export interface RepoCtx {
@@ -99,6 +99,10 @@ export const repoFields: readonly Field<RepoCtx>[] = [
   },
   { name: 'componentsPath', kind: 'string', message: 'Directory of the shared Kustomize Components', default: recordedOr('componentsPath', 'kubernetes/components') },
   { name: 'monitoringNamespace', kind: 'string', message: 'Namespace of Prometheus (scrapes metrics on 9187)', default: recordedOr('monitoringNamespace', 'monitoring') },
+  // The operator pod's resources (chart value `resources`, empty by default); "" leaves the chart's default.
+  { name: 'operatorCpuRequest', kind: 'string', message: 'CPU request of the operator ("" for none)', default: recordedOr('operatorCpuRequest', '') },
+  { name: 'operatorMemoryRequest', kind: 'string', message: 'Memory request of the operator ("" for none)', default: recordedOr('operatorMemoryRequest', '') },
+  { name: 'operatorMemoryLimit', kind: 'string', message: 'Memory limit of the operator ("" for none)', default: recordedOr('operatorMemoryLimit', '') },
   {
     name: 'grafanaDashboard',
     kind: 'bool',
@@ -142,6 +146,9 @@ export const repoSchema = z
     appLayout: z.enum(['component', 'explicit'], { message: 'must be "component" or "explicit"' }),
     componentsPath: repoPath,
     monitoringNamespace: dns1123Label(),
+    operatorCpuRequest: z.union([z.literal(''), quantity]).default(''),
+    operatorMemoryRequest: z.union([z.literal(''), quantity]).default(''),
+    operatorMemoryLimit: z.union([z.literal(''), quantity]).default(''),
     grafanaDashboard: z.boolean({ message: 'must be true or false' }).default(false),
     networkPolicies: z.boolean({ message: 'must be true or false' }),
     // Added after schema 1 shipped: a record written before it did not ask for a CI job, so it gets none

@@ -14,7 +14,16 @@ const RECONCILE: Reconcile = { wait: true, interval: '1h', retryInterval: '1m', 
  */
 function operatorValues(m: RepoModel): Record<string, unknown> {
   const dashboard = { grafanaDashboard: { create: true, namespace: m.repo.monitoringNamespace, sidecarLabel: '', labels: { grafana_dashboard: '1' } } };
-  return { crds: { create: true }, config: { clusterWide: true }, ...(m.repo.grafanaDashboard ? { monitoring: dashboard } : {}) };
+  // Like the clusters', no CPU limit: a throttled operator answers its webhooks late, and they fail closed.
+  const { operatorCpuRequest: cpu, operatorMemoryRequest: memory, operatorMemoryLimit: limit } = m.repo;
+  const requests = { ...(cpu ? { cpu } : {}), ...(memory ? { memory } : {}) };
+  const resources = { ...(Object.keys(requests).length ? { requests } : {}), ...(limit ? { limits: { memory: limit } } : {}) };
+  return {
+    crds: { create: true },
+    config: { clusterWide: true },
+    ...(Object.keys(resources).length ? { resources } : {}),
+    ...(m.repo.grafanaDashboard ? { monitoring: dashboard } : {}),
+  };
 }
 
 /** The operator (once per repo) and, when a cluster backs up through it, the Barman Cloud plugin. */

@@ -94,6 +94,7 @@ describe('profile flux-per-app-helmrepository (seed 002)', () => {
     const [release] = docsOf(dir, `${K8S}/cnpg/helmrelease.yaml`);
     expect(release.spec.chart.spec).toMatchObject({ chart: 'cloudnative-pg', sourceRef: { kind: 'HelmRepository', name: 'cnpg', namespace: 'flux-system' } });
     expect(release.spec.chartRef).toBeUndefined();
+    expect(release.spec.values.resources).toEqual({ requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '256Mi' } });
     expect(release.spec.values.monitoring.grafanaDashboard).toEqual({ create: true, namespace: 'monitoring', sidecarLabel: '', labels: { grafana_dashboard: '1' } });
     const [repository] = docsOf(dir, 'infrastructure/helm-repositories/cnpg.yaml');
     expect(repository).toMatchObject({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmRepository', spec: { url: 'https://cloudnative-pg.github.io/charts' } });
