@@ -36,7 +36,7 @@ export const appFields: readonly Field<AppCtx>[] = [
   {
     name: 'cluster',
     kind: 'enum',
-    message: 'Shared cluster that hosts the database',
+    message: 'Recorded cluster: the shared cluster that hosts the database (per-app: the template its own cluster is made from)',
     default: (_a, ctx) => (ctx.clusters.length === 1 ? ctx.clusters[0]!.clusterName : undefined),
   },
   { name: 'database', kind: 'string', message: 'Database name', default: (a) => pgName(a.name) },
