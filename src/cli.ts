@@ -11,6 +11,7 @@ const FIELDS: Record<string, () => Promise<readonly unknown[]>> = {
   regen: async () => [],
   regenerate: async () => [],
   validate: async () => [],
+  graph: async () => [],
 };
 
 async function main(argv: string[], interrupts: Interrupts): Promise<number> {
@@ -19,13 +20,20 @@ async function main(argv: string[], interrupts: Interrupts): Promise<number> {
     console.log((await import('./help.js')).MAIN_HELP);
     return command ? 0 : 2;
   }
+  if (command === '--version' || command === '-V' || command === 'version') {
+    const { TOOL, TOOL_VERSION } = await import('./paths.js');
+    console.log(`${TOOL} ${TOOL_VERSION}`);
+    return 0;
+  }
   const loadFields = FIELDS[command];
-  if (!loadFields) throw new InputError(`unknown command ${JSON.stringify(command)} (new-cluster, new-app, regen, validate)`);
+  if (!loadFields) throw new InputError(`unknown command ${JSON.stringify(command)} (new-cluster, new-app, regen, validate, graph)`);
   const fields = await loadFields();
   const name = command === 'regenerate' ? 'regen' : command;
   const { flags, given } = parseArgs(rest, fields as never, COMMAND_FLAGS[name], name);
   if (flags.help) {
-    console.log((await import('./help.js')).commandHelp(name, fields as never));
+    const { commandHelp } = await import('./help.js');
+    const answers = name === 'new-cluster' || name === 'new-app' ? (await import('./help-answers.js')).helpAnswers(name) : undefined;
+    console.log(commandHelp(name, fields as never, answers?.groups, answers?.defaults));
     return 0;
   }
   const { loadAnswersFile, makeContext } = await import('./context.js');
@@ -35,14 +43,18 @@ async function main(argv: string[], interrupts: Interrupts): Promise<number> {
   if (!name.startsWith('new-') && !existsSync(ctx.dest)) throw new InputError(`--dest: no such directory (got ${shown(flags.dest ?? ctx.dest)})`);
   const fromFile = await loadAnswersFile(ctx.cwd, flags.answers);
   switch (name) {
-    case 'new-cluster':
-      await (await import('./commands/new-cluster.js')).newCluster(ctx, { ...fromFile, ...given });
+    case 'new-cluster': {
+      const fromProfile = await (await import('./profiles.js')).loadProfile(flags.profile);
+      await (await import('./commands/new-cluster.js')).newCluster(ctx, { ...fromProfile, ...fromFile, ...given });
       return 0;
+    }
     case 'new-app':
       await (await import('./commands/new-app.js')).newApp(ctx, { ...fromFile, ...given });
       return 0;
     case 'regen':
       return (await import('./commands/regen.js')).regen(ctx, { check: flags.check });
+    case 'graph':
+      return (await import('./commands/graph.js')).graph(ctx);
     default:
       return (await import('./commands/validate.js')).validate(ctx, { schemaLocations: flags.schemaLocation, ignoreMissingSchemas: flags.ignoreMissingSchemas });
   }
@@ -59,7 +71,8 @@ main(process.argv.slice(2), interrupts).then(
   (error: unknown) => {
     const debug = process.argv.includes('--debug');
     if (error instanceof CliError) {
-      console.error(`error: ${error.message}`);
+      // Several invalid answers are reported together, one line each.
+      for (const line of error.message.split('\n')) console.error(`error: ${line}`);
       if (debug) console.error(error.stack);
       process.exitCode = error.exitCode;
     } else {

@@ -24,6 +24,8 @@ export interface Context {
   /** The GitOps repository written into. */
   dest: string;
   dryRun: boolean;
+  /** With dryRun: the changes as one JSON document, nothing else on stdout. */
+  json?: boolean;
   yes: boolean;
   force: boolean;
   allowDirty: boolean;
@@ -85,35 +87,36 @@ async function readCapped(path: string, max: number, tooLarge: () => Error): Pro
 }
 
 /** An answers file: a flat YAML map, or a record the tool wrote (`schemaVersion` + `answers`). */
-export async function loadAnswersFile(userCwd: string, file: string | undefined): Promise<Answers> {
+export async function loadAnswersFile(userCwd: string, file: string | undefined, flag = '--answers'): Promise<Answers> {
   if (!file) return {};
   let text: string;
   try {
-    text = await readCapped(resolve(userCwd, file), ANSWERS_MAX, () => new InputError(`--answers: ${shown(file)} is larger than ${ANSWERS_MAX / 1024} KiB: not an answers file`));
+    text = await readCapped(resolve(userCwd, file), ANSWERS_MAX, () => new InputError(`${flag}: ${shown(file)} is larger than ${ANSWERS_MAX / 1024} KiB: not an answers file`));
   } catch (e) {
     if (e instanceof InputError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (code ?? (e as Error).message);
-    throw new InputError(`--answers: cannot read ${shown(file)} (${why})`);
+    throw new InputError(`${flag}: cannot read ${shown(file)} (${why})`);
   }
   let data: unknown;
   try {
     data = parse(text);
   } catch (e) {
-    throw new InputError(`--answers: ${shown(file)} is not valid YAML (${(e as Error).message.split('\n')[0]})`);
+    throw new InputError(`${flag}: ${shown(file)} is not valid YAML (${(e as Error).message.split('\n')[0]})`);
   }
   if (data && typeof data === 'object' && 'answers' in data && 'schemaVersion' in data) data = (data as { answers: unknown }).answers;
-  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new InputError(`--answers: ${shown(file)} must hold a YAML map of answers`);
+  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new InputError(`${flag}: ${shown(file)} must hold a YAML map of answers`);
   return data as Answers;
 }
 
 export function makeContext(flags: GlobalFlags, out: (line: string) => void, prompt?: PromptFn): Context {
   const cwd = process.env.INIT_CWD ?? process.cwd();
-  const interactive = Boolean(process.stdin.isTTY) && !flags.yes && !flags.answers;
+  const interactive = Boolean(process.stdin.isTTY) && !flags.yes && !flags.answers && !flags.profile;
   return {
     cwd,
     dest: resolveDest(cwd, flags.dest),
     dryRun: flags.dryRun,
+    json: flags.json,
     yes: !interactive,
     force: flags.force,
     allowDirty: flags.allowDirty,

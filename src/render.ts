@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { parseAllDocuments } from 'yaml';
 import { TEMPLATES_DIR } from './paths.js';
+import type { TemplateName, TemplateViews } from './views.js';
 import { doubleQuoted, scalarText, yamlBlockText } from './yaml-scalar.js';
 
 /**
@@ -64,7 +65,7 @@ export function renderText(name: string, view: object): string {
 }
 
 /** Renders a template and proves the result is YAML; a failure here is a template bug, not user input. */
-export function renderTemplate(name: string, view: object): string {
+export function renderTemplate<K extends TemplateName>(name: K, view: TemplateViews[K]): string {
   const text = compiled(name)(view);
   for (const doc of parseAllDocuments(text)) {
     if (doc.errors.length) throw new Error(`template ${name} rendered invalid YAML: ${doc.errors[0]!.message}`);

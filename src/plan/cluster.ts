@@ -6,10 +6,12 @@ import { objectStoreEgress, regionEnv } from './object-store-egress.js';
 import type { PlacedCluster } from './topology.js';
 import type { PlannedFile } from './types.js';
 import type { Need, Unit } from './units.js';
+import type { StoreConfig } from '../views.js';
 
 /** The object store block shared by the plugin's ObjectStore and the in-tree barmanObjectStore. */
-function storeConfig(c: ClusterAnswers) {
-  const [caSecret, caKey] = c.backupEndpointCA ? c.backupEndpointCA.split('/') : [];
+function storeConfig(c: ClusterAnswers): StoreConfig {
+  // The schema holds it to "<secret>/<key>".
+  const [caSecret = '', caKey = ''] = c.backupEndpointCA ? c.backupEndpointCA.split('/') : [];
   return {
     destinationPath: c.backupDestinationPath,
     ...(c.backupEndpoint ? { endpointURL: c.backupEndpoint } : {}),

@@ -1,8 +1,9 @@
 import { formatOwnedYaml, formatYaml, ownedMarkdown } from '../format.js';
 import { renderTemplate, renderText } from '../render.js';
 import type { PlannedFile } from './types.js';
+import type { Doc } from '../views.js';
 
-export type Doc = [template: string, view: object];
+export type { Doc } from '../views.js';
 
 /** An owned file from one or more rendered documents. */
 export async function owned(path: string, unit: string, docs: Doc[]): Promise<PlannedFile> {

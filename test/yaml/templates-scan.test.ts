@@ -30,6 +30,13 @@ function rawMustaches(file: string): string[] {
 }
 
 describe('templates', () => {
+  it('each has a typed view in src/views.ts, and each view a template', () => {
+    const names = templates(TEMPLATES_DIR).map((f) => relative(TEMPLATES_DIR, f)).sort();
+    const views = readFileSync(join(TEMPLATES_DIR, '..', 'src', 'views.ts'), 'utf8');
+    const declared = [...views.matchAll(/^  '([^']+\.hbs)':/gm)].map((m) => m[1]).sort();
+    expect(declared).toEqual(names);
+  });
+
   it('pass every value through a YAML-safe helper (no raw {{name}} mustache)', () => {
     const files = templates(TEMPLATES_DIR);
     expect(files.length).toBeGreaterThan(10);

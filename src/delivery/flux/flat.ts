@@ -40,7 +40,7 @@ function readme(m: RepoModel, units: readonly Unit[], op: Unit): PlannedFile {
       }
     : null;
   const view = {
-    k8sCluster: m.repo.appsRoot.split('/').pop(),
+    k8sCluster: m.repo.appsRoot.split('/').pop() ?? m.repo.appsRoot,
     namespace: m.repo.namespace,
     chartVersion: m.repo.chartVersion,
     operatorVersion: operatorRelease(m.repo.chartVersion)?.operator ?? m.repo.chartVersion,

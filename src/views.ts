@@ -1,0 +1,127 @@
+/**
+ * The view each template renders from, by template path under templates/. A Doc names a template
+ * and gives its view, so the compiler catches a missing or misspelt field; Handlebars runs in strict
+ * mode, so a template that reads a field its view lacks fails at render time too. A new template gets
+ * its view type here.
+ */
+type Str = string;
+type Scalar = string | number | boolean;
+type EnvVar = { name: Str; value: Str };
+type ObjectRef = { name: Str; key: Str };
+
+export interface StoreConfig {
+  destinationPath: Str;
+  endpointURL?: Str;
+  endpointCA?: ObjectRef;
+  s3Credentials: { accessKeyId: ObjectRef; secretAccessKey: ObjectRef };
+  wal: { compression: Str; maxParallel: number };
+  data: { compression: Str };
+}
+
+export interface FluxKustomizationView {
+  name: Str;
+  namespace: Str;
+  targetNamespace: Str;
+  gitRepository: Str;
+  path: Str;
+  components: Str[];
+  dependsOn: { name: Str; namespace: Str }[];
+  wait: boolean;
+  interval: Str;
+  retryInterval: Str;
+  timeout: Str;
+  healthCheckExprs: { apiVersion: Str; kind: Str; current: Str; failed?: Str }[];
+  postBuild: { substitute: Record<string, string> | null; substituteFrom: Str[] } | null;
+}
+
+interface AppSideView {
+  database: Str;
+  role: Str;
+  host: Str;
+  secretStore: Str;
+  storeItem: Str;
+  passwordProperty: Str;
+  secretName: Str;
+}
+
+export interface TemplateViews {
+  'app/backup-cronjob.yaml.hbs': {
+    name: Str;
+    app: Str;
+    schedule: Str;
+    image: Str;
+    args: Str[];
+    env: readonly { name: Str; key: Str }[];
+    pguserSecret: Str;
+    nfs: { server: Str; path: Str } | null;
+    pvc: Str;
+  };
+  'app/backup-pvc.yaml.hbs': { name: Str; size: Str };
+  'app/initdb-externalsecret.yaml.hbs': AppSideView & { superuserItem: Str; superuserProperty: Str };
+  'app/networkpolicy.yaml.hbs': { name: Str; cluster: Str; clusterNamespace: Str; podLabels: Str[] };
+  'app/pguser-externalsecret.yaml.hbs': AppSideView & { roHost: Str; uri: Str; jdbcUri: Str };
+  'ci/github-workflow.yaml.hbs': { nodeVersion: number; manifest: Str; schemaLocations: readonly Str[] };
+  'cluster/cluster.yaml.hbs': {
+    name: Str;
+    partOf: Str;
+    instances: number;
+    imageName: Str;
+    storageClass: Str;
+    storageSize: Str;
+    cpuRequest: Str;
+    memoryRequest: Str;
+    memoryLimit: Str;
+    superuserAccess: boolean;
+    superuserSecret: Str;
+    parameters: Record<string, string> | null;
+    roles: { name: Str; passwordSecret: Str }[];
+    plugin: { name: Str; objectStore: Str } | null;
+    inTree: { retention: Str; store: StoreConfig } | null;
+    env: EnvVar[];
+    /** null or a non-empty list. */
+    preloadLibraries: Str[] | null;
+    initdb: { database: Str; owner: Str; secret: Str } | null;
+  };
+  'cluster/externalsecret.yaml.hbs': { superuserSecret: Str; superuserItem: Str; superuserProperty: Str; secretStore: Str; backupSecret: Str | null; backupItem: Str };
+  'cluster/networkpolicy.yaml.hbs': { name: Str; cluster: Str; operatorNamespace: Str; monitoringNamespace: Str; objectStore: unknown[]; colocated: boolean };
+  'cluster/objectstore.yaml.hbs': { name: Str; retention: Str; store: StoreConfig; env: EnvVar[] };
+  'cluster/scheduledbackup.yaml.hbs': { name: Str; schedule: Str; cluster: Str; plugin: Str | null };
+  'database/database.yaml.hbs': { objectName: Str; cluster: Str; database: Str; role: Str; extensions: Str[] };
+  'database/databaserole.yaml.hbs': { objectName: Str; cluster: Str; role: Str; secretName: Str };
+  /** `initdb`: the owner's password for a per-app cluster's bootstrap (trimmed); else a role's. */
+  'database/externalsecret.yaml.hbs': { secretName: Str; secretStore: Str; role: Str; storeItem: Str; passwordProperty: Str; initdb?: boolean };
+  'database/networkpolicy.yaml.hbs': { name: Str; app: Str; cluster: Str; namespace: Str; podLabels: Str[] };
+  'docs/operator-readme.md.hbs': {
+    k8sCluster: Str;
+    namespace: Str;
+    chartVersion: Str;
+    operatorVersion: Str;
+    helmRepositoryPath: Str;
+    dashboard: { namespace: Str } | null;
+    ksFile: Str;
+    operatorKs: Str;
+    appsDir: Str;
+    apps: { name: Str; namespace: Str; cluster: Str; host: Str; destination: Str | null }[];
+    backup: { method: Str; endpoint: Str; bucket: Str; destinationPattern: Str; credentialsSecret: Str; retention: Str; schedule: Str } | null;
+  };
+  'flux/helmrepository.yaml.hbs': { name: Str; namespace: Str; interval: Str; url: Str };
+  'flux/kustomization.yaml.hbs': FluxKustomizationView;
+  'kustomize/kustomization.yaml.hbs': { resources: Str[]; component: boolean };
+  'kustomize/namespace.yaml.hbs': { name: Str };
+  /** `chart`: from a HelmRepository (chart.spec); null: the OCIRepository of the same name (chartRef). */
+  'operator/helmrelease.yaml.hbs': {
+    name: Str;
+    values: Record<string, unknown> | null;
+    chart: { name: Str; version: Str; repository: Str; repositoryNamespace: Str; interval: Str } | null;
+  };
+  'operator/networkpolicy.yaml.hbs': { namespace: Str; monitoringNamespace: Str; plugin: boolean };
+  'operator/ocirepository.yaml.hbs': { name: Str; url: Str; tag: Str };
+  'operator/plugin-networkpolicy.yaml.hbs': { namespace: Str };
+}
+
+export type TemplateName = keyof TemplateViews;
+
+/** A template and its view, checked together. */
+export type Doc = { [K in TemplateName]: [template: K, view: TemplateViews[K]] }[TemplateName];
+
+export type { Scalar };
