@@ -66,7 +66,8 @@ export async function clusterUnit(m: RepoModel, p: PlacedCluster, children: Unit
           partOf: m.repo.partOf,
           superuserAccess: superuserEnabled(p),
           parameters: Object.keys(c.parameters).length ? c.parameters : null,
-          roles: managedRoles(m, p.apps),
+          // Colocated: bootstrap initdb makes the app's owner; no managed role beside it.
+          roles: p.colocated ? [] : managedRoles(m, p.apps),
           plugin: plugin ? { name: pluginName, objectStore: objectStoreName(c) } : null,
           inTree: inTree ? { retention: c.backupRetention, store: storeConfig(c) } : null,
           env: inTree ? checksumEnv(c) : [],

@@ -55,6 +55,14 @@ describe('profile flux-per-app-helmrepository (seed 002)', () => {
     expect(policy).toContain('v1.min.io/tenant: minio-tenant');
   });
 
+  it('gives a per-app cluster no managed role on an operator without DatabaseRole (initdb makes the owner)', async () => {
+    const dir = bootstrapped();
+    await newCluster(ctxFor(dir), { ...(await loadAnswersFile(ROOT, PROFILE)), chartVersion: '0.28.3' });
+    await newApp(ctxFor(dir), { name: 'temporal', namespace: 'temporal', backups: false });
+    const [cluster] = docsOf(dir, `${K8S}/temporal/postgres-cluster.yaml`);
+    expect(cluster.spec.managed).toBeUndefined();
+  });
+
   it('wires the operator and each app cluster through Kustomizations of their own, cluster after operator', async () => {
     const dir = bootstrapped();
     await renderProfile(dir);
