@@ -54,6 +54,12 @@ export const clusterFields: readonly Field<ClusterCtx>[] = [
   },
   // Secrets default to names of their own per cluster: two clusters' ExternalSecrets of one name in one
   // namespace would be applied by two Flux Kustomizations and fight (schema/names.ts refuses it).
+  {
+    name: 'preloadLibraries',
+    kind: 'list',
+    message: 'Libraries for spec.postgresql.shared_preload_libraries (comma-separated; CNPG adds those its managed extensions need)',
+    default: () => [],
+  },
   { name: 'superuserSecret', kind: 'string', message: 'Secret with the superuser password', default: (a) => `${a.clusterName}-superuser-secret` },
   {
     name: 'superuserAccess',
@@ -180,6 +186,8 @@ export function clusterSchema(ctx: ClusterCtx) {
       memoryRequest: quantity,
       memoryLimit: quantity,
       parameters: pgParameters,
+      // A library the server cannot find stops it from starting (docs/src/postgresql_conf.md, Shared Preload Libraries).
+      preloadLibraries: z.array(z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be library names (pg_stat_statements)')).default([]),
       superuserSecret: kubeName,
       superuserAccess: z.enum(['auto', 'true', 'false'], { message: 'must be auto, true or false' }),
       superuserItem: z.string().min(1, 'must not be empty'),
@@ -211,6 +219,12 @@ export function clusterSchema(ctx: ClusterCtx) {
       refineSubstitutedText(a, CLUSTER_TEXT_FIELDS, issue, ctx.repo.delivery === 'argocd' ? [] : ctx.repo.clusterVars);
       refineRestore(a, add);
       refineVolumeExtensions(a, add);
+      if (ctx.repo.topology === 'per-app') {
+        // One template record places every app's Cluster: a restore or a chosen server name would apply to all of them.
+        if (a.restoreFrom) add('restoreFrom', 'is not supported under topology per-app yet: the template\'s answer would restore every app\'s cluster from the same server');
+        if (a.backupServerName && a.backupServerName !== a.clusterName)
+          add('backupServerName', 'must be the template\'s clusterName under topology per-app (each app\'s cluster archives under its own name)');
+      }
       if (ctx.repo.delivery === 'argocd') {
         // The wrapper chart's Cluster template (templates/argocd/chart) carries the plugin restore only.
         if (a.restoreFrom && !(a.backups && a.backupMethod === 'plugin')) add('restoreFrom', 'requires backupMethod plugin under delivery argocd (the wrapper chart restores through the Barman Cloud plugin)');

@@ -104,28 +104,51 @@ export interface TemplateViews {
     parameters: Record<string, string> | null;
     topologyKey: Str | null;
     extensions: { name: Str; image: { reference: Str }; extension_control_path?: readonly Str[]; dynamic_library_path?: readonly Str[]; ld_library_path?: readonly Str[] }[];
-    preload: Str[];
     roles: { name: Str; passwordSecret: Str }[];
     plugin: { name: Str; objectStore: Str; serverName: Str | null } | null;
     inTree: { retention: Str; store: StoreConfig } | null;
     recovery: { source: Str; targetTime: Str | null; plugin: { name: Str; objectStore: Str } | null; store: StoreConfig | null } | null;
     env: EnvVar[];
+    /** null or a non-empty list. */
+    preloadLibraries: Str[] | null;
+    initdb: { database: Str; owner: Str; secret: Str } | null;
   };
   'cluster/backup-externalsecret.yaml.hbs': { name: Str; secretStore: Str; item: Str };
   'cluster/externalsecret.yaml.hbs': { superuserSecret: Str; superuserItem: Str; superuserProperty: Str; secretStore: Str };
-  'cluster/networkpolicy.yaml.hbs': { name: Str; cluster: Str; operatorNamespace: Str; monitoringNamespace: Str; objectStore: unknown[] };
+  'cluster/networkpolicy.yaml.hbs': { name: Str; cluster: Str; operatorNamespace: Str; monitoringNamespace: Str; objectStore: unknown[]; colocated: boolean };
   'cluster/objectstore.yaml.hbs': { name: Str; retention: Str; store: StoreConfig; env: EnvVar[] };
   'cluster/scheduledbackup.yaml.hbs': { name: Str; schedule: Str; cluster: Str; plugin: Str | null };
   'database/database.yaml.hbs': { objectName: Str; cluster: Str; database: Str; role: Str; extensions: { name: Str; version?: Str }[] };
   'database/databaserole.yaml.hbs': { objectName: Str; cluster: Str; role: Str; secretName: Str };
-  'database/externalsecret.yaml.hbs': { secretName: Str; secretStore: Str; role: Str; storeItem: Str; passwordProperty: Str };
+  /** `initdb`: the owner's password for a per-app cluster's bootstrap (trimmed); else a role's. */
+  'database/externalsecret.yaml.hbs': { secretName: Str; secretStore: Str; role: Str; storeItem: Str; passwordProperty: Str; initdb?: boolean };
   'database/networkpolicy.yaml.hbs': { name: Str; app: Str; cluster: Str; namespace: Str; podLabels: Str[] };
+  'docs/operator-readme.md.hbs': {
+    k8sCluster: Str;
+    namespace: Str;
+    chartVersion: Str;
+    operatorVersion: Str;
+    helmRepositoryPath: Str;
+    dashboard: { namespace: Str } | null;
+    ksFile: Str;
+    operatorKs: Str;
+    appsDir: Str;
+    apps: { name: Str; namespace: Str; cluster: Str; host: Str; destination: Str | null }[];
+    backup: { method: Str; endpoint: Str; bucket: Str; destinationPattern: Str; credentialsSecret: Str; retention: Str; schedule: Str } | null;
+  };
+  'flux/helmrepository.yaml.hbs': { name: Str; namespace: Str; interval: Str; url: Str };
   'flux/kustomization.yaml.hbs': FluxKustomizationView;
   'secret/sops-config.yaml.hbs': { pathRegex: Str; encryptedRegex: Str; recipient: Str };
   'secret/sops-stub.yaml.hbs': { name: Str; labels: Record<string, string> | null; type: Str | null; keys: { key: Str; value: Str }[] };
   'kustomize/kustomization.yaml.hbs': { resources: Str[]; component: boolean };
   'kustomize/namespace.yaml.hbs': { name: Str };
-  'operator/helmrelease.yaml.hbs': { name: Str; values: Record<string, unknown> | null; installRetries: number };
+  /** `chart`: from a HelmRepository (chart.spec); null: the OCIRepository of the same name (chartRef). */
+  'operator/helmrelease.yaml.hbs': {
+    name: Str;
+    values: Record<string, unknown> | null;
+    installRetries: number;
+    chart: { name: Str; version: Str; repository: Str; repositoryNamespace: Str; interval: Str } | null;
+  };
   'operator/networkpolicy.yaml.hbs': { namespace: Str; monitoringNamespace: Str; plugin: boolean };
   'operator/ocirepository.yaml.hbs': { name: Str; url: Str; tag: Str };
   'operator/plugin-networkpolicy.yaml.hbs': { namespace: Str };

@@ -92,6 +92,12 @@ function clusterSecrets(m: RepoModel, c: ClusterAnswers): SecretSpec[] {
   return [superuser, backup];
 }
 
+/** `spec.postgresql.shared_preload_libraries`: the answer's, then the extension images'. */
+function preloadOf(c: ClusterAnswers): string[] | null {
+  const all = [...new Set([...c.preloadLibraries, ...preloadLibraries(c)])];
+  return all.length ? all : null;
+}
+
 /** Roles in `Cluster.spec.managed.roles`: only for operators without the DatabaseRole CR. */
 const managedRoles = (m: RepoModel, apps: AppAnswers[]) =>
   databaseRoleCr(m) ? [] : apps.filter((a) => a.provisioning === 'declarative').map((a) => ({ name: a.role, passwordSecret: appNames(a.name).rolePassword }));
@@ -107,8 +113,11 @@ export async function clusterUnit(m: RepoModel, p: PlacedCluster, children: Unit
   const plugin = usesPlugin(c);
   const inTree = c.backups && !plugin;
   const server = ownServerName(c, p.name);
+  // Colocated (per-app): beside the app's own files, so named as the cluster's.
+  const file = (name: string) => `${p.colocated ? 'postgres-' : ''}${name}`;
+  const app = p.colocated ? p.apps[0] : undefined;
   const files: PlannedFile[] = [
-    await owned(`${dir}/cluster.yaml`, owner, [
+    await owned(`${dir}/${file('cluster.yaml')}`, owner, [
       [
         'cluster/cluster.yaml.hbs',
         {
@@ -119,48 +128,54 @@ export async function clusterUnit(m: RepoModel, p: PlacedCluster, children: Unit
           parameters: Object.keys(c.parameters).length ? c.parameters : null,
           topologyKey: c.antiAffinityTopologyKey || null,
           extensions: clusterExtensions(c),
-          preload: preloadLibraries(c),
-          roles: managedRoles(m, p.apps),
+          // Colocated: bootstrap initdb makes the app's owner; no managed role beside it.
+          roles: p.colocated ? [] : managedRoles(m, p.apps),
           plugin: plugin ? { name: pluginName, objectStore: objectStoreName(c), serverName: server } : null,
           inTree: inTree ? { retention: c.backupRetention, store: { ...storeConfig(c), ...(server ? { serverName: server } : {}) } } : null,
           recovery: recovery(c, plugin),
           env: inTree ? checksumEnv(c) : [],
+          // The answer's libraries, then those the mounted extension images need.
+          preloadLibraries: preloadOf(c),
+          // A per-app cluster's database and owner are its app's, the owner's password from the app's Secret.
+          // A restore bootstraps by recovery instead (one bootstrap method per Cluster).
+          initdb: app && !recovery(c, plugin) ? { database: app.database, owner: app.role, secret: appNames(app.name).credentials } : null,
         },
       ],
     ]),
   ];
-  const secrets = await secretFiles(m.repo, dir, owner, 'externalsecret.yaml', clusterSecrets(m, c));
+  const secrets = await secretFiles(m.repo, dir, owner, file('externalsecret.yaml'), clusterSecrets(m, c));
   files.push(...secrets.files);
   if (plugin) {
     // The sidecar's boto3 then asks the bucket's regional endpoint, the one name the policy allows.
     const env = [...checksumEnv(c), ...regionEnv(c, true)];
-    files.push(await owned(`${dir}/objectstore.yaml`, owner, [['cluster/objectstore.yaml.hbs', { name: objectStoreName(c), retention: c.backupRetention, store: storeConfig(c), env }]]));
+    files.push(await owned(`${dir}/${file('objectstore.yaml')}`, owner, [['cluster/objectstore.yaml.hbs', { name: objectStoreName(c), retention: c.backupRetention, store: storeConfig(c), env }]]));
   }
   if (c.backups) {
     files.push(
-      await owned(`${dir}/scheduledbackup.yaml`, owner, [
+      await owned(`${dir}/${file('scheduledbackup.yaml')}`, owner, [
         ['cluster/scheduledbackup.yaml.hbs', { name: `${p.name}-daily`, schedule: c.backupSchedule, cluster: p.name, plugin: plugin ? pluginName : null }],
       ]),
     );
   }
   if (m.repo.networkPolicies) {
     files.push(
-      await owned(`${dir}/networkpolicy.yaml`, owner, [
+      await owned(`${dir}/${file('networkpolicy.yaml')}`, owner, [
         [
           'cluster/networkpolicy.yaml.hbs',
-          { name: p.name, cluster: p.name, operatorNamespace: m.repo.namespace, monitoringNamespace: m.repo.monitoringNamespace, objectStore: objectStoreEgress(c, m.repo.namespace, plugin) },
+          { name: p.name, cluster: p.name, operatorNamespace: m.repo.namespace, monitoringNamespace: m.repo.monitoringNamespace, objectStore: objectStoreEgress(c, p.namespace, plugin), colocated: p.colocated },
         ],
       ]),
     );
   }
-  const order = ['cluster.yaml', 'objectstore.yaml', 'scheduledbackup.yaml', 'networkpolicy.yaml'];
+  const order = ['cluster.yaml', 'objectstore.yaml', 'scheduledbackup.yaml', 'networkpolicy.yaml'].map(file);
   const own = [...secrets.listed, ...order.filter((f) => files.some((x) => x.path === `${dir}/${f}`)).map((f) => `./${f}`)];
   const needs: Need[] = [
     { unit: 'operator' },
     ...(plugin ? [{ unit: 'plugin' }] : []),
     ...secretNeeds(m.repo),
     ...(m.repo.storageKustomization ? [{ external: 'storage' as const, name: m.repo.storageKustomization }] : []),
-    { external: 'cluster-vars', name: m.repo.clusterVarsConfigMap },
+    // No variables, no ConfigMap to read them from (Flux fails a Kustomization whose substituteFrom is missing).
+    ...(m.repo.clusterVars.length ? [{ external: 'cluster-vars' as const, name: m.repo.clusterVarsConfigMap }] : []),
   ];
   return {
     id: p.unitId,
@@ -170,10 +185,13 @@ export async function clusterUnit(m: RepoModel, p: PlacedCluster, children: Unit
     dir,
     namespace: p.namespace,
     files,
-    listed: [...own, ...children.filter((u) => u.files.length).map((u) => posixRelative(dir, u.dir))],
+    // A child in a directory of its own is one resource; one in this directory lists its files here.
+    listed: [...own, ...children.filter((u) => u.files.length).flatMap((u) => (u.dir === dir ? (u.listed ?? []) : [posixRelative(dir, u.dir)]))],
     needs,
     reconcile: { wait: true, interval: '30m', retryInterval: '1m', timeout: '10m' },
-    health: ['Cluster', 'Database', ...(databaseRoleCr(m) ? (['DatabaseRole'] as const) : [])],
+    // Colocated: bootstrap initdb makes the database, no Database or DatabaseRole object to wait for.
+    health: p.colocated ? ['Cluster'] : ['Cluster', 'Database', ...(databaseRoleCr(m) ? (['DatabaseRole'] as const) : [])],
     cluster: p,
+    ...(p.colocated ? { userKustomization: true } : {}),
   };
 }

@@ -8,9 +8,31 @@ const PLUGIN_RECONCILE: Reconcile = { wait: true, interval: '1h', retryInterval:
 /** The operator's Kustomization: its timeout and retry interval are answers (seed 004 waits 15m, retries every 30s). */
 const reconcileOf = (m: RepoModel): Reconcile => ({ wait: true, interval: '1h', retryInterval: m.repo.operatorRetryInterval ?? '1m', timeout: m.repo.operatorTimeout ?? '5m' });
 
+/**
+ * The chart's values (cloudnative-pg charts/cloudnative-pg/values.yaml, 0.26.0-0.29.0). The Grafana
+ * dashboard is the chart's own: its `monitoring` dependency (cloudnative-pg/grafana-dashboards
+ * charts/cluster) writes ConfigMap `cnpg-grafana-dashboard` in `namespace` with `labels`; the
+ * deprecated sidecarLabel (default grafana_dashboard) is emptied, or the label would be written twice.
+ */
+function operatorValues(m: RepoModel): Record<string, unknown> {
+  const dashboard = { grafanaDashboard: { create: true, namespace: m.repo.monitoringNamespace, sidecarLabel: '', labels: { grafana_dashboard: '1' } } };
+  // Like the clusters', no CPU limit: a throttled operator answers its webhooks late, and they fail closed.
+  const { operatorCpuRequest: cpu, operatorMemoryRequest: memory, operatorMemoryLimit: limit } = m.repo;
+  const requests = { ...(cpu ? { cpu } : {}), ...(memory ? { memory } : {}) };
+  const resources = { ...(Object.keys(requests).length ? { requests } : {}), ...(limit ? { limits: { memory: limit } } : {}) };
+  return {
+    crds: { create: true },
+    config: { clusterWide: true },
+    ...(Object.keys(resources).length ? { resources } : {}),
+    ...(m.repo.grafanaDashboard ? { monitoring: dashboard } : {}),
+  };
+}
+
 /** The operator (once per repo) and, when a cluster backs up through it, the Barman Cloud plugin. */
 export async function operatorUnits(m: RepoModel): Promise<Unit[]> {
   const op = m.repo.operatorPath;
+  // ks layout: the chart in app/ beside ks.yaml; flat: the operator directory itself (seed 002's cnpg/).
+  const opDir = m.repo.fluxLayout === 'flat' ? op : `${op}/app`;
   const plugin = anyPlugin(m);
   const policies = m.repo.networkPolicies;
   const operator: Unit = {
@@ -18,16 +40,16 @@ export async function operatorUnits(m: RepoModel): Promise<Unit[]> {
     kind: 'operator',
     owner: OWNER,
     name: OPERATOR_KS,
-    dir: `${op}/app`,
+    dir: opDir,
     namespace: m.repo.namespace,
     files: policies
-      ? [await owned(`${op}/app/networkpolicy.yaml`, OWNER, [['operator/networkpolicy.yaml.hbs', { namespace: m.repo.namespace, monitoringNamespace: m.repo.monitoringNamespace, plugin }]])]
+      ? [await owned(`${opDir}/networkpolicy.yaml`, OWNER, [['operator/networkpolicy.yaml.hbs', { namespace: m.repo.namespace, monitoringNamespace: m.repo.monitoringNamespace, plugin }]])]
       : [],
     listed: policies ? ['./networkpolicy.yaml'] : [],
     needs: [],
     reconcile: reconcileOf(m),
     health: [],
-    chart: { name: OPERATOR_KS, url: OPERATOR_CHART_URL, version: m.repo.chartVersion, values: { crds: { create: true }, config: { clusterWide: true } }, installRetries: m.repo.operatorInstallRetries ?? -1 },
+    chart: { name: OPERATOR_KS, url: OPERATOR_CHART_URL, version: m.repo.chartVersion, values: operatorValues(m), installRetries: m.repo.operatorInstallRetries ?? -1 },
   };
   if (!plugin) return [operator];
   const dir = `${op}/${PLUGIN_DIR}`;

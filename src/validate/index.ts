@@ -12,6 +12,7 @@ import { renderArgoCharts } from "./argocd-model.js";
 import type { Problem, RawDoc, ValidateOptions, ValidateResult } from "./types.js";
 import { checkCommonMetadata } from "./xref/common-metadata.js";
 import { checkDatabaseOwners } from "./xref/database-owner.js";
+import { checkCrdOrder } from "./xref/crd-order.js";
 import { checkDependsOn } from "./xref/depends-on.js";
 import { checkNetworkPolicies } from "./xref/network-policy.js";
 import { checkPolicyCoverage } from "./xref/policy-coverage.js";
@@ -127,6 +128,7 @@ export async function validateTree(opts: ValidateOptions): Promise<ValidateResul
     ...checkNetworkPolicies(render.rendered),
     ...checkPolicyCoverage(render.rendered),
     ...checkCommonMetadata(render.rendered, scopes),
+    ...checkCrdOrder(render.rendered),
   );
 
   progress("validate: waiting for kubectl kustomize builds");
