@@ -64,7 +64,9 @@ function recovery(c: ClusterAnswers, plugin: boolean) {
  * Cluster's name). An answer equal to the recorded cluster name means that default: where one record
  * places several Clusters (a template), each keeps a server name of its own.
  */
-const ownServerName = (c: ClusterAnswers, name: string) => (serverNameOf(c) === c.clusterName || serverNameOf(c) === name ? null : serverNameOf(c));
+const ownServerName = (m: RepoModel, c: ClusterAnswers, name: string) =>
+  // Per-app: the template's answer is refused unless it is its own name (schema/cluster.ts), so each app's Cluster keeps its own.
+  m.repo.topology === 'per-app' || serverNameOf(c) === c.clusterName || serverNameOf(c) === name ? null : serverNameOf(c);
 
 /** The superuser's Secret, and the object store keys when the cluster backs up. */
 function clusterSecrets(m: RepoModel, c: ClusterAnswers): SecretSpec[] {
@@ -112,7 +114,7 @@ export async function clusterUnit(m: RepoModel, p: PlacedCluster, children: Unit
   const owner = p.unitId;
   const plugin = usesPlugin(c);
   const inTree = c.backups && !plugin;
-  const server = ownServerName(c, p.name);
+  const server = ownServerName(m, c, p.name);
   // Colocated (per-app): beside the app's own files, so named as the cluster's.
   const file = (name: string) => `${p.colocated ? 'postgres-' : ''}${name}`;
   const app = p.colocated ? p.apps[0] : undefined;
