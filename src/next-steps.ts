@@ -13,9 +13,14 @@ import { placementOf } from './plan/topology.js';
 export function clusterNextSteps(m: RepoModel, c: ClusterAnswers): string[] {
   const items = [`item ${c.superuserItem} with property ${c.superuserProperty} (the superuser password)`];
   if (c.backups) items.push(`item ${c.backupCredentialsItem} with properties ACCESS_KEY_ID and SECRET_ACCESS_KEY (the object store's keys)`);
-  const secrets = [c.superuserSecret, ...(c.backups ? [c.backupCredentialsSecret] : [])];
+  // Per-app: the template places no Cluster yet; each app's cluster gets its stubs with new-app.
+  const secrets = m.repo.topology === 'per-app' ? [] : [c.superuserSecret, ...(c.backups ? [c.backupCredentialsSecret] : [])];
   return numbered([
-    secretSourceOf(m.repo) === 'sops' ? sopsStep(m, secrets) : `in the secret store ${m.repo.secretStore}, create ${items.join(', and ')}`,
+    secretSourceOf(m.repo) === 'sops'
+      ? secrets.length
+        ? sopsStep(m, secrets)
+        : 'each app\'s cluster gets its SOPS stubs with new-app (README, "SOPS")'
+      : `in the secret store ${m.repo.secretStore}, create ${items.join(', and ')}`,
     m.repo.delivery === 'argocd'
       ? `commit and push; ${applies(m, `the operator, then cluster ${c.clusterName} one sync wave later (once the operator is healthy)`)}`
       : `commit and push; ${applies(m, `the operator, then cluster ${c.clusterName} (its Kustomization ${c.kustomizationName} waits until the Cluster is Ready)`)}`,
@@ -31,9 +36,10 @@ export function appNextSteps(m: RepoModel, a: AppAnswers): string[] {
   const n = appNames(a.name);
   const login = a.provisioning === 'init-container' ? `; the init container logs in as the superuser (item ${p.answers.superuserItem})` : '';
   const sops = secretSourceOf(m.repo) === 'sops';
-  const secrets = [...(a.provisioning === 'declarative' ? [n.rolePassword] : []), n.pguser, ...(a.provisioning === 'init-container' ? [n.initdb] : [])];
+  const own = p.colocated ? [p.answers.superuserSecret, ...(p.answers.backups ? [p.answers.backupCredentialsSecret] : []), n.credentials] : [];
+  const secrets = [...own, ...(a.provisioning === 'declarative' && !p.colocated ? [n.rolePassword] : []), n.pguser, ...(a.provisioning === 'init-container' ? [n.initdb] : [])];
   return numbered([
-    sops ? sopsStep(m, secrets, ' (the same role password in each)') : `in the secret store ${a.secretStore}, create item ${a.storeItem} with property ${a.passwordProperty} (the app's database password)${login}`,
+    sops ? sopsStep(m, secrets, ' (the role\'s password the same wherever it appears)') : `in the secret store ${a.secretStore}, create item ${a.storeItem} with property ${a.passwordProperty} (the app's database password)${login}`,
     a.provisioning === 'init-container'
       ? `commit and push; ${applies(m, `the app's side in namespace ${a.namespace}; its init container then creates role and database ${a.database} on cluster ${p.name}`)}`
       : `commit and push; ${applies(m, `role and database ${a.database} on cluster ${p.name}, then the app's side in namespace ${a.namespace}`)}`,

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { format } from 'prettier';
 import { parse, parseAllDocuments } from 'yaml';
@@ -8,6 +8,7 @@ import { newCluster } from '../../src/commands/new-cluster.js';
 import { regen } from '../../src/commands/regen.js';
 import { validateTree } from '../../src/validate/index.js';
 import { R2, ctxFor, snapshot, tempRepo } from '../helpers.js';
+import { loadProfile } from '../../src/profiles.js';
 
 /**
  * No `sops` binary installs here, so the stubs are checked by structure: for the same answers, every
@@ -141,6 +142,27 @@ describe('formatted as prettier prints (the tool runs no formatter)', () => {
   }, 60_000);
 });
 
+describe('SOPS with per-app clusters (seed 002\'s profile)', () => {
+  it('each app\'s cluster gets its own stubs, decrypted by the app\'s Kustomization; validate and regen --check are clean', async () => {
+    const dir = tempRepo();
+    mkdirSync(join(dir, 'clusters/um890'), { recursive: true });
+    writeFileSync(join(dir, 'clusters/um890/kustomization.yaml'), 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n');
+    await newCluster(ctxFor(dir), { ...(await loadProfile('flux-per-app-helmrepository')), secretSource: 'sops', sopsAgeRecipient: AGE });
+    const app = ctxFor(dir);
+    await newApp(app, { name: 'temporal', namespace: 'temporal', backups: false });
+    const all = docs(dir);
+    expect(all.filter((x) => x.doc.kind === 'ExternalSecret')).toEqual([]);
+    expect(all.filter((x) => x.doc.kind === 'Secret').map((x) => x.path).sort()).toEqual(
+      ['minio-backup-credentials', 'temporal-pguser-secret', 'temporal-postgres-credentials', 'temporal-postgres-superuser-secret'].map((n) => `clusters/um890/temporal/${n}.sops.yaml`),
+    );
+    const ks = all.filter((x) => x.doc.kind === 'Kustomization' && x.doc.spec?.decryption).map((x) => x.doc.metadata.name);
+    expect(ks).toEqual(['temporal']);
+    expect(app.lines.join('\n')).toMatch(/fill in temporal-postgres-superuser-secret\.sops\.yaml, minio-backup-credentials\.sops\.yaml, temporal-postgres-credentials\.sops\.yaml, temporal-pguser-secret\.sops\.yaml/);
+    expect(await problems(dir)).toEqual([]);
+    expect(await regen(ctxFor(dir), { check: true })).toBe(0);
+  }, 60_000);
+});
+
 describe('next steps under SOPS', () => {
   it('name the stubs to fill and encrypt, and the key Flux decrypts with, instead of secret-store items', async () => {
     const dir = tempRepo();
@@ -151,7 +173,7 @@ describe('next steps under SOPS', () => {
     expect(steps).not.toMatch(/secret store/);
     const app = ctxFor(dir);
     await newApp(app, { name: 'wiki' });
-    expect(app.lines.join('\n')).toMatch(/1\. fill in wiki-pg-role\.sops\.yaml, wiki-pguser-secret\.sops\.yaml \(the same role password in each\)/);
+    expect(app.lines.join('\n')).toMatch(/1\. fill in wiki-pg-role\.sops\.yaml, wiki-pguser-secret\.sops\.yaml \(the role's password the same wherever it appears\)/);
   });
 });
 
