@@ -41,11 +41,12 @@ const clusterAnswers = fc.record({
 });
 const AGE = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p';
 /** The restore, ImageVolume and SOPS answers a drawn record turns into. */
-function drawnExtras(c: { backups: boolean; backupMethod: string; secretSource: string; restore: string; imageVolume: boolean }) {
+function drawnExtras(c: { topology: string; backups: boolean; backupMethod: string; secretSource: string; restore: string; imageVolume: boolean }) {
   return {
     secretSource: c.secretSource,
     ...(c.secretSource === 'sops' ? { sopsAgeRecipient: AGE } : {}),
-    ...(c.backups && c.restore !== 'none' ? { restoreFrom: 'old-postgres', ...(c.restore === 'pitr' ? { restoreTargetTime: '2026-01-06T12:00:00Z' } : {}) } : {}),
+    // Per-app refuses a template's restore (it would restore every app's cluster from one server).
+    ...(c.backups && c.restore !== 'none' && c.topology !== 'per-app' ? { restoreFrom: 'old-postgres', ...(c.restore === 'pitr' ? { restoreTargetTime: '2026-01-06T12:00:00Z' } : {}) } : {}),
     // A minimal image takes extension images; the in-tree method needs a system image instead.
     ...(c.imageVolume && !(c.backups && c.backupMethod === 'barmanObjectStore')
       ? { imageName: 'ghcr.io/cloudnative-pg/postgresql:18.3-minimal-trixie', imageVolumeExtensions: ['pgvector', 'postgis'] }
