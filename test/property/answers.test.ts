@@ -8,6 +8,8 @@ import { validateTree } from '../../src/validate/index.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ctxFor, tempRepo } from '../helpers.js';
+import { helmRenderer } from '../e2e/support/helm.js';
+import { missingHelmRenderer } from '../e2e/support/tools.js';
 import { fillDefaults } from '../../schema/fields.js';
 import { PROFILE_RULES } from '../../schema/profile-rules.js';
 import { DELIVERIES, TOPOLOGIES, type RepoAnswers, repoFields } from '../../schema/repo.js';
@@ -46,11 +48,22 @@ const appAnswers = fc.record({
   extensions: fc.subarray(['citext', 'pg_trgm', 'vector', 'hstore']),
 });
 
+const renderer = missingHelmRenderer().length ? undefined : helmRenderer();
+
 describe('any valid answers', () => {
   it('give a tree that validates (schemas, CEL, substitution, references, kustomize builds) and regenerates to itself (PROPERTY_RUNS=N for more)', async () => {
     await fc.assert(
-      fc.asyncProperty(clusterAnswers, fc.boolean(), fc.uniqueArray(appAnswers, { minLength: 1, maxLength: 3, selector: (a) => a.name }), async (c, second, apps) => {
-        fc.pre(fitsProfile(c));
+      fc.asyncProperty(clusterAnswers, fc.boolean(), fc.uniqueArray(appAnswers, { minLength: 1, maxLength: 3, selector: (a) => a.name }), async (drawn, twoClusters, apps) => {
+        // Argo CD's wrapper chart holds one cluster, backed up through the plugin, with explicit app files and
+        // superuser access for its init-roles hook; it needs the repository's URL. What it refuses is not drawn
+        // (its refusals are tested on their own); test/property/argocd.test.ts renders its chart too.
+        const argocd = drawn.delivery === 'argocd';
+        const c = argocd
+          ? { ...drawn, argocdRepoURL: 'https://git.example.com/team/gitops.git', backupMethod: 'plugin', appLayout: 'explicit', superuserAccess: drawn.superuserAccess === 'false' ? 'auto' : drawn.superuserAccess }
+          : drawn;
+        const second = twoClusters && !argocd;
+        // Without the Go renderer an Argo CD tree's chart cannot be checked: test/property/argocd.test.ts skips loudly then.
+        fc.pre(fitsProfile(c) && (!argocd || renderer !== undefined));
         const dir = tempRepo();
         const perApp = c.topology === 'per-app';
         // The flat layout adds its entries to the k8s cluster's root kustomization.yaml, which must exist.
@@ -70,12 +83,14 @@ describe('any valid answers', () => {
           // postgres-init creates no extensions, so init-container apps ask for none (refused otherwise).
           const extensions = a.provisioning === 'init-container' ? [] : a.extensions;
           // Per-app: initdb makes the database and owner only, an explicit app side, one cluster per namespace.
-          const own = perApp ? { provisioning: 'declarative', extensions: [], appLayout: 'explicit', namespace: a.name } : { extensions };
+          const own = perApp ? { provisioning: 'declarative', extensions: [], appLayout: 'explicit', namespace: a.name } : argocd ? { extensions, appLayout: 'explicit' } : { extensions };
           await newApp(ctxFor(dir), { ...app, ...dumps, ...cluster, extensions, database: a.name.replace(/-/g, '_'), ...own });
         }
         const result = await validateTree({
           root: dir,
           kubectl: 'auto',
+          // The wrapper chart's templates, rendered as Helm would (Go text/template + sprig), are checked like the rest.
+          ...(argocd && renderer ? { helmRenderer: renderer } : {}),
           externalVariables: ['CLUSTER_NAME'],
           externalKustomizations: ['flux-system/external-secrets-stores', 'flux-system/cert-manager'],
         });
