@@ -19,42 +19,49 @@ const versionOf = (p: PlacedCluster, name: string) => {
 };
 
 /**
- * An app's database side (role, its password, Database, the cluster's ingress rule for the app):
- * one directory per app inside its cluster's unit, so apps never share a file.
+ * An app's database side: the owner's password, the role and the Database, and the cluster's ingress
+ * rule for the app. On a shared cluster, one directory per app inside the cluster's unit, so apps
+ * never share a file; the role and Database are objects (DatabaseRole or managed role). Beside a
+ * per-app cluster, in the app's directory under the team's `postgres-*` names: the password is the
+ * initdb secret (basic-auth, username = owner: CNPG docs/src/bootstrap.md) and initdb makes the role
+ * and database, so no objects for them.
  */
 export async function databaseUnit(m: RepoModel, a: AppAnswers, p: PlacedCluster): Promise<Unit> {
-  if (p.colocated) return colocatedDatabaseUnit(m, a, p);
-  const dir = `${p.dir}/apps/${a.name}`;
+  const colocated = p.colocated;
+  const dir = colocated ? p.dir : `${p.dir}/apps/${a.name}`;
   const owner = ownerOf(a);
   const n = appNames(a.name);
-  const declarative = a.provisioning === 'declarative';
   const files: PlannedFile[] = [];
   const listed: string[] = [];
   const add = async (file: string, docs: Doc[]) => {
     listed.push(`./${file}`);
     files.push(await owned(`${dir}/${file}`, owner, docs));
   };
-  if (declarative) {
-    const es = { secretName: n.rolePassword, secretStore: a.secretStore, role: a.role, storeItem: a.storeItem, passwordProperty: a.passwordProperty };
-    const secret: SecretSpec = {
-      name: n.rolePassword,
-      externalSecret: ['database/externalsecret.yaml.hbs', es],
-      type: 'kubernetes.io/basic-auth',
-      labels: { 'cnpg.io/reload': 'true' },
-      keys: [
-        { key: 'username', about: 'the role', value: a.role },
-        { key: 'password', about: 'the role\'s password (CNPG trims it); the same password goes into the app\'s pguser secret' },
-      ],
-    };
-    const made = await secretFiles(m.repo, dir, owner, 'externalsecret.yaml', [secret]);
+  const es = { secretStore: a.secretStore, role: a.role, storeItem: a.storeItem, passwordProperty: a.passwordProperty };
+  const passwordSecret = (name: string, initdb: boolean, who: string): SecretSpec => ({
+    name,
+    externalSecret: ['database/externalsecret.yaml.hbs', { ...es, secretName: name, ...(initdb ? { initdb: true } : {}) }],
+    type: 'kubernetes.io/basic-auth',
+    labels: { 'cnpg.io/reload': 'true' },
+    keys: [
+      { key: 'username', about: who, value: a.role },
+      { key: 'password', about: `${who}'s password (CNPG trims it); the same password goes into the app's pguser secret` },
+    ],
+  });
+  const addSecret = async (file: string, secret: SecretSpec) => {
+    const made = await secretFiles(m.repo, dir, owner, file, [secret]);
     files.push(...made.files);
     listed.push(...made.listed);
+  };
+  if (colocated) await addSecret('postgres-secret.yaml', passwordSecret(n.credentials, true, 'the owner'));
+  else if (a.provisioning === 'declarative') {
+    await addSecret('externalsecret.yaml', passwordSecret(n.rolePassword, false, 'the role'));
     if (databaseRoleCr(m)) await add('databaserole.yaml', [['database/databaserole.yaml.hbs', { objectName: a.name, cluster: p.name, role: a.role, secretName: n.rolePassword }]]);
     await add('database.yaml', [['database/database.yaml.hbs', { objectName: a.name, cluster: p.name, database: a.database, role: a.role, extensions: a.extensions.map((name) => ({ name, ...versionOf(p, name) })) }]]);
   }
   if (m.repo.networkPolicies) {
     const view = { name: clusterPolicyName(p.name, a.name), app: a.name, cluster: p.name, namespace: a.namespace, podLabels: [a.podLabel, n.backups] };
-    await add('networkpolicy.yaml', [['database/networkpolicy.yaml.hbs', view]]);
+    await add(colocated ? 'postgres-ingress.yaml' : 'networkpolicy.yaml', [['database/networkpolicy.yaml.hbs', view]]);
   }
   return {
     id: `database/${a.name}`,
@@ -73,57 +80,6 @@ export async function databaseUnit(m: RepoModel, a: AppAnswers, p: PlacedCluster
     cluster: p,
   };
 }
-
-/**
- * A per-app cluster's database side, beside it in the app's directory: the owner's password for
- * bootstrap initdb (basic-auth, username = owner: CNPG docs/src/bootstrap.md) and the cluster's
- * ingress rule for the app. No Database or role objects: initdb creates both.
- */
-async function colocatedDatabaseUnit(m: RepoModel, a: AppAnswers, p: PlacedCluster): Promise<Unit> {
-  const owner = ownerOf(a);
-  const n = appNames(a.name);
-  const files: PlannedFile[] = [];
-  const listed: string[] = [];
-  const add = async (file: string, docs: Doc[]) => {
-    listed.push(`./${file}`);
-    files.push(await owned(`${p.dir}/${file}`, owner, docs));
-  };
-  const es = { secretName: n.credentials, secretStore: a.secretStore, role: a.role, storeItem: a.storeItem, passwordProperty: a.passwordProperty, initdb: true };
-  const secret: SecretSpec = {
-    name: n.credentials,
-    externalSecret: ['database/externalsecret.yaml.hbs', es],
-    type: 'kubernetes.io/basic-auth',
-    labels: { 'cnpg.io/reload': 'true' },
-    keys: [
-      { key: 'username', about: 'the owner', value: a.role },
-      { key: 'password', about: 'the owner\'s password (CNPG trims it); the same password goes into the app\'s pguser secret' },
-    ],
-  };
-  const made = await secretFiles(m.repo, p.dir, owner, 'postgres-secret.yaml', [secret]);
-  files.push(...made.files);
-  listed.push(...made.listed);
-  if (m.repo.networkPolicies) {
-    const view = { name: clusterPolicyName(p.name, a.name), app: a.name, cluster: p.name, namespace: a.namespace, podLabels: [a.podLabel, n.backups] };
-    await add('postgres-ingress.yaml', [['database/networkpolicy.yaml.hbs', view]]);
-  }
-  return {
-    id: `database/${a.name}`,
-    kind: 'database',
-    owner,
-    name: a.name,
-    dir: p.dir,
-    namespace: p.namespace,
-    files,
-    listed,
-    within: p.unitId,
-    needs: [{ unit: p.unitId }],
-    reconcile: { wait: true, interval: '30m', retryInterval: '1m', timeout: '10m' },
-    health: [],
-    app: a,
-    cluster: p,
-  };
-}
-
 
 /**
  * The app-side Secrets of a component part: what External Secrets templates (from concrete values or
