@@ -48,6 +48,8 @@ function perAppClusterObjects(repo: RepoAnswers, clusters: readonly ClusterAnswe
   const template = clusters.find((c) => c.clusterName === a.cluster);
   const secret = (s: string, field: string): Named => ({ key: `Secret ${a.namespace}/${s}`, unit, field });
   return [
+    // The ks layout applies it by a Kustomization of its own (src/plan/topology.ts placePerApp).
+    ...(repo.fluxLayout === 'ks' ? [{ key: `Kustomization ${repo.fluxNamespace}/${name}`, unit, field: 'name' }] : []),
     secret(appNames(a.name).credentials, 'name'),
     secret(`${name}-superuser-secret`, 'name'),
     ...(template?.backups ? [secret(template.backupCredentialsSecret, 'namespace')] : []),

@@ -40,9 +40,6 @@ export const PROFILE_RULES: readonly ProfileRule[] = [
   { field: 'appLayout', problem: (r) => (r.delivery === 'argocd' && r.appLayout === 'component' ? 'component requires delivery flux (got delivery argocd)' : undefined) },
   // The per-app topology and the flat layout are built for Flux (src/delivery/flux/flat.ts); Argo CD serves one shared cluster.
   { field: 'topology', problem: (r) => (r.topology === 'per-app' && r.delivery !== 'flux' ? `per-app requires delivery flux (got delivery ${r.delivery})` : undefined) },
-  // A per-app cluster sits in its app's directory, applied with the app by one Flux Kustomization: the
-  // flat layout's wiring (src/delivery/flux/flat.ts). The ks layout keeps clusters under the operator.
-  { field: 'topology', problem: (r) => (r.topology === 'per-app' && r.fluxLayout !== 'flat' ? `per-app requires fluxLayout flat (got fluxLayout ${r.fluxLayout})` : undefined) },
   { field: 'fluxLayout', problem: (r) => (r.fluxLayout === 'flat' && r.topology !== 'per-app' ? `flat requires topology per-app (got topology ${r.topology})` : undefined) },
   // The shared components carry a shared cluster's values through postBuild; a per-app cluster's app side is explicit.
   { field: 'appLayout', problem: (r) => (r.topology === 'per-app' && r.appLayout === 'component' ? `component requires topology shared (got topology ${r.topology})` : undefined) },

@@ -23,7 +23,10 @@ export function clusterNextSteps(m: RepoModel, c: ClusterAnswers): string[] {
       : `in the secret store ${m.repo.secretStore}, create ${items.join(', and ')}`,
     m.repo.delivery === 'argocd'
       ? `commit and push; ${applies(m, `the operator, then cluster ${c.clusterName} one sync wave later (once the operator is healthy)`)}`
-      : `commit and push; ${applies(m, `the operator, then cluster ${c.clusterName} (its Kustomization ${c.kustomizationName} waits until the Cluster is Ready)`)}`,
+      : m.repo.topology === 'per-app'
+        ? // The record is a template: no Cluster (nor its Kustomization) exists until an app is onboarded.
+          `commit and push; ${applies(m, 'the operator; each app\'s own cluster comes with new-app')}`
+        : `commit and push; ${applies(m, `the operator, then cluster ${c.clusterName} (its Kustomization ${c.kustomizationName} waits until the Cluster is Ready)`)}`,
     ...(c.backups && c.restoreFrom
       ? [`once cluster ${c.clusterName} is restored and healthy: ${TOOL} new-cluster --clusterName ${c.clusterName} --restoreFrom "" --restoreTargetTime "" (README, "Restores")`]
       : []),
@@ -36,8 +39,8 @@ export function appNextSteps(m: RepoModel, a: AppAnswers): string[] {
   const n = appNames(a.name);
   const login = a.provisioning === 'init-container' ? `; the init container logs in as the superuser (item ${p.answers.superuserItem})` : '';
   const sops = secretSourceOf(m.repo) === 'sops';
-  const own = p.colocated ? [p.answers.superuserSecret, ...(p.answers.backups ? [p.answers.backupCredentialsSecret] : []), n.credentials] : [];
-  const secrets = [...own, ...(a.provisioning === 'declarative' && !p.colocated ? [n.rolePassword] : []), n.pguser, ...(a.provisioning === 'init-container' ? [n.initdb] : [])];
+  const own = p.perApp ? [p.answers.superuserSecret, ...(p.answers.backups ? [p.answers.backupCredentialsSecret] : []), n.credentials] : [];
+  const secrets = [...own, ...(a.provisioning === 'declarative' && !p.perApp ? [n.rolePassword] : []), n.pguser, ...(a.provisioning === 'init-container' ? [n.initdb] : [])];
   return numbered([
     sops ? sopsStep(m, secrets, ' (the role\'s password the same wherever it appears)') : `in the secret store ${a.secretStore}, create item ${a.storeItem} with property ${a.passwordProperty} (the app's database password)${login}`,
     a.provisioning === 'init-container'

@@ -284,6 +284,8 @@ export interface FluxKsEntries {
   components: string[];
   /** postBuild.substitute keys the tool owns: set to these values. */
   substitute: Record<string, string>;
+  /** Before each slot's name, where one file holds several of the tool's Kustomizations. */
+  slotPrefix?: string;
 }
 
 const byName = (a: unknown, b: unknown) => (a as { name?: unknown } | null)?.name === (b as { name: string }).name;
@@ -312,12 +314,13 @@ export function fluxKustomizationSlots(text: string | undefined, want: FluxKsEnt
   const e = readDocument(text, kindIs('Kustomization', want.name));
   if (!e) return {};
   const slots: Slots = {};
-  const put = (slot: string, v: unknown) => v !== undefined && (slots[slot] = JSON.stringify(v));
+  const pre = want.slotPrefix ?? '';
+  const put = (slot: string, v: unknown) => v !== undefined && (slots[`${pre}${slot}`] = JSON.stringify(v));
   for (const k of Object.keys(want.defaults)) put(`spec.${k}`, e.valueAt(['spec', k]));
   const deps = (e.valueAt(['spec', 'dependsOn']) as unknown[] | undefined) ?? [];
   for (const d of want.dependsOn) put(`spec.dependsOn: ${d.name}`, deps.find((x) => byName(x, d)));
   const comps = (e.valueAt(['spec', 'components']) as unknown[] | undefined) ?? [];
-  for (const c of want.components) if (comps.includes(c)) slots[`spec.components: ${c}`] = 'listed';
+  for (const c of want.components) if (comps.includes(c)) slots[`${pre}spec.components: ${c}`] = 'listed';
   for (const k of Object.keys(want.substitute)) put(`spec.postBuild.substitute.${k}`, e.valueAt(['spec', 'postBuild', 'substitute', k]));
   return slots;
 }

@@ -115,7 +115,7 @@ export interface TemplateViews {
   };
   'cluster/backup-externalsecret.yaml.hbs': { name: Str; secretStore: Str; item: Str };
   'cluster/externalsecret.yaml.hbs': { superuserSecret: Str; superuserItem: Str; superuserProperty: Str; secretStore: Str };
-  'cluster/networkpolicy.yaml.hbs': { name: Str; cluster: Str; operatorNamespace: Str; monitoringNamespace: Str; objectStore: unknown[]; colocated: boolean };
+  'cluster/networkpolicy.yaml.hbs': { name: Str; cluster: Str; operatorNamespace: Str; monitoringNamespace: Str; objectStore: unknown[]; colocated: boolean; perApp: boolean };
   'cluster/objectstore.yaml.hbs': { name: Str; retention: Str; store: StoreConfig; env: EnvVar[] };
   'cluster/scheduledbackup.yaml.hbs': { name: Str; schedule: Str; cluster: Str; plugin: Str | null };
   'database/database.yaml.hbs': { objectName: Str; cluster: Str; database: Str; role: Str; extensions: { name: Str; version?: Str }[] };

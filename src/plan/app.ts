@@ -28,7 +28,8 @@ const versionOf = (p: PlacedCluster, name: string) => {
  */
 export async function databaseUnit(m: RepoModel, a: AppAnswers, p: PlacedCluster): Promise<Unit> {
   const colocated = p.colocated;
-  const dir = colocated ? p.dir : `${p.dir}/apps/${a.name}`;
+  // Per-app: in the cluster's directory (the app's own under the flat layout).
+  const dir = p.perApp ? p.dir : `${p.dir}/apps/${a.name}`;
   const owner = ownerOf(a);
   const n = appNames(a.name);
   const files: PlannedFile[] = [];
@@ -53,7 +54,7 @@ export async function databaseUnit(m: RepoModel, a: AppAnswers, p: PlacedCluster
     files.push(...made.files);
     listed.push(...made.listed);
   };
-  if (colocated) await addSecret('postgres-secret.yaml', passwordSecret(n.credentials, true, 'the owner'));
+  if (p.perApp) await addSecret(colocated ? 'postgres-secret.yaml' : 'owner-externalsecret.yaml', passwordSecret(n.credentials, true, 'the owner'));
   else if (a.provisioning === 'declarative') {
     await addSecret('externalsecret.yaml', passwordSecret(n.rolePassword, false, 'the role'));
     if (databaseRoleCr(m)) await add('databaserole.yaml', [['database/databaserole.yaml.hbs', { objectName: a.name, cluster: p.name, role: a.role, secretName: n.rolePassword }]]);
@@ -61,7 +62,7 @@ export async function databaseUnit(m: RepoModel, a: AppAnswers, p: PlacedCluster
   }
   if (m.repo.networkPolicies) {
     const view = { name: clusterPolicyName(p.name, a.name), app: a.name, cluster: p.name, namespace: a.namespace, podLabels: [a.podLabel, n.backups] };
-    await add(colocated ? 'postgres-ingress.yaml' : 'networkpolicy.yaml', [['database/networkpolicy.yaml.hbs', view]]);
+    await add(colocated ? 'postgres-ingress.yaml' : p.perApp ? 'ingress.yaml' : 'networkpolicy.yaml', [['database/networkpolicy.yaml.hbs', view]]);
   }
   return {
     id: `database/${a.name}`,

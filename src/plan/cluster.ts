@@ -117,7 +117,7 @@ export async function clusterUnit(m: RepoModel, p: PlacedCluster, children: Unit
   const server = ownServerName(m, c, p.name);
   // Colocated (per-app): beside the app's own files, so named as the cluster's.
   const file = (name: string) => `${p.colocated ? 'postgres-' : ''}${name}`;
-  const app = p.colocated ? p.apps[0] : undefined;
+  const app = p.perApp ? p.apps[0] : undefined;
   const files: PlannedFile[] = [
     await owned(`${dir}/${file('cluster.yaml')}`, owner, [
       [
@@ -130,8 +130,8 @@ export async function clusterUnit(m: RepoModel, p: PlacedCluster, children: Unit
           parameters: Object.keys(c.parameters).length ? c.parameters : null,
           topologyKey: c.antiAffinityTopologyKey || null,
           extensions: clusterExtensions(c),
-          // Colocated: bootstrap initdb makes the app's owner; no managed role beside it.
-          roles: p.colocated ? [] : managedRoles(m, p.apps),
+          // Per-app: bootstrap initdb makes the app's owner; no managed role beside it.
+          roles: p.perApp ? [] : managedRoles(m, p.apps),
           plugin: plugin ? { name: pluginName, objectStore: objectStoreName(c), serverName: server } : null,
           inTree: inTree ? { retention: c.backupRetention, store: { ...storeConfig(c), ...(server ? { serverName: server } : {}) } } : null,
           recovery: recovery(c, plugin),
@@ -164,7 +164,7 @@ export async function clusterUnit(m: RepoModel, p: PlacedCluster, children: Unit
       await owned(`${dir}/${file('networkpolicy.yaml')}`, owner, [
         [
           'cluster/networkpolicy.yaml.hbs',
-          { name: p.name, cluster: p.name, operatorNamespace: m.repo.namespace, monitoringNamespace: m.repo.monitoringNamespace, objectStore: objectStoreEgress(c, p.namespace, plugin), colocated: p.colocated },
+          { name: p.name, cluster: p.name, operatorNamespace: m.repo.namespace, monitoringNamespace: m.repo.monitoringNamespace, objectStore: objectStoreEgress(c, p.namespace, plugin), colocated: p.colocated, perApp: p.perApp },
         ],
       ]),
     );
@@ -191,8 +191,8 @@ export async function clusterUnit(m: RepoModel, p: PlacedCluster, children: Unit
     listed: [...own, ...children.filter((u) => u.files.length).flatMap((u) => (u.dir === dir ? (u.listed ?? []) : [posixRelative(dir, u.dir)]))],
     needs,
     reconcile: { wait: true, interval: '30m', retryInterval: '1m', timeout: '10m' },
-    // Colocated: bootstrap initdb makes the database, no Database or DatabaseRole object to wait for.
-    health: p.colocated ? ['Cluster'] : ['Cluster', 'Database', ...(databaseRoleCr(m) ? (['DatabaseRole'] as const) : [])],
+    // Per-app: bootstrap initdb makes the database, no Database or DatabaseRole object to wait for.
+    health: p.perApp ? ['Cluster'] : ['Cluster', 'Database', ...(databaseRoleCr(m) ? (['DatabaseRole'] as const) : [])],
     cluster: p,
     ...(p.colocated ? { userKustomization: true } : {}),
   };

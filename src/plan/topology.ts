@@ -19,8 +19,14 @@ export interface PlacedCluster {
   apps: AppAnswers[];
   unitId: string;
   /**
-   * Per-app: the cluster, its app's database side and app side share the app's directory (the
-   * user's, with its own kustomization.yaml), their files named `postgres-*.yaml`.
+   * Per-app topology: the cluster of its one app (`apps[0]`), which bootstrap initdb gives the app's
+   * database and owner.
+   */
+  perApp: boolean;
+  /**
+   * Per-app, flat layout: the cluster, its app's database side and app side share the app's
+   * directory (the user's, with its own kustomization.yaml), their files named `postgres-*.yaml`.
+   * Per-app, ks layout: the cluster has a directory of its own inside the app's (`<app>/postgres/`).
    */
   colocated: boolean;
 }
@@ -44,6 +50,7 @@ function placeShared(m: RepoModel): PlacedCluster[] {
       roHost: serviceHost(c.clusterName, 'ro', namespace),
       apps: m.apps.filter((a) => a.cluster === c.clusterName).sort((a, b) => a.name.localeCompare(b.name)),
       unitId: `cluster/${c.clusterName}`,
+      perApp: false,
       colocated: false,
     }));
 }
@@ -54,8 +61,10 @@ export const perAppClusterName = (app: string): string => `${app}-postgres`;
 /**
  * `per-app`: every app gets a cluster of its own in its namespace and directory, made from the
  * recorded cluster answers it names (a template: new-cluster records it, new-app makes the cluster).
- * The cluster's own names follow from its name: its Flux Kustomization is the app's (it applies the
- * app's directory), its superuser Secret `<cluster>-superuser-secret`, its backups a path of the app's
+ * Where, by layout: flat (seed 002), in the app's directory, applied with the app by the app's Flux
+ * Kustomization; ks (seed 004, onedr0p's cluster-template), in `<app>/postgres/`, applied by a
+ * Kustomization of its own, `<app>-postgres`, which the app's ks.yaml declares beside the app's and
+ * which the app's waits for. The cluster's other names follow from its name: its superuser Secret `<cluster>-superuser-secret`, its backups a path of the app's
  * below the template's bucket path. The backup keys' Secret keeps the template's name: it is the
  * store's, one per namespace.
  */
@@ -66,10 +75,11 @@ function placePerApp(m: RepoModel): PlacedCluster[] {
       const template = m.clusters.find((c) => c.clusterName === a.cluster);
       if (!template) return [];
       const name = perAppClusterName(a.name);
+      const colocated = m.repo.fluxLayout === 'flat';
       const answers: ClusterAnswers = {
         ...template,
         clusterName: name,
-        kustomizationName: a.name,
+        kustomizationName: colocated ? a.name : name,
         superuserSecret: `${name}-superuser-secret`,
         backupDestinationPath: `${template.backupDestinationPath.replace(/\/+$/, '')}/${a.name}/`,
       };
@@ -78,12 +88,13 @@ function placePerApp(m: RepoModel): PlacedCluster[] {
           answers,
           name,
           namespace: a.namespace,
-          dir: a.path,
+          dir: colocated ? a.path : `${a.path}/postgres`,
           host: serviceHost(name, 'rw', a.namespace),
           roHost: serviceHost(name, 'ro', a.namespace),
           apps: [a],
           unitId: `cluster/${name}`,
-          colocated: true,
+          perApp: true,
+          colocated,
         },
       ];
     });

@@ -106,7 +106,6 @@ describe('per-app answers that do not fit', () => {
   };
 
   it('names both answers', async () => {
-    expect(await refused({ fluxLayout: 'ks' })).toBe('topology: per-app requires fluxLayout flat (got fluxLayout ks) (got "per-app")');
     expect(await refused({ topology: 'shared' })).toContain('fluxLayout: flat requires topology per-app (got topology shared)');
     expect(await refused({ appLayout: 'component' })).toBe('appLayout: component requires topology shared (got topology per-app) (got "component")');
   });

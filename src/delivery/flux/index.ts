@@ -79,17 +79,23 @@ async function chartFiles(u: Unit): Promise<PlannedFile[]> {
 
 /**
  * An app's ks.yaml is the user's: created when absent, otherwise the tool keeps its entries
- * (dependsOn, components, postBuild.substitute) and leaves the rest as written.
+ * (dependsOn, components, postBuild.substitute) and leaves the rest as written. Under the per-app
+ * topology's ks layout it also declares the app's cluster's Kustomization (`<app>-postgres`, before
+ * the app's, which waits for it): its fields are set when absent, its dependsOn kept.
  */
 async function appKustomization(m: RepoModel, units: readonly Unit[], u: Unit): Promise<PlannedFile[]> {
-  const a = u.app!;
+  const a = u.app ?? u.cluster!.apps[0]!;
+  const isApp = u.kind === 'app';
   const ks = kustomizationView(m, units, u);
-  const created = await formatYaml(
-    `# Created by ${TOOL} for ${a.name}. Yours to edit: the tool only keeps its entries\n# (dependsOn, components, postBuild.substitute) in place.\n${renderTemplate('flux/kustomization.yaml.hbs', ks).replace(/^---\n/, '')}`,
-  );
+  const header = isApp
+    ? `# Created by ${TOOL} for ${a.name}. Yours to edit: the tool only keeps its entries\n# (dependsOn, components, postBuild.substitute) in place.\n`
+    : `# ${a.name}'s own PostgreSQL cluster, by ${TOOL}. Yours to edit: the tool sets these fields\n# when absent and keeps dependsOn; ${a.name}'s Kustomization depends on this one.\n`;
+  const created = await formatYaml(`${header}${renderTemplate('flux/kustomization.yaml.hbs', ks).replace(/^---\n/, '')}`);
   const { interval, retryInterval, timeout } = u.reconcile;
+  // A cluster's Kustomization waits for the Cluster to be Ready (wait + healthCheckExprs), as the shared topology's does.
+  const health = isApp ? {} : { wait: u.reconcile.wait, ...(ks.healthCheckExprs.length ? { healthCheckExprs: ks.healthCheckExprs } : {}) };
   const want = {
-    name: a.name,
+    name: u.name,
     defaults: {
       targetNamespace: u.namespace,
       path: ks.path,
@@ -98,23 +104,29 @@ async function appKustomization(m: RepoModel, units: readonly Unit[], u: Unit): 
       interval,
       retryInterval,
       timeout,
+      ...health,
       ...(ks.decryption ? { decryption: ks.decryption } : {}),
     },
     dependsOn: ks.dependsOn,
     components: ks.components,
-    substitute: u.variables ?? {},
+    substitute: isApp ? (u.variables ?? {}) : {},
+    // Two Kustomizations of the tool's in one file: the cluster's slots carry its name.
+    ...(isApp ? {} : { slotPrefix: `${u.name}: ` }),
   };
   const path = `${a.path}/ks.yaml`;
   return [
     { mode: 'patched', path, unit: u.owner, apply: (cur) => ensureFluxKustomization(cur, want, created), slots: (t) => fluxKustomizationSlots(t, want) },
-    ...(await registerInNamespace(m, a.namespace, path, u.owner)),
+    ...(isApp ? await registerInNamespace(m, a.namespace, path, u.owner) : []),
   ];
 }
 
+/** A per-app cluster under the ks layout: declared in its app's ks.yaml, not the operator's. */
+const inAppKs = (u: Unit) => u.kind === 'cluster' && !!u.cluster?.perApp && !u.cluster.colocated;
+
 /**
  * Seed 001's layout: the operator's ks.yaml holds the Kustomizations of the operator, the plugin and
- * each cluster; units delivered within a cluster are resources of its directory; each app has its
- * own ks.yaml beside it.
+ * each shared cluster; units delivered within a cluster are resources of its directory; each app has
+ * its own ks.yaml beside it, with its per-app cluster's Kustomization first (seed 004).
  */
 const ksLayout: FluxLayout = {
   async unitFiles(_m, u) {
@@ -123,11 +135,11 @@ const ksLayout: FluxLayout = {
   },
   async wiring(m, units) {
     const files: PlannedFile[] = [];
-    const infra = units.filter((u) => !u.within && u.kind !== 'app' && u.kind !== 'database');
+    const infra = units.filter((u) => !u.within && u.kind !== 'app' && u.kind !== 'database' && !inAppKs(u));
     const ksPath = `${m.repo.operatorPath}/ks.yaml`;
     files.push(await owned(ksPath, 'operator', infra.map((u) => ['flux/kustomization.yaml.hbs', kustomizationView(m, units, u)])));
     files.push(...(await registerInNamespace(m, m.repo.namespace, ksPath, 'operator')));
-    for (const u of units.filter((x) => x.kind === 'app')) files.push(...(await appKustomization(m, units, u)));
+    for (const u of units.filter((x) => x.kind === 'app' || inAppKs(x))) files.push(...(await appKustomization(m, units, u)));
     return files;
   },
 };
