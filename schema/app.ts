@@ -77,13 +77,12 @@ export const appFields: readonly Field<AppCtx>[] = [
  * A per-app cluster is `<app>-postgres` in the app's namespace, made from the recorded cluster answers
  * (src/plan/topology.ts); bootstrap initdb creates its database and owner (CNPG docs/src/bootstrap.md).
  */
-function perAppRules(a: { name: string; provisioning: string; extensions: string[]; appLayout: string }, add: (path: string, message: string) => void) {
+function perAppRules(a: { name: string; provisioning: string; appLayout: string }, add: (path: string, message: string) => void) {
   // Its Services (`<app>-postgres-rw`) are DNS-1035 labels: a letter first. The length fits: APP_NAME_MAX
   // plus `-postgres-rw` stays under 63, and `<app>-postgres` under CNPG's 50 for a Cluster name.
   if (!/^[a-z]/.test(a.name)) add('name', 'must start with a letter under topology per-app: the cluster\'s Services are named <name>-postgres-rw (DNS-1035)');
   if (a.provisioning !== 'declarative')
     add('provisioning', `${a.provisioning} requires topology shared (got topology per-app): a per-app cluster creates the database and its owner through bootstrap initdb`);
-  if (a.extensions.length) add('extensions', 'requires topology shared (got topology per-app): bootstrap initdb creates no extensions; create them in the app');
   if (a.appLayout === 'component') add('appLayout', 'component requires topology shared (got topology per-app)');
 }
 

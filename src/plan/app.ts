@@ -18,13 +18,19 @@ const versionOf = (p: PlacedCluster, name: string) => {
   return version ? { version } : {};
 };
 
+/** The app's Database: its owner, and the extensions CNPG creates in it, in list order. */
+const databaseDoc = (a: AppAnswers, p: PlacedCluster): Doc => [
+  'database/database.yaml.hbs',
+  { objectName: a.name, cluster: p.name, database: a.database, role: a.role, extensions: a.extensions.map((name) => ({ name, ...versionOf(p, name) })) },
+];
+
 /**
  * An app's database side: the owner's password, the role and the Database, and the cluster's ingress
  * rule for the app. On a shared cluster, one directory per app inside the cluster's unit, so apps
  * never share a file; the role and Database are objects (DatabaseRole or managed role). Beside a
  * per-app cluster, in the app's directory under the team's `postgres-*` names: the password is the
  * initdb secret (basic-auth, username = owner: CNPG docs/src/bootstrap.md) and initdb makes the role
- * and database, so no objects for them.
+ * and database, so no objects for them, but a Database where the app asks for extensions.
  */
 export async function databaseUnit(m: RepoModel, a: AppAnswers, p: PlacedCluster): Promise<Unit> {
   const colocated = p.colocated;
@@ -54,11 +60,16 @@ export async function databaseUnit(m: RepoModel, a: AppAnswers, p: PlacedCluster
     files.push(...made.files);
     listed.push(...made.listed);
   };
-  if (p.perApp) await addSecret(colocated ? 'postgres-secret.yaml' : 'owner-externalsecret.yaml', passwordSecret(n.credentials, true, 'the owner'));
-  else if (a.provisioning === 'declarative') {
+  if (p.perApp) {
+    await addSecret(colocated ? 'postgres-secret.yaml' : 'owner-externalsecret.yaml', passwordSecret(n.credentials, true, 'the owner'));
+    // initdb creates no extensions: a Database for the database initdb made takes it over and creates them
+    // (an existing database's fields are applied by ALTER: CNPG docs/src/declarative_database_management.md,
+    // "Managing an existing database via a Database manifest").
+    if (a.extensions.length) await add(colocated ? 'postgres-database.yaml' : 'database.yaml', [databaseDoc(a, p)]);
+  } else if (a.provisioning === 'declarative') {
     await addSecret('externalsecret.yaml', passwordSecret(n.rolePassword, false, 'the role'));
     if (databaseRoleCr(m)) await add('databaserole.yaml', [['database/databaserole.yaml.hbs', { objectName: a.name, cluster: p.name, role: a.role, secretName: n.rolePassword }]]);
-    await add('database.yaml', [['database/database.yaml.hbs', { objectName: a.name, cluster: p.name, database: a.database, role: a.role, extensions: a.extensions.map((name) => ({ name, ...versionOf(p, name) })) }]]);
+    await add('database.yaml', [databaseDoc(a, p)]);
   }
   if (m.repo.networkPolicies) {
     const view = { name: clusterPolicyName(p.name, a.name), app: a.name, cluster: p.name, namespace: a.namespace, podLabels: [a.podLabel, n.backups] };

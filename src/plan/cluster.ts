@@ -191,8 +191,9 @@ export async function clusterUnit(m: RepoModel, p: PlacedCluster, children: Unit
     listed: [...own, ...children.filter((u) => u.files.length).flatMap((u) => (u.dir === dir ? (u.listed ?? []) : [posixRelative(dir, u.dir)]))],
     needs,
     reconcile: { wait: true, interval: '30m', retryInterval: '1m', timeout: '10m' },
-    // Per-app: bootstrap initdb makes the database, no Database or DatabaseRole object to wait for.
-    health: p.perApp ? ['Cluster'] : ['Cluster', 'Database', ...(databaseRoleCr(m) ? (['DatabaseRole'] as const) : [])],
+    // Per-app: bootstrap initdb makes the database, no DatabaseRole object to wait for; a Database only
+    // where it creates the app's extensions (src/plan/app.ts).
+    health: p.perApp ? ['Cluster', ...(p.apps[0]?.extensions.length ? (['Database'] as const) : [])] : ['Cluster', 'Database', ...(databaseRoleCr(m) ? (['DatabaseRole'] as const) : [])],
     cluster: p,
     ...(p.colocated ? { userKustomization: true } : {}),
   };

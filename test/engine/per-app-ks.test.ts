@@ -79,4 +79,22 @@ describe('topology per-app with fluxLayout ks (seed 004)', () => {
     expect(steps).toMatch(/Flux applies the operator; each app's own cluster comes with new-app/);
     expect(steps).not.toMatch(/cluster postgres/);
   });
+
+  it("creates an app's extensions on its own cluster through a Database that takes over initdb's database", async () => {
+    const dir = tempRepo();
+    await newCluster(ctxFor(dir), await loadAnswersFile(ROOT, PROFILE));
+    await newApp(ctxFor(dir), { name: 'ai', namespace: 'ai-workloads', database: 'vectors', role: 'ai_app', extensions: ['vector'], backups: false });
+    const at = 'kubernetes/apps/ai-workloads/ai/postgres';
+    const [db] = docsOf(dir, `${at}/database.yaml`);
+    expect(db).toMatchObject({ kind: 'Database', spec: { cluster: { name: 'ai-postgres' }, name: 'vectors', owner: 'ai_app', extensions: [{ name: 'vector', version: '0.8.6' }] } });
+    expect(docsOf(dir, `${at}/kustomization.yaml`)[0].resources).toContain('./database.yaml');
+    const [cluster] = docsOf(dir, `${at}/cluster.yaml`);
+    expect(cluster.spec.bootstrap.initdb).toMatchObject({ database: 'vectors', owner: 'ai_app' });
+    // The cluster's Kustomization is ready once the extension exists too.
+    const [ks] = docsOf(dir, 'kubernetes/apps/ai-workloads/ai/ks.yaml');
+    expect(ks.spec.healthCheckExprs.map((h: { kind: string }) => h.kind)).toEqual(['Cluster', 'Database']);
+    // An extension the cluster does not mount is still refused, naming the image.
+    const other = await newApp(ctxFor(dir), { name: 'geo', namespace: 'geo', extensions: ['postgis'] }).then(() => 'accepted', (e: Error) => e.message);
+    expect(other).toContain('"postgis" is not offered');
+  });
 });

@@ -25,6 +25,8 @@ const endpoint = (provider: string) => (provider === 'r2' ? 'https://0123456789a
 const clusterAnswers = fc.record({
   delivery: fc.constantFrom(...DELIVERIES),
   topology: fc.constantFrom(...TOPOLOGIES),
+  // Per-app only: seed 002's flat layout or seed 004's ks.yaml per app.
+  perAppLayout: fc.constantFrom('flat', 'ks'),
   chartVersion: fc.constantFrom(...OPERATOR_RELEASES.map((r) => r.chart)),
   pluginChartVersion: fc.constantFrom(...PLUGIN_RELEASES.map((r) => r.chart)),
   clusterName: fc.constantFrom('postgres', 'pg-main', 'shared'),
@@ -91,9 +93,10 @@ describe('any valid answers', () => {
           mkdirSync(join(dir, 'kubernetes/apps'), { recursive: true });
           writeFileSync(join(dir, 'kubernetes/apps/kustomization.yaml'), 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n');
         }
-        const { backupProvider, restore: _restore, imageVolume: _imageVolume, ...rest } = c;
+        const { backupProvider, restore: _restore, imageVolume: _imageVolume, perAppLayout, ...rest } = c;
+        const layoutAnswer = perApp ? { fluxLayout: perAppLayout } : {};
         const backup = c.backups ? { backupProvider, backupEndpoint: backupProvider === 's3' ? '' : endpoint(backupProvider) } : {};
-        await newCluster(ctxFor(dir), { ...rest, ...backup, ...drawnExtras(c) });
+        await newCluster(ctxFor(dir), { ...rest, ...layoutAnswer, ...backup, ...drawnExtras(c) });
         // A second cluster beside the first: its own directory, Kustomization and apps.
         if (second) await newCluster(ctxFor(dir), { clusterName: 'analytics', backups: false });
         for (const [i, a] of apps.entries()) {
@@ -107,9 +110,9 @@ describe('any valid answers', () => {
           // The second cluster runs the default (standard) image; the first may mount postgis.
           const onFirst = !second || i % 2 === 0;
           const more = onFirst && mountsImages(c) && extensions.length ? ['postgis'] : [];
-          // Per-app: initdb makes the database and owner only, an explicit app side, one cluster per namespace.
+          // Per-app: initdb makes the database and owner (a Database its extensions), an explicit app side, one cluster per namespace.
           const own = perApp
-            ? { provisioning: 'declarative', extensions: [], appLayout: 'explicit', namespace: a.name }
+            ? { provisioning: 'declarative', extensions: [...a.extensions, ...more], appLayout: 'explicit', namespace: a.name }
             : argocd
               ? { extensions, appLayout: 'explicit' }
               : { extensions: [...extensions, ...more] };
