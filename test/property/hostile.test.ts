@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { format } from 'prettier';
 import { appFields } from '../../schema/app.js';
 import { coerce, type Field } from '../../schema/fields.js';
+import { outputPathProblem } from '../../src/repo-path.js';
 import { repoFields } from '../../schema/repo.js';
 import { newApp } from '../../src/commands/new-app.js';
 import { newCluster, newClusterFields } from '../../src/commands/new-cluster.js';
@@ -175,6 +176,13 @@ const REPO = (f: Field<unknown>, cluster = 'postgres') => (REPO_FIELDS.has(f.nam
 async function clusterRun(given: Record<string, unknown>, hostile: readonly (readonly [Field<unknown>, unknown])[]) {
   const dir = tempRepo();
   const name = typeof given.clusterName === 'string' ? given.clusterName : 'postgres';
+  // The flat layout (per-app's default) adds its entries to the k8s cluster's root kustomization.yaml and
+  // refuses to create it (a repository state, not an answer): give it one, as a Flux bootstrap has.
+  const root = typeof given.appsRoot === 'string' ? given.appsRoot : 'kubernetes/apps';
+  if (given.topology === 'per-app' && given.fluxLayout !== 'ks' && !outputPathProblem(`${root}/kustomization.yaml`)) {
+    mkdirSync(join(dir, root), { recursive: true });
+    writeFileSync(join(dir, root, 'kustomization.yaml'), 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n');
+  }
   const run = async () => {
     await newCluster(ctxFor(dir), given);
     await newApp(ctxFor(dir), { name: 'wiki' });
