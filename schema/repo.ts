@@ -3,6 +3,7 @@ import { OPERATOR_RELEASES, PLUGIN_RELEASES, newestOperator, newestPlugin } from
 import type { AnswerSchema, Field } from './fields.js';
 import { overlaps } from '../src/repo-path.js';
 import { refineProfile } from './profile-rules.js';
+import { operatorFields, operatorShape, refineOperator } from './operator.js';
 import { dns1123Label, kubeName, labelValue, repoPath, varName } from './rules.js';
 
 /** Answers that hold once per GitOps repository: the operator, Flux wiring and shared conventions. */
@@ -91,6 +92,7 @@ export const repoFields: readonly Field<RepoCtx>[] = [
     choices: ['github', 'none'],
     default: (_a, ctx) => ctx.recorded?.ciWorkflow ?? 'github',
   },
+  ...operatorFields,
 ];
 
 const fluxRef = z.union([z.literal(''), kubeName]);
@@ -121,10 +123,12 @@ export const repoSchema = z
     // Added after schema 1 shipped: a record written before it did not ask for a CI job, so it gets none
     // (new answers default to github); regen --check then shows the record gaining `ciWorkflow: none`.
     ciWorkflow: z.enum(['github', 'none'], { message: 'must be "github" or "none"' }).default('none'),
+    ...operatorShape,
   })
   .strict()
   .superRefine((r, issue) => {
     refineProfile(r, issue);
+    refineOperator(r, issue);
     if (overlaps(r.operatorPath, r.componentsPath))
       issue.addIssue({ code: 'custom', path: ['componentsPath'], message: `must not overlap operatorPath (${r.operatorPath}): their files would mix`, input: r.componentsPath });
   });

@@ -4,6 +4,8 @@
  * mode, so a template that reads a field its view lacks fails at render time too. A new template gets
  * its view type here.
  */
+import type { AlertRule } from './plan/monitoring.js';
+
 type Str = string;
 type Scalar = string | number | boolean;
 type EnvVar = { name: Str; value: Str };
@@ -24,6 +26,8 @@ export interface FluxKustomizationView {
   targetNamespace: Str;
   gitRepository: Str;
   path: Str;
+  /** false for what must outlive its removal from Git (CRDs). */
+  prune: boolean;
   components: Str[];
   dependsOn: { name: Str; namespace: Str }[];
   wait: boolean;
@@ -90,7 +94,12 @@ export interface TemplateViews {
   'flux/kustomization.yaml.hbs': FluxKustomizationView;
   'kustomize/kustomization.yaml.hbs': { resources: Str[]; component: boolean };
   'kustomize/namespace.yaml.hbs': { name: Str };
+  'monitoring/podmonitor.yaml.hbs': { name: Str; cluster: Str; labels: Record<string, string> | null };
+  'monitoring/prometheusrule.yaml.hbs': { name: Str; labels: Record<string, string> | null; groups: { name: Str; rules: AlertRule[] }[] };
+  'operator/cluster-settings.yaml.hbs': { name: Str; namespace: Str };
+  'operator/crds-source.yaml.hbs': { name: Str; namespace: Str; url: Str; tag: Str; ignore: Str };
   'operator/helmrelease.yaml.hbs': { name: Str; values: Record<string, unknown> | null };
+  'operator/pdb.yaml.hbs': { name: Str; selector: Record<string, string> };
   'operator/networkpolicy.yaml.hbs': { namespace: Str; monitoringNamespace: Str; plugin: boolean };
   'operator/ocirepository.yaml.hbs': { name: Str; url: Str; tag: Str };
   'operator/plugin-networkpolicy.yaml.hbs': { namespace: Str };

@@ -99,7 +99,11 @@ export async function clusterUnit(m: RepoModel, p: PlacedCluster, children: Unit
       ]),
     );
   }
-  const order = ['externalsecret.yaml', 'cluster.yaml', 'objectstore.yaml', 'scheduledbackup.yaml', 'networkpolicy.yaml'];
+  if (m.repo.podMonitors) {
+    const labels = Object.keys(m.repo.monitoringLabels).length ? m.repo.monitoringLabels : null;
+    files.push(await owned(`${dir}/podmonitor.yaml`, owner, [['monitoring/podmonitor.yaml.hbs', { name: p.name, cluster: p.name, labels }]]));
+  }
+  const order = ['externalsecret.yaml', 'cluster.yaml', 'objectstore.yaml', 'scheduledbackup.yaml', 'networkpolicy.yaml', 'podmonitor.yaml'];
   const own = order.filter((f) => files.some((x) => x.path === `${dir}/${f}`)).map((f) => `./${f}`);
   const needs: Need[] = [
     { unit: 'operator' },

@@ -1,16 +1,82 @@
-import { OPERATOR_CHART_URL, PLUGIN_CHART_URL, pluginRelease } from '../versions.js';
+import { OPERATOR_CHART_URL, PLUGIN_CHART_URL, operatorRelease, pluginRelease } from '../versions.js';
+import { ensureMapEntries, mapEntriesSlots, type MapEntries } from '../patch.js';
+import { renderTemplate } from '../render.js';
+import { formatYaml } from '../format.js';
 import { owned } from './emit.js';
 import { type RepoModel, anyPlugin, OPERATOR_KS, PLUGIN_DIR, PLUGIN_KS } from './model.js';
+import { alertRules } from './monitoring.js';
+import { operatorChartValues, operatorPodLabels } from './operator-values.js';
+import type { PlannedFile } from './types.js';
 import type { Reconcile, Unit } from './units.js';
 
 const OWNER = 'operator';
 const RECONCILE: Reconcile = { wait: true, interval: '1h', retryInterval: '1m', timeout: '5m' };
+export const CRDS_KS = 'cloudnative-pg-crds';
+/** The operator's source repository; config/crd at a release tag holds that release's CRDs only. */
+const CNPG_GIT_URL = 'https://github.com/cloudnative-pg/cloudnative-pg';
 
-/** The operator (once per repo) and, when a cluster backs up through it, the Barman Cloud plugin. */
+const labelsOrNull = (l: Record<string, string>) => (Object.keys(l).length ? l : null);
+
+/** Pod Security Admission labels for the operator's namespace (enforce, audit and warn at one level). */
+export function podSecurityLabels(m: RepoModel): Record<string, string> {
+  const level = m.repo.podSecurity;
+  if (level === 'none') return {};
+  return Object.fromEntries(['enforce', 'audit', 'warn'].map((mode) => [`pod-security.kubernetes.io/${mode}`, level]));
+}
+
+/**
+ * `CNPG_OPERATOR_VERSION` in the team's cluster-settings ConfigMap (a file that may be theirs):
+ * the version the CRD bundle and the chart are pinned at, for the rest of their tree to use.
+ */
+async function clusterSettings(m: RepoModel): Promise<PlannedFile[]> {
+  const path = m.repo.clusterSettingsFile;
+  if (!path) return [];
+  const want: MapEntries = { kind: 'ConfigMap', name: m.repo.clusterVarsConfigMap, path: ['data'], entries: { CNPG_OPERATOR_VERSION: operatorRelease(m.repo.chartVersion)!.operator } };
+  const created = await formatYaml(renderTemplate('operator/cluster-settings.yaml.hbs', { name: m.repo.clusterVarsConfigMap, namespace: m.repo.fluxNamespace }));
+  return [{ mode: 'patched', path, unit: OWNER, apply: (cur) => ensureMapEntries(cur, want, created), slots: (t) => mapEntriesSlots(t, want) }];
+}
+
+/** The CRDs apart from the chart (`operatorCrds: bundle`), at exactly the operator's version. */
+function crdsUnit(m: RepoModel): Unit {
+  const version = operatorRelease(m.repo.chartVersion)!.operator;
+  return {
+    id: 'crds',
+    kind: 'crds',
+    owner: OWNER,
+    name: CRDS_KS,
+    dir: 'config/crd',
+    namespace: m.repo.namespace,
+    files: [],
+    needs: [],
+    reconcile: RECONCILE,
+    health: [],
+    // Pruning the CRDs would delete every Cluster and its volumes: a removed bundle stays.
+    source: { name: CRDS_KS, url: CNPG_GIT_URL, tag: `v${version}`, ignore: ['/*', '!/config/crd/'], prune: false },
+  };
+}
+
+/** The operator's own documents besides the chart: policy, PodDisruptionBudget, alerts. */
+async function operatorFiles(m: RepoModel, dir: string): Promise<PlannedFile[]> {
+  const r = m.repo;
+  const files: PlannedFile[] = [];
+  if (r.networkPolicies) files.push(await owned(`${dir}/networkpolicy.yaml`, OWNER, [['operator/networkpolicy.yaml.hbs', { namespace: r.namespace, monitoringNamespace: r.monitoringNamespace, plugin: anyPlugin(m) }]]));
+  if (r.operatorPdb) files.push(await owned(`${dir}/pdb.yaml`, OWNER, [['operator/pdb.yaml.hbs', { name: OPERATOR_KS, selector: operatorPodLabels() }]]));
+  if (r.prometheusRule)
+    files.push(
+      await owned(`${dir}/prometheusrule.yaml`, OWNER, [['monitoring/prometheusrule.yaml.hbs', { name: OPERATOR_KS, labels: labelsOrNull(r.monitoringLabels), groups: [{ name: 'cloudnative-pg', rules: alertRules(r) }] }]]),
+    );
+  return files;
+}
+
+/** The operator (once per repo), its CRD bundle when apart, and, when a cluster backs up through it, the Barman Cloud plugin. */
 export async function operatorUnits(m: RepoModel): Promise<Unit[]> {
   const op = m.repo.operatorPath;
   const plugin = anyPlugin(m);
   const policies = m.repo.networkPolicies;
+  const bundle = m.repo.operatorCrds === 'bundle';
+  const crds = bundle ? [crdsUnit(m)] : [];
+  const settings = await clusterSettings(m);
+  const files = await operatorFiles(m, `${op}/app`);
   const operator: Unit = {
     id: 'operator',
     kind: 'operator',
@@ -18,16 +84,15 @@ export async function operatorUnits(m: RepoModel): Promise<Unit[]> {
     name: OPERATOR_KS,
     dir: `${op}/app`,
     namespace: m.repo.namespace,
-    files: policies
-      ? [await owned(`${op}/app/networkpolicy.yaml`, OWNER, [['operator/networkpolicy.yaml.hbs', { namespace: m.repo.namespace, monitoringNamespace: m.repo.monitoringNamespace, plugin }]])]
-      : [],
-    listed: policies ? ['./networkpolicy.yaml'] : [],
-    needs: [],
+    files: [...files, ...settings],
+    listed: files.map((f) => `./${f.path.slice(op.length + 5)}`),
+    needs: bundle ? [{ unit: 'crds' }] : [],
     reconcile: RECONCILE,
     health: [],
-    chart: { name: OPERATOR_KS, url: OPERATOR_CHART_URL, version: m.repo.chartVersion, values: { crds: { create: true }, config: { clusterWide: true } } },
+    chart: { name: OPERATOR_KS, url: OPERATOR_CHART_URL, version: m.repo.chartVersion, values: operatorChartValues(m.repo) },
+    namespaceLabels: podSecurityLabels(m),
   };
-  if (!plugin) return [operator];
+  if (!plugin) return [...crds, operator];
   const dir = `${op}/${PLUGIN_DIR}`;
   const pluginUnit: Unit = {
     id: 'plugin',
@@ -44,5 +109,5 @@ export async function operatorUnits(m: RepoModel): Promise<Unit[]> {
     health: [],
     chart: { name: 'plugin-barman-cloud', url: PLUGIN_CHART_URL, version: pluginRelease(m.repo.pluginChartVersion)!.chart, values: null },
   };
-  return [operator, pluginUnit];
+  return [...crds, operator, pluginUnit];
 }

@@ -11,6 +11,7 @@ import { SchemaLocator } from "./schema-store.js";
 import type { Problem, RawDoc, ValidateOptions, ValidateResult } from "./types.js";
 import { checkCommonMetadata } from "./xref/common-metadata.js";
 import { checkDatabaseOwners } from "./xref/database-owner.js";
+import { checkPromql } from "./xref/promql.js";
 import { checkDependsOn } from "./xref/depends-on.js";
 import { checkNetworkPolicies } from "./xref/network-policy.js";
 import { checkPolicyCoverage } from "./xref/policy-coverage.js";
@@ -121,6 +122,7 @@ export async function validateTree(opts: ValidateOptions): Promise<ValidateResul
     ...checkNetworkPolicies(render.rendered),
     ...checkPolicyCoverage(render.rendered),
     ...checkCommonMetadata(render.rendered, scopes),
+    ...checkPromql(render.rendered),
   );
 
   progress("validate: waiting for kubectl kustomize builds");

@@ -10,7 +10,8 @@ import { renderTemplate } from '../../render.js';
 import type { Delivery } from '../types.js';
 import { planComponents } from './components.js';
 import { healthCheckExprs } from './health.js';
-import { registerInNamespace } from './namespace.js';
+import { namespaceFile, registerInNamespace } from './namespace.js';
+import type { Doc } from '../../views.js';
 
 /** The Flux Kustomization a unit is applied by: its own, or that of the unit it is delivered within. */
 function applyingUnit(units: readonly Unit[], id: string): Unit {
@@ -35,8 +36,9 @@ function kustomizationView(m: RepoModel, units: readonly Unit[], u: Unit) {
     name: u.name,
     namespace: m.repo.fluxNamespace,
     targetNamespace: u.namespace,
-    gitRepository: m.repo.gitRepository,
+    gitRepository: u.source?.name ?? m.repo.gitRepository,
     path: `./${u.dir}`,
+    prune: u.source?.prune ?? true,
     components: (u.components ?? []).map((c) => posixRelative(u.dir, c)),
     dependsOn: dependsOn(m, units, u),
     ...u.reconcile,
@@ -88,16 +90,27 @@ async function appKustomization(m: RepoModel, units: readonly Unit[], u: Unit): 
 export const fluxDelivery: Delivery = {
   async deliver(m, units) {
     const files: PlannedFile[] = [];
+    const inAppsNamespace = !posixRelative(`${m.repo.appsRoot}/${m.repo.namespace}`, `${m.repo.operatorPath}/ks.yaml`).startsWith('..');
     for (const u of units) {
       const chart = await chartFiles(u);
       files.push(...chart);
-      const listed = [...chart.map((f) => `./${f.path.slice(u.dir.length + 1)}`), ...(u.listed ?? [])];
+      const ownNamespace = u.kind === 'operator' && Object.keys(u.namespaceLabels ?? {}).length && !inAppsNamespace ? ['./namespace.yaml'] : [];
+      const listed = [...ownNamespace, ...chart.map((f) => `./${f.path.slice(u.dir.length + 1)}`), ...(u.listed ?? [])];
       if (u.listed) files.push(await kustomization(`${u.dir}/kustomization.yaml`, u.owner, listed));
     }
     const infra = units.filter((u) => !u.within && u.kind !== 'app' && u.kind !== 'database');
     const ksPath = `${m.repo.operatorPath}/ks.yaml`;
-    files.push(await owned(ksPath, 'operator', infra.map((u) => ['flux/kustomization.yaml.hbs', kustomizationView(m, units, u)])));
-    files.push(...(await registerInNamespace(m, m.repo.namespace, ksPath, 'operator')));
+    // An upstream source (the CRD bundle) sits beside the Kustomization that applies it.
+    const sources: Doc[] = infra.flatMap((u) =>
+      u.source ? [['operator/crds-source.yaml.hbs', { name: u.source.name, namespace: m.repo.fluxNamespace, url: u.source.url, tag: u.source.tag, ignore: `${u.source.ignore.join('\n')}\n` }] as Doc] : [],
+    );
+    files.push(await owned(ksPath, 'operator', [...sources, ...infra.map((u): Doc => ['flux/kustomization.yaml.hbs', kustomizationView(m, units, u)])]));
+    const operator = units.find((u) => u.kind === 'operator');
+    const labels = operator?.namespaceLabels ?? {};
+    const registered = await registerInNamespace(m, m.repo.namespace, ksPath, 'operator', labels);
+    files.push(...registered);
+    // Outside <appsRoot>/<namespace>/ the operator's own directory holds the labelled Namespace.
+    if (operator && Object.keys(labels).length && !registered.length) files.push(await namespaceFile(`${operator.dir}/namespace.yaml`, m.repo.namespace, 'operator', labels));
     for (const u of units.filter((x) => x.kind === 'app')) files.push(...(await appKustomization(m, units, u)));
     files.push(...(await planComponents(m)));
     files.push({

@@ -1,0 +1,61 @@
+import type { RepoAnswers } from '../../schema/repo.js';
+import { OPERATOR_KS } from './model.js';
+
+/**
+ * The chart's pod labels: `cloudnative-pg.selectorLabels` (templates/_helpers.tpl, charts
+ * 0.26.0-0.29.0) is the chart name and the release name; Flux names the release after the
+ * HelmRelease (no spec.targetNamespace, no releaseName), which is `cloudnative-pg`.
+ */
+export const operatorPodLabels = (): Record<string, string> => ({ 'app.kubernetes.io/name': 'cloudnative-pg', 'app.kubernetes.io/instance': OPERATOR_KS });
+
+/**
+ * The restricted Pod Security Standard, written out: these are the chart's own defaults
+ * (values.yaml podSecurityContext / containerSecurityContext, 0.26.0-0.29.0), kept in the values
+ * so a later chart default cannot loosen them under a namespace that enforces `restricted`.
+ */
+const RESTRICTED = {
+  podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+  containerSecurityContext: {
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: true,
+    runAsNonRoot: true,
+    runAsUser: 10001,
+    runAsGroup: 10001,
+    seccompProfile: { type: 'RuntimeDefault' },
+    capabilities: { drop: ['ALL'] },
+  },
+};
+
+const some = (o: Record<string, unknown>) => Object.keys(o).length > 0;
+
+/**
+ * The HelmRelease values from the operator's answers. Only what differs from the chart's defaults
+ * is written (crds and config.clusterWide always are: the tool's choice, stated). Every key is a
+ * key of the chart's values.schema.json at each pinned version (test/engine/chart-values.test.ts).
+ */
+export function operatorChartValues(r: RepoAnswers): Record<string, unknown> {
+  const selector = { matchLabels: operatorPodLabels() };
+  const term = { labelSelector: selector, topologyKey: 'kubernetes.io/hostname' };
+  const affinity =
+    r.operatorAntiAffinity === 'required'
+      ? { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] } }
+      : r.operatorAntiAffinity === 'preferred'
+        ? { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] } }
+        : null;
+  const requests = { ...(r.operatorCpuRequest ? { cpu: r.operatorCpuRequest } : {}), ...(r.operatorMemoryRequest ? { memory: r.operatorMemoryRequest } : {}) };
+  const limits = r.operatorMemoryLimit ? { memory: r.operatorMemoryLimit } : {};
+  const resources = { ...(some(requests) ? { requests } : {}), ...(some(limits) ? { limits } : {}) };
+  return {
+    ...(r.operatorReplicas !== 1 ? { replicaCount: r.operatorReplicas } : {}),
+    crds: { create: r.operatorCrds === 'chart' },
+    config: { clusterWide: r.operatorClusterWide, ...(some(r.operatorConfig) ? { data: r.operatorConfig } : {}) },
+    ...(r.operatorPriorityClass ? { priorityClassName: r.operatorPriorityClass } : {}),
+    ...(some(r.operatorNodeSelector) ? { nodeSelector: r.operatorNodeSelector } : {}),
+    ...(r.operatorTolerations.length ? { tolerations: r.operatorTolerations } : {}),
+    ...(affinity ? { affinity } : {}),
+    ...(some(resources) ? { resources } : {}),
+    ...(some(r.operatorPodAnnotations) ? { podAnnotations: r.operatorPodAnnotations } : {}),
+    ...(r.operatorSecurityContext === 'restricted' ? RESTRICTED : {}),
+    ...(r.podMonitors ? { monitoring: { podMonitorEnabled: true, ...(some(r.monitoringLabels) ? { podMonitorAdditionalLabels: r.monitoringLabels } : {}) } } : {}),
+  };
+}
