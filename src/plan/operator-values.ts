@@ -11,14 +11,15 @@ export const operatorPodLabels = (): Record<string, string> => ({ 'app.kubernete
 /**
  * The restricted Pod Security Standard, written out: these are the chart's own defaults
  * (values.yaml podSecurityContext / containerSecurityContext, 0.26.0-0.29.0), kept in the values
- * so a later chart default cannot loosen them under a namespace that enforces `restricted`.
+ * so a later chart default cannot loosen them under a namespace that enforces `restricted`. PSA
+ * `restricted` takes runAsNonRoot from the pod when a container does not set it; the container's
+ * keys are the ones the chart's values.schema.json lists.
  */
 const RESTRICTED = {
   podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
   containerSecurityContext: {
     allowPrivilegeEscalation: false,
     readOnlyRootFilesystem: true,
-    runAsNonRoot: true,
     runAsUser: 10001,
     runAsGroup: 10001,
     seccompProfile: { type: 'RuntimeDefault' },
