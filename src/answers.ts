@@ -10,21 +10,28 @@ export function fieldPath(path: readonly (string | number)[]): string {
   return path.map((p, i) => (/^[\w.-]+$/.test(String(p)) ? `${i ? '.' : ''}${String(p)}` : `[${shown(String(p), 40)}]`)).join('');
 }
 
-/** One line for the first broken rule: the field, the rule, the value. */
-export function answerError(where: string, error: z.ZodError, data: unknown): InputError {
-  const issue = error.issues[0]!;
-  const path = issue.path.map(String);
-  let value: unknown = data;
-  for (const p of path) value = value && typeof value === 'object' ? (value as Record<string, unknown>)[p] : undefined;
-  const field = path.length ? fieldPath(path) : '(answers)';
-  const got = value === undefined ? 'missing' : `got ${shown(value)}`;
-  const message =
-    issue.code === 'unrecognized_keys'
-      ? `unknown answer(s) ${issue.keys.join(', ')}`
-      : value === undefined
-        ? issue.message.startsWith('is required') ? issue.message : 'is required (it has no default)'
-        : issue.message;
-  return new InputError(`${where}${field}: ${message} (${got})`);
+/** One line per broken answer (the first rule each breaks): the field, the rule, the value. */
+export function answerError(where: string, error: z.ZodError, data: unknown, given?: ReadonlySet<string>): InputError {
+  const lines = new Map<string, string>();
+  // A default derived from a broken answer breaks too (`cluster-Bad` from `Bad`): name only the answers given then.
+  const givenBroken = given && error.issues.some((i) => given.has(String(i.path[0])));
+  for (const issue of error.issues) {
+    if (givenBroken && !given.has(String(issue.path[0]))) continue;
+    const path = issue.path.map(String);
+    let value: unknown = data;
+    for (const p of path) value = value && typeof value === 'object' ? (value as Record<string, unknown>)[p] : undefined;
+    const field = path.length ? fieldPath(path) : '(answers)';
+    if (lines.has(field)) continue;
+    const got = value === undefined ? 'missing' : `got ${shown(value)}`;
+    const message =
+      issue.code === 'unrecognized_keys'
+        ? `unknown answer(s) ${issue.keys.join(', ')}`
+        : value === undefined
+          ? issue.message.startsWith('is required') ? issue.message : 'is required (it has no default)'
+          : issue.message;
+    lines.set(field, `${where}${field}: ${message} (${got})`);
+  }
+  return new InputError([...lines.values()].join('\n'));
 }
 
 /**
@@ -60,10 +67,10 @@ export function screenStrings(where: string, data: unknown): void {
   visit(data, [], '');
 }
 
-/** Validates answers; throws an InputError naming the first broken rule. */
-export function validateAnswers<T>(schema: z.ZodType<T>, data: unknown, where: string): T {
+/** Validates answers; throws an InputError with a line for each broken answer. */
+export function validateAnswers<T>(schema: z.ZodType<T>, data: unknown, where: string, given?: ReadonlySet<string>): T {
   screenStrings(where, data);
   const result = schema.safeParse(data);
-  if (!result.success) throw answerError(where, result.error, data);
+  if (!result.success) throw answerError(where, result.error, data, given);
   return result.data;
 }

@@ -1,4 +1,5 @@
 import { InputError } from './errors.js';
+import { didYouMean } from './suggest.js';
 import type { Field } from '../schema/fields.js';
 
 export interface GlobalFlags {
@@ -72,7 +73,10 @@ export function parseArgs(
     const negated = name.startsWith('no-') && byName.get(name.slice(3))?.kind === 'bool';
     if (negated) name = name.slice(3);
     const field = byName.get(name);
-    if (!field) throw new InputError(`--${name}: unknown flag (see --help)`);
+    if (!field) {
+      const known = [...fields.map((f) => f.name), ...Object.keys(GLOBAL_BOOLS), ...Object.keys(GLOBAL_VALUES)].filter((k) => k.length > 1);
+      throw new InputError(`--${name}: unknown flag${didYouMean(name, known, '--')} (see --help)`);
+    }
     if (field.kind === 'bool') {
       if (negated) given[name] = false;
       else if (inline !== undefined) given[name] = inline;

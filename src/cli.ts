@@ -19,13 +19,20 @@ async function main(argv: string[], interrupts: Interrupts): Promise<number> {
     console.log((await import('./help.js')).MAIN_HELP);
     return command ? 0 : 2;
   }
+  if (command === '--version' || command === '-V' || command === 'version') {
+    const { TOOL, TOOL_VERSION } = await import('./paths.js');
+    console.log(`${TOOL} ${TOOL_VERSION}`);
+    return 0;
+  }
   const loadFields = FIELDS[command];
   if (!loadFields) throw new InputError(`unknown command ${JSON.stringify(command)} (new-cluster, new-app, regen, validate)`);
   const fields = await loadFields();
   const name = command === 'regenerate' ? 'regen' : command;
   const { flags, given } = parseArgs(rest, fields as never, COMMAND_FLAGS[name], name);
   if (flags.help) {
-    console.log((await import('./help.js')).commandHelp(name, fields as never));
+    const { commandHelp } = await import('./help.js');
+    const answers = name === 'new-cluster' || name === 'new-app' ? (await import('./help-answers.js')).helpAnswers(name) : undefined;
+    console.log(commandHelp(name, fields as never, answers?.groups, answers?.defaults));
     return 0;
   }
   const { loadAnswersFile, makeContext } = await import('./context.js');
@@ -61,7 +68,8 @@ main(process.argv.slice(2), interrupts).then(
   (error: unknown) => {
     const debug = process.argv.includes('--debug');
     if (error instanceof CliError) {
-      console.error(`error: ${error.message}`);
+      // Several invalid answers are reported together, one line each.
+      for (const line of error.message.split('\n')) console.error(`error: ${line}`);
       if (debug) console.error(error.stack);
       process.exitCode = error.exitCode;
     } else {

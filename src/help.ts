@@ -13,8 +13,40 @@ const COMMON = `Common flags:
   --debug             print stack traces
 Exit codes: 0 done, 1 failure, conflict or drift, 2 invalid input (nothing written).`;
 
-const fieldLines = (fields: readonly Field<never>[]) =>
-  fields.map((f) => `  --${f.name.padEnd(26)}${f.message}${f.choices ? ` [${f.choices.join('|')}]` : ''}${f.default ? '' : ' (required)'}`).join('\n');
+/** How a value is written on the flag line. */
+const TYPE: Record<Field<never>['kind'], string> = { string: 'text', int: 'number', bool: '', list: 'a,b,...', map: 'k=v,...', enum: '' };
+
+/** A field's default as --help shows it: the value with nothing else answered, or how it is derived. */
+function shownDefault(f: Field<never>, defaults: Record<string, unknown>): string {
+  if (!f.default) return 'required';
+  const v = defaults[f.name];
+  if (v === undefined) return 'default: none (asked)';
+  if (Array.isArray(v)) return `default: ${v.length ? v.join(',') : '(empty)'}`;
+  if (v && typeof v === 'object') return `default: ${Object.entries(v).map(([k, x]) => `${k}=${String(x)}`).join(',') || '(empty)'}`;
+  return `default: ${v === '' ? '""' : String(v)}`;
+}
+
+const BACKUP_FIELD = /^(backup|keep|nfs)/;
+
+/**
+ * One line per answer: flag (with its --no- form for a switch), type or choices, what it is,
+ * its default (as resolved for an empty repository; `<name>` where it derives from the app's name)
+ * or "required", grouped as the answers are recorded.
+ */
+function fieldLines(groups: [string, readonly Field<never>[]][], defaults: Record<string, unknown>): string {
+  return groups
+    .filter(([, fields]) => fields.length)
+    .map(([title, fields]) => {
+      const lines = fields.map((f) => {
+        const flag = f.kind === 'bool' ? `--[no-]${f.name}` : `--${f.name} ${f.choices ? f.choices.join('|') : TYPE[f.kind] || 'text'}`;
+        return `  ${flag}\n      ${f.message} (${shownDefault(f, defaults)}${f.when ? '; asked only when it applies' : ''})`;
+      });
+      return `${title}:\n${lines.join('\n')}`;
+    })
+    .join('\n\n');
+}
+
+export { BACKUP_FIELD };
 
 export const MAIN_HELP = `${TOOL}: scaffold CloudNativePG onto a Flux GitOps repository.
 
@@ -26,17 +58,17 @@ Commands:
   regen         re-render everything from the recorded answers (--check: fail on drift)
   validate      check a tree: schemas, CEL rules, Flux substitution, references, kustomize builds
 
-Run '${TOOL} <command> --help' for its flags.`;
+Run '${TOOL} <command> --help' for its flags; '${TOOL} --version' prints the version.`;
 
-/** A command's help; new-cluster and new-app list their answer fields. */
-export function commandHelp(command: string, fields: readonly Field<never>[]): string {
+/** A command's help; new-cluster and new-app list their answer fields, grouped, with defaults. */
+export function commandHelp(command: string, fields: readonly Field<never>[], groups: [string, readonly Field<never>[]][] = [['Answers', fields]], defaults: Record<string, unknown> = {}): string {
   if (command === 'new-cluster' || command === 'new-app') {
     const usage = command === 'new-app' ? `${TOOL} new-app --name APP [flags]` : `${TOOL} new-cluster [--profile NAME] [flags]`;
     const profiles =
       command === 'new-cluster'
         ? `\n  --profile NAME      start from a team's answers shipped with ${TOOL} (${profileNames().join(', ')});\n                      --answers and flags override it; nothing is asked\n`
         : '';
-    return `Usage: ${usage}\n\nAnswers (every prompt is a flag):\n${fieldLines(fields)}\n${profiles}\n${COMMON}`;
+    return `Usage: ${usage}\n\nEvery prompt is a flag of the same name and a key of an --answers file.\n\n${fieldLines(groups, defaults)}\n${profiles}\n${COMMON}`;
   }
   return STATIC_HELP[command]!;
 }

@@ -5,13 +5,15 @@ import { type Answers, coerce, fillDefaults } from '../../schema/fields.js';
 import { screenStrings, validateAnswers } from '../answers.js';
 import { applyModel, lockedRun } from '../apply.js';
 import type { Context } from '../context.js';
+import { didYouMean } from '../suggest.js';
 import { InputError, shown } from '../errors.js';
+import { appNextSteps } from '../next-steps.js';
 import { loadModel } from '../records.js';
 
 /** `new-app`: records one app's answers (validated against the repo's clusters), then writes the tree. */
 export async function newApp(ctx: Context, given: Answers) {
   const known = new Set(appFields.map((f) => f.name));
-  for (const k of Object.keys(given)) if (!known.has(k)) throw new InputError(`${k}: unknown answer for new-app`);
+  for (const k of Object.keys(given)) if (!known.has(k)) throw new InputError(`${k}: unknown answer for new-app${didYouMean(k, [...known])}`);
   // Prompts come first, outside the lock (a user may take minutes); their defaults use a first read.
   const answers = ctx.prompt ? { ...given, ...(await ctx.prompt('new-app', given, { ctx: await loadRecorded(ctx) })) } : given;
   // The lock is held from this read of the records to the end of the write: concurrent runs each add to what the others wrote.
@@ -40,8 +42,11 @@ export async function newApp(ctx: Context, given: Answers) {
     const others = model.apps.filter((a) => a.name !== name);
     const appCtx = { repo: model.repo, clusters: model.clusters, others };
     const raw = fillDefaults(appFields, { ...recorded, ...answers }, appCtx);
-    const app = validateAnswers(appSchema(appCtx), raw, '');
-    return applyModel(ctx, { ...model, apps: [...others, app].sort((a, b) => a.name.localeCompare(b.name)) });
+    const app = validateAnswers(appSchema(appCtx), raw, '', new Set(Object.keys(answers)));
+    const next = { ...model, apps: [...others, app].sort((a, b) => a.name.localeCompare(b.name)) };
+    const changes = await applyModel(ctx, next);
+    for (const line of appNextSteps(next, app)) ctx.out(line);
+    return changes;
   });
 }
 

@@ -4,7 +4,9 @@ import { repoFields, repoSchema } from '../../schema/repo.js';
 import { validateAnswers } from '../answers.js';
 import { applyModel, lockedRun } from '../apply.js';
 import type { Context } from '../context.js';
+import { didYouMean } from '../suggest.js';
 import { InputError } from '../errors.js';
+import { clusterNextSteps } from '../next-steps.js';
 import { loadModel } from '../records.js';
 
 export const newClusterFields = [...repoFields, ...clusterFields];
@@ -12,20 +14,24 @@ export const newClusterFields = [...repoFields, ...clusterFields];
 /** `new-cluster`: records the repository's and one cluster's answers, then writes the tree. */
 export async function newCluster(ctx: Context, given: Answers) {
   const known = new Set(newClusterFields.map((f) => f.name));
-  for (const k of Object.keys(given)) if (!known.has(k)) throw new InputError(`${k}: unknown answer for new-cluster`);
+  for (const k of Object.keys(given)) if (!known.has(k)) throw new InputError(`${k}: unknown answer for new-cluster${didYouMean(k, [...known])}`);
   // Prompts come first, outside the lock (a user may take minutes); their defaults use a first read.
   const answers = ctx.prompt ? { ...given, ...(await ctx.prompt('new-cluster', given, { ctx: await loadModel(ctx.dest) })) } : given;
   // The lock is held from this read of the records to the end of the write.
   return lockedRun(ctx, 'new-cluster', !ctx.dryRun, async () => {
     const model = await loadModel(ctx.dest);
     const repoRaw = fillDefaults(repoFields, answers, { recorded: model?.repo });
-    const repo = validateAnswers(repoSchema, repoRaw, '');
+    const given = new Set(Object.keys(answers));
+    const repo = validateAnswers(repoSchema, repoRaw, '', given);
     const name = String(answers.clusterName ?? 'postgres');
     const recorded = model?.clusters.find((c) => c.clusterName === name);
     const others = (model?.clusters ?? []).filter((c) => c.clusterName !== name);
     const apps = model?.apps ?? [];
     const clusterRaw = fillDefaults(clusterFields, { ...recorded, ...answers }, { repo, others, apps });
-    const cluster = validateAnswers(clusterSchema({ repo, others, apps }), clusterRaw, '');
-    return applyModel(ctx, { repo, clusters: [...others, cluster].sort((a, b) => a.clusterName.localeCompare(b.clusterName)), apps });
+    const cluster = validateAnswers(clusterSchema({ repo, others, apps }), clusterRaw, '', given);
+    const next = { repo, clusters: [...others, cluster].sort((a, b) => a.clusterName.localeCompare(b.clusterName)), apps };
+    const changes = await applyModel(ctx, next);
+    for (const line of clusterNextSteps(next, cluster)) ctx.out(line);
+    return changes;
   });
 }

@@ -11,6 +11,36 @@ const run = (cwd: string, ...args: string[]) => {
 };
 
 describe('cnpg-scaffold bin', () => {
+  it('reports every invalid answer at once, one line each, and suggests the flag or answer meant', () => {
+    const dir = tempRepo(true);
+    const before = snapshot(dir);
+    const r = run(dir, 'new-cluster', '--yes', '--dest', '.', '--clusterName', 'Bad', '--instances', '0', '--backupSchedule', '0 0 * * *', '--backupEndpoint', R2);
+    expect(r.code).toBe(2);
+    // Defaults derived from a broken answer (clusterDir cluster-Bad) are not reported on top of it.
+    expect(r.err.trim().split('\n').map((l) => l.split(':')[1]!.trim())).toEqual(['clusterName', 'instances', 'backupSchedule']);
+    expect(snapshot(dir)).toEqual(before);
+    expect(run(dir, 'new-app', '--nmae', 'x').err.trim()).toBe('error: --nmae: unknown flag (did you mean --name?) (see --help)');
+    const answers = join(dir, '..', `${Date.now()}-typo.yaml`);
+    writeFileSync(answers, 'clustrName: x\n');
+    expect(run(dir, 'new-cluster', '--dest', '.', '--answers', answers).err.trim()).toBe('error: clustrName: unknown answer for new-cluster (did you mean clusterName?)');
+  });
+
+  it('--version prints the package version; each writing run ends with the next steps, by name', () => {
+    const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
+    expect(run(ROOT, '--version').out.trim()).toBe(`cnpg-scaffold ${version}`);
+    const dir = tempRepo(true);
+    const cluster = run(dir, 'new-cluster', '--yes', '--dest', '.', '--allow-dirty', '--backupEndpoint', R2, '--backupCredentialsItem', 'r2-keys');
+    expect(cluster.code, cluster.err).toBe(0);
+    const steps = cluster.out.slice(cluster.out.indexOf('next steps:'));
+    expect(steps).toContain('in the secret store onepassword, create item cloudnative-pg with property POSTGRES_SUPER_PASS');
+    expect(steps).toContain('item r2-keys with properties ACCESS_KEY_ID and SECRET_ACCESS_KEY');
+    expect(steps).toContain('Flux applies the operator, then cluster postgres');
+    const app = run(dir, 'new-app', '--yes', '--dest', '.', '--allow-dirty', '--name', 'wiki', '--namespace', 'docs', '--storeItem', 'wiki-db');
+    expect(app.code, app.err).toBe(0);
+    expect(app.out).toMatch(/next steps:\n {2}1\. in the secret store onepassword, create item wiki-db with property POSTGRES_PASSWORD/);
+    expect(app.out).toContain('point the app at Secret wiki-pguser-secret');
+  });
+
   it('bad answers exit 2 with one line naming the field and rule, and write nothing', () => {
     const dir = tempRepo(true);
     const before = snapshot(dir);
@@ -70,7 +100,9 @@ describe('cnpg-scaffold bin', () => {
       const r = run(dir, 'new-app', '--yes', '--dest', '.', ...args);
       expect(r.code, `${args.join(' ')}: ${r.err}`).toBe(2);
       expect(r.err).toContain(text);
-      expect(r.err.trim().split('\n')).toHaveLength(1);
+      // One line per refused answer (a derived database and role may both be reserved).
+      const fields = r.err.trim().split('\n').map((l) => /^error: ([^:]+):/.exec(l)?.[1]);
+      expect(fields.every(Boolean) && new Set(fields).size === fields.length, r.err).toBe(true);
     }
     expect(snapshot(dir)).toEqual(before);
     // The same answers again: a no-op, not an error.
@@ -123,9 +155,16 @@ describe('cnpg-scaffold bin', () => {
     }
   });
 
-  it('prints help that lists every answer flag', () => {
+  it('prints help that lists every answer flag with its type, default or "required", grouped', () => {
     const r = run(ROOT, 'new-app', '--help');
     expect(r.code).toBe(0);
-    for (const flag of ['--name', '--namespace', '--path', '--cluster', '--database', '--role', '--extensions', '--provisioning', '--backups']) expect(r.out).toContain(flag);
+    for (const flag of ['--name', '--namespace', '--path', '--cluster', '--database', '--role', '--extensions', '--provisioning', '--[no-]backups']) expect(r.out).toContain(flag);
+    expect(r.out).toContain('--name text\n      App name (DNS-1123 label) (required)');
+    expect(r.out).toContain('--path text\n      Directory of the app in the repository (default: kubernetes/apps/default/<name>)');
+    expect(r.out).toContain('--provisioning declarative|init-container');
+    expect(r.out).toMatch(/Logical backups \(pg_dump CronJob\):\n {2}--\[no-\]backups\n/);
+    const cluster = run(ROOT, 'new-cluster', '--help').out;
+    expect(cluster).toContain('--backupSchedule text\n      ScheduledBackup cron (six fields, seconds first) (default: 0 0 0 * * *; asked only when it applies)');
+    expect(cluster).toContain('--profile NAME');
   });
 });

@@ -6,10 +6,21 @@ import { regen } from '../../src/commands/regen.js';
 import { OPERATOR_RELEASES, PLUGIN_RELEASES } from '../../src/versions.js';
 import { validateTree } from '../../src/validate/index.js';
 import { ctxFor, tempRepo } from '../helpers.js';
+import { fillDefaults } from '../../schema/fields.js';
+import { PROFILE_RULES } from '../../schema/profile-rules.js';
+import { DELIVERIES, TOPOLOGIES, type RepoAnswers, repoFields } from '../../schema/repo.js';
+
+/** A combination the schema refuses on purpose (schema/profile-rules.ts) is not drawn: its refusal has tests of its own. */
+const fitsProfile = (answers: Record<string, unknown>) => {
+  const repo = fillDefaults(repoFields, answers, {}) as unknown as RepoAnswers;
+  return PROFILE_RULES.every((rule) => rule.problem(repo) === undefined);
+};
 
 /** Valid answers across the choices users have: every combination must give a tree the APIs accept. */
 const endpoint = (provider: string) => (provider === 'r2' ? 'https://0123456789abcdef.r2.cloudflarestorage.com' : provider === 'minio' ? 'https://minio.storage.svc:9000' : 'https://rustfs.example.net');
 const clusterAnswers = fc.record({
+  delivery: fc.constantFrom(...DELIVERIES),
+  topology: fc.constantFrom(...TOPOLOGIES),
   chartVersion: fc.constantFrom(...OPERATOR_RELEASES.map((r) => r.chart)),
   pluginChartVersion: fc.constantFrom(...PLUGIN_RELEASES.map((r) => r.chart)),
   clusterName: fc.constantFrom('postgres', 'pg-main', 'shared'),
@@ -37,6 +48,7 @@ describe('any valid answers', () => {
   it('give a tree that validates (schemas, CEL, substitution, references, kustomize builds) and regenerates to itself (PROPERTY_RUNS=N for more)', async () => {
     await fc.assert(
       fc.asyncProperty(clusterAnswers, fc.boolean(), fc.uniqueArray(appAnswers, { minLength: 1, maxLength: 3, selector: (a) => a.name }), async (c, second, apps) => {
+        fc.pre(fitsProfile(c));
         const dir = tempRepo();
         const { backupProvider, ...rest } = c;
         const backup = c.backups ? { backupProvider, backupEndpoint: backupProvider === 's3' ? '' : endpoint(backupProvider) } : {};

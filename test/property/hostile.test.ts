@@ -110,9 +110,13 @@ async function judge(dir: string, run: () => Promise<unknown>, hostile: readonly
     await run();
   } catch (e) {
     if (!(e instanceof InputError)) return `not an InputError: ${(e as Error).stack?.split('\n').slice(0, 3).join(' | ')}`;
-    const field = /^([A-Za-z][A-Za-z0-9]*)[.:[ ]/.exec(e.message)?.[1];
-    if (e.message.includes('\n')) return `InputError of several lines: ${JSON.stringify(e.message)}`;
-    if (!field || !FIELD_NAMES.has(field)) return `InputError naming no field: ${JSON.stringify(e.message)}`;
+    // One line per invalid answer, each naming its field.
+    const lines = e.message.split('\n');
+    for (const line of lines) {
+      const field = /^([A-Za-z][A-Za-z0-9]*)[.:[ ]/.exec(line)?.[1];
+      if (!field || !FIELD_NAMES.has(field)) return `InputError line naming no field: ${JSON.stringify(line)} (of ${JSON.stringify(e.message)})`;
+    }
+    if (new Set(lines.map((l) => /^[^:]*/.exec(l)![0])).size !== lines.length) return `InputError names a field twice: ${JSON.stringify(e.message)}`;
     return undefined;
   }
   const tree = files(dir);
