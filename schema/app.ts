@@ -120,6 +120,10 @@ export function appSchema(ctx: AppCtx) {
         add('extensions', 'init-container provisioning (postgres-init) creates only the role and the database, not extensions: use provisioning declarative or create them in the app');
       if (a.backups && a.backupVolume === 'nfs' && (!a.nfsServer || !a.nfsPath.startsWith('/')))
         add(a.nfsServer ? 'nfsPath' : 'nfsServer', 'nfsServer and an absolute nfsPath are required when backupVolume is nfs');
+      // Pod Security `restricted` admits only configMap, csi, downwardAPI, emptyDir, ephemeral, PVC,
+      // projected and secret volumes (Kubernetes docs, Pod Security Standards): an NFS volume is refused.
+      if (a.backups && a.backupVolume === 'nfs' && a.namespace === ctx.repo.namespace && ctx.repo.podSecurity === 'restricted')
+        add('backupVolume', `nfs volumes are refused by Pod Security restricted, which namespace ${a.namespace} enforces (podSecurity restricted): use pvc`);
       for (const o of ctx.others) {
         if (o.name === a.name) continue;
         if (o.cluster === a.cluster && o.database === a.database) add('database', `"${a.database}" is already the database of app ${o.name} on cluster ${a.cluster}`);

@@ -137,6 +137,6 @@ export type OperatorAnswers = { [K in keyof typeof operatorShape]: z.infer<(type
 export function refineOperator(r: OperatorAnswers, issue: z.RefinementCtx): void {
   const add = (field: keyof OperatorAnswers, message: string) => issue.addIssue({ code: 'custom', path: [field], message, input: r[field] });
   // minAvailable 1 of 1 replica blocks every voluntary eviction: a node drain would never finish.
-  if (r.operatorPdb && r.operatorReplicas < 2) add('operatorPdb', `minAvailable 1 needs operatorReplicas 2 or more, or no node drain can finish (got operatorReplicas ${r.operatorReplicas})`);
-  if (r.operatorAntiAffinity === 'required' && r.operatorReplicas < 2) add('operatorAntiAffinity', `required anti-affinity spreads replicas: it needs operatorReplicas 2 or more (got operatorReplicas ${r.operatorReplicas})`);
+  if (r.operatorPdb && r.operatorReplicas < 2) add('operatorPdb', `minAvailable 1 needs operatorReplicas 2 or more (operatorReplicas is ${r.operatorReplicas}), or no node drain can finish`);
+  if (r.operatorAntiAffinity === 'required' && r.operatorReplicas < 2) add('operatorAntiAffinity', `required anti-affinity needs operatorReplicas 2 or more (operatorReplicas is ${r.operatorReplicas})`);
 }

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { newApp } from '../../src/commands/new-app.js';
 import { newCluster } from '../../src/commands/new-cluster.js';
 import { InputError } from '../../src/errors.js';
 import { compileSchemaFile } from '../../src/validate/ajv-setup.js';
@@ -142,9 +143,10 @@ describe('operator answers', () => {
     [{ operatorTolerations: [{ key: 'a', operator: 'Exists', value: 'b' }] }, /^operatorTolerations\.0: value must be empty when operator is Exists/],
     [{ operatorTolerations: [{ key: 'a', effect: 'NoSchedul' }] }, /^operatorTolerations\.0\.effect: effect must be NoSchedule/],
     [{ operatorTolerations: [{ key: 'a', colour: 'x' }] }, /^operatorTolerations\.0: unknown answer\(s\) colour/],
-    [{ operatorReplicas: 1, operatorPdb: true }, /^operatorPdb: minAvailable 1 needs operatorReplicas 2 or more.*\(got true\)/],
+    [{ operatorReplicas: 1, operatorPdb: true }, /^operatorPdb: minAvailable 1 needs operatorReplicas 2 or more \(operatorReplicas is 1\), or no node drain can finish \(got true\)$/],
     [{ operatorNodeSelector: { 'bad key!': 'x' } }, /^operatorNodeSelector/],
     [{ clusterSettingsFile: 'kubernetes/clusters/infra/settings.txt' }, /^clusterSettingsFile: must be a \.yaml file/],
+    [{ operatorReplicas: 1, operatorAntiAffinity: 'required' }, /^operatorAntiAffinity: required anti-affinity needs operatorReplicas 2 or more \(operatorReplicas is 1\) \(got "required"\)$/],
   ])('%j is refused with exit 2 and nothing written', async (over, message) => {
     const dir = tempRepo();
     const err = await newCluster(ctxFor(dir), { backupEndpoint: R2, ...over }).catch((e: unknown) => e);
@@ -184,6 +186,15 @@ describe('namespace labels and CNPG_OPERATOR_VERSION in the user\'s files', () =
     await expect(newCluster(ctxFor(dir), given)).rejects.toThrow(/namespace\.yaml \(its entries metadata\.labels\.pod-security\.kubernetes\.io\/enforce changed by hand/);
     await newCluster(ctxFor(dir, { force: true }), given);
     expect(parse(readFileSync(ns, 'utf8')).metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+  }, 30_000);
+
+  it('an app in the operator\'s labelled namespace: one Namespace file, the labels kept; NFS dumps refused there', async () => {
+    const dir = tempRepo();
+    await newCluster(ctxFor(dir), { backupEndpoint: R2, podSecurity: 'restricted' });
+    await newApp(ctxFor(dir), { name: 'wiki', namespace: 'databases' });
+    expect(parse(readFileSync(join(dir, 'kubernetes/apps/databases/namespace.yaml'), 'utf8')).metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    const err = await newApp(ctxFor(dir), { name: 'chat', namespace: 'databases', backups: true, backupVolume: 'nfs', nfsServer: 'nas.lan', nfsPath: '/export/pg' }).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/^backupVolume: nfs volumes are refused by Pod Security restricted, which namespace databases enforces \(podSecurity restricted\): use pvc \(got "nfs"\)$/);
   }, 30_000);
 
   it('records CNPG_OPERATOR_VERSION, the operator version of the pinned chart, in the team\'s cluster-settings', async () => {

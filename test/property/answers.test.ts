@@ -33,6 +33,16 @@ const clusterAnswers = fc.record({
   networkPolicies: fc.boolean(),
   appLayout: fc.constantFrom('component', 'explicit'),
   storageClass: fc.constantFrom('', 'openebs-hostpath'),
+  // The operator's hardening (schema/operator.ts); a PDB needs 2 or more replicas (refused otherwise, tested apart).
+  operatorReplicas: fc.integer({ min: 1, max: 3 }),
+  operatorPdb: fc.boolean(),
+  operatorAntiAffinity: fc.constantFrom('none', 'preferred', 'required'),
+  operatorCrds: fc.constantFrom('chart', 'bundle'),
+  operatorSecurityContext: fc.constantFrom('chart', 'restricted'),
+  operatorTolerations: fc.subarray([{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }, { key: 'dedicated', operator: 'Equal', value: 'db', effect: 'NoExecute', tolerationSeconds: 60 }]),
+  podSecurity: fc.constantFrom('none', 'baseline', 'restricted'),
+  podMonitors: fc.boolean(),
+  prometheusRule: fc.boolean(),
 });
 const appAnswers = fc.record({
   name: fc.constantFrom('wiki', 'chat', 'git-tea', 'n8n', 'a1'),
@@ -50,14 +60,17 @@ describe('any valid answers', () => {
       fc.asyncProperty(clusterAnswers, fc.boolean(), fc.uniqueArray(appAnswers, { minLength: 1, maxLength: 3, selector: (a) => a.name }), async (c, second, apps) => {
         fc.pre(fitsProfile(c));
         const dir = tempRepo();
-        const { backupProvider, ...rest } = c;
+        const { backupProvider, ...drawn } = c;
+        const rest = { ...drawn, operatorPdb: c.operatorPdb && c.operatorReplicas > 1, operatorAntiAffinity: c.operatorReplicas > 1 ? c.operatorAntiAffinity : 'none' };
         const backup = c.backups ? { backupProvider, backupEndpoint: backupProvider === 's3' ? '' : endpoint(backupProvider) } : {};
         await newCluster(ctxFor(dir), { ...rest, ...backup });
         // A second cluster beside the first: its own directory, Kustomization and apps.
         if (second) await newCluster(ctxFor(dir), { clusterName: 'analytics', backups: false });
         for (const [i, a] of apps.entries()) {
           const { backupVolume, ...app } = a;
-          const dumps = a.backups ? (backupVolume === 'nfs' ? { backupVolume, nfsServer: 'nas.lan', nfsPath: '/export/pg' } : { backupVolume }) : {};
+          // Pod Security restricted refuses NFS volumes in the operator's namespace (tested apart).
+          const nfs = backupVolume === 'nfs' && !(c.podSecurity === 'restricted' && a.namespace === 'databases');
+          const dumps = a.backups ? (nfs ? { backupVolume, nfsServer: 'nas.lan', nfsPath: '/export/pg' } : { backupVolume: 'pvc' }) : {};
           const cluster = second ? { cluster: i % 2 ? 'analytics' : c.clusterName } : {};
           // postgres-init creates no extensions, so init-container apps ask for none (refused otherwise).
           const extensions = a.provisioning === 'init-container' ? [] : a.extensions;
