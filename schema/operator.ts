@@ -17,14 +17,22 @@ const recordedOr =
 export const ANTI_AFFINITY = ['none', 'preferred', 'required'] as const;
 export const POD_SECURITY = ['none', 'baseline', 'restricted'] as const;
 export const OPERATOR_CRDS = ['chart', 'bundle'] as const;
+export const OPERATOR_INSTALL = ['operator', 'crds-only'] as const;
 
 export const operatorFields: readonly Field<RepoCtx>[] = [
+  {
+    name: 'operatorInstall',
+    kind: 'enum',
+    message: "What this Kubernetes cluster gets: the operator, or only its CRDs (an apps cluster whose databases run elsewhere; no Cluster is recorded)",
+    choices: OPERATOR_INSTALL,
+    default: recordedOr('operatorInstall', 'operator'),
+  },
   {
     name: 'operatorCrds',
     kind: 'enum',
     message: "Where the CRDs come from: the chart, or a CRD bundle pinned at the operator's version (chart crds.create: false)",
     choices: OPERATOR_CRDS,
-    default: recordedOr('operatorCrds', 'chart'),
+    default: (a, ctx) => (ctx.recorded ? ctx.recorded.operatorCrds : a.operatorInstall === 'crds-only' ? 'bundle' : 'chart'),
   },
   { name: 'operatorReplicas', kind: 'int', message: 'Operator replicas (2 or more for HA)', default: recordedOr('operatorReplicas', 1) },
   {
@@ -109,6 +117,7 @@ const optionalQuantity = z.union([z.literal(''), quantity]);
 
 /** The zod shape spread into repoSchema; defaults keep records from before these answers valid. */
 export const operatorShape = {
+  operatorInstall: z.enum(OPERATOR_INSTALL, { message: `must be one of ${OPERATOR_INSTALL.join(', ')}` }).default('operator'),
   operatorCrds: z.enum(OPERATOR_CRDS, { message: `must be one of ${OPERATOR_CRDS.join(', ')}` }).default('chart'),
   operatorReplicas: z.number({ message: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(10, 'must be at most 10').default(1),
   operatorPdb: z.boolean({ message: 'must be true or false' }).default(false),
@@ -138,5 +147,9 @@ export function refineOperator(r: OperatorAnswers, issue: z.RefinementCtx): void
   const add = (field: keyof OperatorAnswers, message: string) => issue.addIssue({ code: 'custom', path: [field], message, input: r[field] });
   // minAvailable 1 of 1 replica blocks every voluntary eviction: a node drain would never finish.
   if (r.operatorPdb && r.operatorReplicas < 2) add('operatorPdb', `minAvailable 1 needs operatorReplicas 2 or more (operatorReplicas is ${r.operatorReplicas}), or no node drain can finish`);
+  if (r.operatorInstall === 'crds-only') {
+    if (r.operatorCrds !== 'bundle') add('operatorCrds', 'operatorInstall crds-only installs the CRD bundle: it needs operatorCrds bundle');
+    for (const f of ['podMonitors', 'prometheusRule', 'operatorPdb'] as const) if (r[f]) add(f, 'operatorInstall crds-only runs no operator and no Cluster');
+  }
   if (r.operatorAntiAffinity === 'required' && r.operatorReplicas < 2) add('operatorAntiAffinity', `required anti-affinity needs operatorReplicas 2 or more (operatorReplicas is ${r.operatorReplicas})`);
 }

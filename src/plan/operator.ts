@@ -76,6 +76,8 @@ export async function operatorUnits(m: RepoModel): Promise<Unit[]> {
   const bundle = m.repo.operatorCrds === 'bundle';
   const crds = bundle ? [crdsUnit(m)] : [];
   const settings = await clusterSettings(m);
+  // An apps cluster that only needs the CRDs (its manifests name CNPG kinds; its databases run elsewhere).
+  if (m.repo.operatorInstall === 'crds-only') return [{ ...crds[0]!, files: settings }];
   const files = await operatorFiles(m, `${op}/app`);
   const operator: Unit = {
     id: 'operator',

@@ -4,13 +4,14 @@ import { parse, parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { newApp } from '../../src/commands/new-app.js';
 import { newCluster } from '../../src/commands/new-cluster.js';
+import { regen } from '../../src/commands/regen.js';
 import { InputError } from '../../src/errors.js';
 import { compileSchemaFile } from '../../src/validate/ajv-setup.js';
 import { promqlProblem } from '../../src/validate/xref/promql.js';
 import { OPERATOR_RELEASES } from '../../src/versions.js';
 import { coerce } from '../../schema/fields.js';
 import { operatorFields } from '../../schema/operator.js';
-import { R2, ROOT, ctxFor, tempRepo } from '../helpers.js';
+import { R2, ROOT, ctxFor, snapshot, tempRepo } from '../helpers.js';
 
 /**
  * The chart's own values.schema.json per pinned chart version (schemas/SOURCES.md): 0.26.0 through
@@ -226,4 +227,34 @@ describe('PrometheusRule', () => {
     expect(promqlProblem('sum by (cluster) cnpg_pg_replication_lag')).toMatch(/does not parse as PromQL/);
     expect(promqlProblem('')).toBe('is empty');
   });
+});
+
+describe('operatorInstall crds-only (an apps cluster that gets the CRDs only)', () => {
+  it('writes the CRD bundle at the operator\'s version and nothing of the operator; regen --check agrees', async () => {
+    const dir = tempRepo();
+    await newCluster(ctxFor(dir), { operatorInstall: 'crds-only', chartVersion: '0.27.1' });
+    const files = Object.keys(snapshot(dir)).filter((f) => f.startsWith('kubernetes/'));
+    expect(files.sort()).toEqual(['kubernetes/apps/databases/cloudnative-pg/ks.yaml', 'kubernetes/apps/databases/kustomization.yaml', 'kubernetes/apps/databases/namespace.yaml']);
+    const docs = docsOf(dir, 'kubernetes/apps/databases/cloudnative-pg/ks.yaml');
+    expect(docs.map((d) => `${d.kind}/${d.metadata.name}`)).toEqual(['GitRepository/cloudnative-pg-crds', 'Kustomization/cloudnative-pg-crds']);
+    expect(docs[0].spec.ref.tag).toBe('v1.28.1');
+    expect(docs[1].spec).toMatchObject({ path: './config/crd', prune: false, wait: true, sourceRef: { kind: 'GitRepository', name: 'cloudnative-pg-crds' } });
+    expect(await regen(ctxFor(dir), { check: true })).toBe(0);
+  }, 30_000);
+
+  it.each([
+    [{ operatorInstall: 'crds-only', backupEndpoint: R2 }, /^backupEndpoint: operatorInstall crds-only records no cluster, so it takes no cluster answers \(got backupEndpoint\)$/],
+    [{ operatorInstall: 'crds-only', operatorCrds: 'chart' }, /^operatorCrds: operatorInstall crds-only installs the CRD bundle: it needs operatorCrds bundle \(got "chart"\)$/],
+    [{ operatorInstall: 'crds-only', podMonitors: true }, /^podMonitors: operatorInstall crds-only runs no operator and no Cluster \(got true\)$/],
+  ])('%j is refused', async (given, message) => {
+    const err = await newCluster(ctxFor(tempRepo()), given).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as Error).message).toMatch(message);
+  });
+
+  it('a repository with a recorded cluster cannot switch to crds-only', async () => {
+    const dir = tempRepo();
+    await newCluster(ctxFor(dir), { backupEndpoint: R2 });
+    await expect(newCluster(ctxFor(dir), { operatorInstall: 'crds-only', operatorCrds: 'bundle' })).rejects.toThrow(/^operatorInstall: crds-only runs no operator, but clusters postgres are recorded/);
+  }, 30_000);
 });
