@@ -28,6 +28,7 @@ export const COMMAND_FLAGS: Record<string, readonly (keyof GlobalFlags)[]> = {
   'new-app': ['yes', 'dest', 'answers', 'dryRun', 'force', 'allowDirty'],
   regen: ['check', 'dest', 'dryRun', 'force', 'allowDirty'],
   validate: ['dest', 'schemaLocation', 'ignoreMissingSchemas'],
+  graph: ['dest'],
 };
 
 /**

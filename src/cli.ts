@@ -11,6 +11,7 @@ const FIELDS: Record<string, () => Promise<readonly unknown[]>> = {
   regen: async () => [],
   regenerate: async () => [],
   validate: async () => [],
+  graph: async () => [],
 };
 
 async function main(argv: string[], interrupts: Interrupts): Promise<number> {
@@ -25,7 +26,7 @@ async function main(argv: string[], interrupts: Interrupts): Promise<number> {
     return 0;
   }
   const loadFields = FIELDS[command];
-  if (!loadFields) throw new InputError(`unknown command ${JSON.stringify(command)} (new-cluster, new-app, regen, validate)`);
+  if (!loadFields) throw new InputError(`unknown command ${JSON.stringify(command)} (new-cluster, new-app, regen, validate, graph)`);
   const fields = await loadFields();
   const name = command === 'regenerate' ? 'regen' : command;
   const { flags, given } = parseArgs(rest, fields as never, COMMAND_FLAGS[name], name);
@@ -52,6 +53,8 @@ async function main(argv: string[], interrupts: Interrupts): Promise<number> {
       return 0;
     case 'regen':
       return (await import('./commands/regen.js')).regen(ctx, { check: flags.check });
+    case 'graph':
+      return (await import('./commands/graph.js')).graph(ctx);
     default:
       return (await import('./commands/validate.js')).validate(ctx, { schemaLocations: flags.schemaLocation, ignoreMissingSchemas: flags.ignoreMissingSchemas });
   }

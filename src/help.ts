@@ -58,6 +58,7 @@ Commands:
   new-app       onboard an app's database onto a shared cluster
   regen         re-render everything from the recorded answers (--check: fail on drift)
   validate      check a tree: schemas, CEL rules, Flux substitution, references, kustomize builds
+  graph         the tree's apply order (Flux dependsOn, Argo CD sync waves) as Mermaid in Markdown
 
 Run '${TOOL} <command> --help' for its flags; '${TOOL} --version' prints the version.`;
 
@@ -75,6 +76,12 @@ export function commandHelp(command: string, fields: readonly Field<never>[], gr
 }
 
 const STATIC_HELP: Record<string, string> = {
+  graph: `Usage: ${TOOL} graph [--dest DIR] > graph.md
+
+Prints the apply order of every Flux Kustomization and Argo CD Application in the tree (the user's
+own too) as a Mermaid flowchart in Markdown: an arrow from what is applied first to what waits for
+it (Flux dependsOn; Argo CD sync waves). External inputs the answers name (secret store, storage,
+cert-manager) are drawn as such. Exit 1 when there is a cycle or a dependsOn that names nothing.`,
   regen: `Usage: ${TOOL} regen [--check] [--dest DIR]
 
 Re-renders every unit recorded under .cnpg/answers/ and compares with the tree: files changed by

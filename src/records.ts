@@ -8,6 +8,7 @@ import { validateAnswers } from './answers.js';
 import { CliError, InputError } from './errors.js';
 import { RECORD_DIR, TOOL } from './paths.js';
 import type { RepoModel } from './plan/model.js';
+import { placeClusters } from './plan/topology.js';
 
 /** The tool's records in the target repo: answers per unit and the manifest of written files. */
 export { RECORD_DIR };
@@ -135,7 +136,15 @@ export async function loadModel(cwd: string): Promise<RepoModel | undefined> {
  * Cluster's barmanObjectStore or the plugin's ObjectStore in the operator's namespace.
  */
 export function externalSecrets(m: RepoModel): string[] {
-  return m.clusters.filter((c) => c.backups && c.backupEndpointCA).map((c) => `${m.repo.namespace}/${c.backupEndpointCA.split('/')[0]}`);
+  return placeClusters(m)
+    .filter((p) => p.answers.backups && p.answers.backupEndpointCA)
+    .map((p) => `${p.namespace}/${p.answers.backupEndpointCA.split('/')[0]}`);
+}
+
+/** The Flux Kustomizations the answers name but the tree does not hold (secret store, storage, cert-manager). */
+export function externalKustomizations(m: RepoModel): string[] {
+  const r = m.repo;
+  return [r.secretStoreKustomization, r.storageKustomization, r.certManagerKustomization].filter(Boolean).map((k) => `${r.fluxNamespace}/${k}`);
 }
 
 /** The record files of a model, as the tool writes them. */

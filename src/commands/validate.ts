@@ -1,5 +1,5 @@
 import type { Context } from '../context.js';
-import { externalSecrets, loadModel } from '../records.js';
+import { externalKustomizations, externalSecrets, loadModel } from '../records.js';
 import { InputError } from '../errors.js';
 import { formatProblem, validateTree } from '../validate/index.js';
 import { unknownTemplateVariables } from '../validate/schema-store.js';
@@ -18,9 +18,7 @@ export async function validate(ctx: Context, opts: { schemaLocations: string[]; 
     schemaLocations: opts.schemaLocations.length ? opts.schemaLocations : undefined,
     // Only cluster-vars' variables are recorded; other substituteFrom sources outside the tree stay open.
     externalVariables: r ? { [`ConfigMap/${r.clusterVarsConfigMap}`]: r.clusterVars } : {},
-    externalKustomizations: r
-      ? [r.secretStoreKustomization, r.storageKustomization, r.certManagerKustomization].filter(Boolean).map((k) => `${r.fluxNamespace}/${k}`)
-      : [],
+    externalKustomizations: model ? externalKustomizations(model) : [],
     // Secrets the answers name but the tree does not make (the endpoint's CA): the user provides them.
     externalSecrets: model ? externalSecrets(model) : [],
     ignoreMissingSchemas: opts.ignoreMissingSchemas,
