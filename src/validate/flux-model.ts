@@ -75,10 +75,7 @@ export function buildFluxScopes(docs: readonly RawDoc[], kustomize: KustomizeMod
       continue;
     }
     const upstream = upstreamSource(raw.obj, docs);
-    if (upstream) {
-      notes.add(`${raw.file}: Kustomization ${name}: applies ${upstream}, not this tree: its output is not modelled`);
-      continue;
-    }
+    if (upstream) notes.add(`${raw.file}: Kustomization ${name}: applies ${upstream}, not this tree: its output is not modelled`);
     const dir = path.posix.normalize(specPath.replace(/^\.?\/?/, "")).replace(/^\.$/, "").replace(/\/$/, "");
     const components = asArray(getPath(raw.obj, ["spec", "components"]))
       .map(str)
@@ -112,7 +109,8 @@ export function buildFluxScopes(docs: readonly RawDoc[], kustomize: KustomizeMod
       hasPostBuild: isMap(postBuild),
       values,
       externalSources,
-      reached: kustomize.reach(dir, components),
+      reached: upstream ? [] : kustomize.reach(dir, components),
+      ...(upstream ? { upstream } : {}),
     });
   }
   return scopes;
