@@ -90,6 +90,7 @@ async function appKustomization(m: RepoModel, units: readonly Unit[], u: Unit): 
 export const fluxDelivery: Delivery = {
   async deliver(m, units) {
     const files: PlannedFile[] = [];
+    // Where the operator's ks.yaml is registered in its namespace folder, that folder's Namespace is the one labelled.
     const inAppsNamespace = !posixRelative(`${m.repo.appsRoot}/${m.repo.namespace}`, `${m.repo.operatorPath}/ks.yaml`).startsWith('..');
     for (const u of units) {
       const chart = await chartFiles(u);
@@ -110,7 +111,7 @@ export const fluxDelivery: Delivery = {
     const registered = await registerInNamespace(m, m.repo.namespace, ksPath, 'operator', labels);
     files.push(...registered);
     // Outside <appsRoot>/<namespace>/ the operator's own directory holds the labelled Namespace.
-    if (operator && Object.keys(labels).length && !registered.length) files.push(await namespaceFile(`${operator.dir}/namespace.yaml`, m.repo.namespace, 'operator', labels));
+    if (operator && Object.keys(labels).length && !inAppsNamespace) files.push(await namespaceFile(`${operator.dir}/namespace.yaml`, m.repo.namespace, 'operator', labels));
     for (const u of units.filter((x) => x.kind === 'app')) files.push(...(await appKustomization(m, units, u)));
     files.push(...(await planComponents(m)));
     files.push({
