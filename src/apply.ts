@@ -11,6 +11,7 @@ import { Interrupts } from './interrupts.js';
 import { recoverInterrupted, refuseIfInterrupted } from './journal.js';
 import { withRepoLock } from './lock.js';
 import { resolveReal } from './targets.js';
+import { reportChanges } from './report.js';
 
 /**
  * Runs a command's read-plan-write under the repository lock, after undoing what a killed run
@@ -41,8 +42,9 @@ export async function applyModel(ctx: Context, model: RepoModel): Promise<Change
   await checkWritable(changes, { dest: ctx.dest, force: ctx.force, allowDirty: ctx.allowDirty, fs: ctx.fs });
   const touched = changes.filter((c) => c.action !== 'unchanged');
   const prefix = touched.some((c) => c.action === 'create' && c.path === WORKFLOW_PATH) ? workTreePrefix(ctx) : '';
-  for (const c of touched) ctx.out(`${ctx.dryRun ? 'would ' : ''}${c.action} ${c.path}${c.conflict ? ' (--force)' : ''}`);
+  reportChanges(ctx, changes);
   if (!ctx.dryRun) await commitChanges(ctx.dest, changes, { fs: ctx.fs, interrupts: ctx.interrupts });
+  if (ctx.json) return changes;
   if (prefix) ctx.out(`note: GitHub runs workflows only from the repository root: move ${WORKFLOW_PATH} there and give its job \`defaults: {run: {working-directory: ${prefix.replace(/\/$/, '')}}}\``);
   const count = (a: string) => changes.filter((c) => c.action === a).length;
   ctx.out(

@@ -8,6 +8,7 @@ export interface GlobalFlags {
   answers?: string;
   profile?: string;
   dryRun: boolean;
+  json: boolean;
   force: boolean;
   allowDirty: boolean;
   debug: boolean;
@@ -18,15 +19,15 @@ export interface GlobalFlags {
 }
 
 const GLOBAL_BOOLS: Record<string, keyof GlobalFlags> = {
-  yes: 'yes', y: 'yes', 'dry-run': 'dryRun', force: 'force', 'allow-dirty': 'allowDirty', debug: 'debug', help: 'help', h: 'help', check: 'check', 'ignore-missing-schemas': 'ignoreMissingSchemas',
+  yes: 'yes', y: 'yes', 'dry-run': 'dryRun', json: 'json', force: 'force', 'allow-dirty': 'allowDirty', debug: 'debug', help: 'help', h: 'help', check: 'check', 'ignore-missing-schemas': 'ignoreMissingSchemas',
 };
 const GLOBAL_VALUES: Record<string, keyof GlobalFlags> = { dest: 'dest', answers: 'answers', profile: 'profile', 'schema-location': 'schemaLocation' };
 
 /** The common flags each command reads; any other is refused, never silently ignored (`new-app --check` wrote files). */
 export const COMMAND_FLAGS: Record<string, readonly (keyof GlobalFlags)[]> = {
-  'new-cluster': ['yes', 'dest', 'answers', 'profile', 'dryRun', 'force', 'allowDirty'],
-  'new-app': ['yes', 'dest', 'answers', 'dryRun', 'force', 'allowDirty'],
-  regen: ['check', 'dest', 'dryRun', 'force', 'allowDirty'],
+  'new-cluster': ['yes', 'dest', 'answers', 'profile', 'dryRun', 'json', 'force', 'allowDirty'],
+  'new-app': ['yes', 'dest', 'answers', 'dryRun', 'json', 'force', 'allowDirty'],
+  regen: ['check', 'dest', 'dryRun', 'json', 'force', 'allowDirty'],
   validate: ['dest', 'schemaLocation', 'ignoreMissingSchemas'],
   graph: ['dest'],
 };
@@ -44,7 +45,7 @@ export function parseArgs(
   const takes = (key: keyof GlobalFlags, name: string) => {
     if (key !== 'help' && key !== 'debug' && !allowed.includes(key)) throw new InputError(`--${name}: not a flag of ${command} (see ${command} --help)`);
   };
-  const flags: GlobalFlags = { yes: false, dryRun: false, force: false, allowDirty: false, debug: false, help: false, check: false, schemaLocation: [], ignoreMissingSchemas: false };
+  const flags: GlobalFlags = { yes: false, dryRun: false, json: false, force: false, allowDirty: false, debug: false, help: false, check: false, schemaLocation: [], ignoreMissingSchemas: false };
   const given: Record<string, unknown> = {};
   const byName = new Map(fields.map((f) => [f.name, f]));
   for (let i = 0; i < argv.length; i++) {
@@ -87,5 +88,6 @@ export function parseArgs(
     }
     given[name] = next();
   }
+  if (flags.json && !flags.dryRun) throw new InputError('--json: only with --dry-run (it describes what would change)');
   return { flags, given };
 }

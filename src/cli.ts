@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { CliError, InputError, shown } from './errors.js';
 import { Interrupts } from './interrupts.js';
 
-/** Each command loads only what it uses, so `--help` and `regen` skip plop, prettier's YAML plugin setup, ajv and CEL. */
+/** Each command loads only what it uses, so `--help` and `regen` skip plop, ajv and CEL. */
 const FIELDS: Record<string, () => Promise<readonly unknown[]>> = {
   'new-cluster': async () => (await import('./commands/new-cluster.js')).newClusterFields,
   'new-app': async () => (await import('../schema/app.js')).appFields,

@@ -24,6 +24,8 @@ export interface Context {
   /** The GitOps repository written into. */
   dest: string;
   dryRun: boolean;
+  /** With dryRun: the changes as one JSON document, nothing else on stdout. */
+  json?: boolean;
   yes: boolean;
   force: boolean;
   allowDirty: boolean;
@@ -114,6 +116,7 @@ export function makeContext(flags: GlobalFlags, out: (line: string) => void, pro
     cwd,
     dest: resolveDest(cwd, flags.dest),
     dryRun: flags.dryRun,
+    json: flags.json,
     yes: !interactive,
     force: flags.force,
     allowDirty: flags.allowDirty,

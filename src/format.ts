@@ -1,4 +1,3 @@
-import { format } from 'prettier';
 import { TOOL } from './paths.js';
 
 /** The first lines of every file the tool owns: what made it and how to make it again. */
@@ -9,8 +8,13 @@ export function header(unit: string): string {
   ].join('\n');
 }
 
-/** YAML the tool writes, formatted so output is stable whatever the template's whitespace. */
-export const formatYaml = (text: string): Promise<string> => format(text, { parser: 'yaml', printWidth: 120, proseWrap: 'preserve' });
+/**
+ * YAML the tool writes. Templates and the YAML-safe helpers emit text exactly as prettier (the
+ * formatter of record) prints it, so no formatter runs on the hot path; test/yaml/prettier.test.ts
+ * formats every generated file of the goldens and the example and requires no change, and the
+ * hostile-answers property does the same for every tree it makes. Here only the end is settled.
+ */
+export const formatYaml = (text: string): string => `${text.replace(/\s+$/, '')}\n`;
 
-/** Owned YAML: the header, then the formatted body. */
-export const formatOwnedYaml = (unit: string, body: string): Promise<string> => formatYaml(`${header(unit)}\n${body.replace(/^---\n/, '')}`);
+/** Owned YAML: the header, then the body. */
+export const formatOwnedYaml = (unit: string, body: string): string => formatYaml(`${header(unit)}\n${body.replace(/^---\n/, '')}`);

@@ -7,7 +7,8 @@ const COMMON = `Common flags:
   --dest DIR          GitOps repository to write into (default: git top-level of your directory)
   --answers FILE      YAML map of answers (flags override it)
   --yes, -y           ask nothing: defaults fill in, a missing required answer is an error
-  --dry-run           print what would be created or changed, write nothing
+  --dry-run           print what would change (new files as a tree, a diff per changed file), write nothing
+  --json              with --dry-run: the changes as one JSON document
   --force             overwrite files changed by hand since the tool wrote them
   --allow-dirty       write over uncommitted changes, or outside a git repository
   --debug             print stack traces

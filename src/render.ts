@@ -4,7 +4,7 @@ import Handlebars from 'handlebars';
 import { parseAllDocuments } from 'yaml';
 import { TEMPLATES_DIR } from './paths.js';
 import type { TemplateName, TemplateViews } from './views.js';
-import { doubleQuoted, scalarText, yamlBlockText } from './yaml-scalar.js';
+import { quoted, scalarText, yamlBlockText } from './yaml-scalar.js';
 
 /**
  * Handlebars set up for YAML: HTML escaping is off (it corrupts `&`, `'`, `"`), and values reach
@@ -22,7 +22,7 @@ export function yamlScalar(value: unknown): string {
 /** `{{q value}}`: a scalar. */
 hbs.registerHelper('q', (value: unknown) => new hbs.SafeString(yamlScalar(value)));
 /** `{{str value}}`: always a quoted string (for fields typed string whose value may look numeric). */
-hbs.registerHelper('str', (value: unknown) => new hbs.SafeString(doubleQuoted(String(value))));
+hbs.registerHelper('str', (value: unknown) => new hbs.SafeString(quoted(String(value))));
 /** `{{block obj indent}}`: a nested mapping or sequence, one line per entry, indented to sit under its key. */
 hbs.registerHelper('block', (value: unknown, indent: unknown) => {
   const pad = ' '.repeat(typeof indent === 'number' ? indent : 0);
@@ -30,7 +30,7 @@ hbs.registerHelper('block', (value: unknown, indent: unknown) => {
   return new hbs.SafeString(`\n${text.split('\n').map((l) => pad + l).join('\n')}`);
 });
 /** `{{go "expr"}}`: a Go template action (External Secrets templates), emitted as a quoted string. */
-hbs.registerHelper('go', (expr: unknown) => new hbs.SafeString(doubleQuoted(`{{ ${String(expr)} }}`)));
+hbs.registerHelper('go', (expr: unknown) => new hbs.SafeString(quoted(`{{ ${String(expr)} }}`)));
 /**
  * `{{line x}}`: text inside a comment or a literal block scalar, where quoting has no meaning.
  * One line only: a line break would end the comment or the block's indentation.

@@ -150,9 +150,21 @@ export function doubleQuoted(s: string): string {
   return `${out}"`;
 }
 
-/** One scalar, safe anywhere a flow scalar may stand: plain when every reader agrees, else double-quoted. */
+/**
+ * `s` quoted as prettier's YAML printer settles it, so the tool's output needs no formatter pass:
+ * double quotes, except that a string holding `"` and needing no other escape is single-quoted
+ * (prettier 3's YAML printer, its quoteDouble/quoteSingle case: the quote needing fewer escapes).
+ * Both forms read back as `s` in YAML 1.1 and 1.2.
+ */
+export function quoted(s: string): string {
+  const double = doubleQuoted(s);
+  if (/\\[^"]/.test(double.slice(1, -1)) || !s.includes('"')) return double;
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+/** One scalar, safe anywhere a flow scalar may stand: plain when every reader agrees, else quoted. */
 export function scalarText(s: string): string {
-  return plainEverywhere(s) ? s : doubleQuoted(s);
+  return plainEverywhere(s) ? s : quoted(s);
 }
 
 /**
@@ -181,7 +193,7 @@ export function yamlBlockText(value: unknown): string {
       // Every collection here is written in block style, so a value may use the block-context rules.
       if (key === 'key' ? plainEverywhere(s) : plainInBlock(s)) node.type = 'PLAIN';
       else if (literalSafe(s)) node.type = 'BLOCK_LITERAL';
-      else node.type = 'QUOTE_DOUBLE';
+      else node.type = quoted(s).startsWith("'") ? 'QUOTE_SINGLE' : 'QUOTE_DOUBLE';
     },
   });
   const text = doc.toString({ lineWidth: 0 });
@@ -205,5 +217,5 @@ export function substitutionValue(s: string): string {
 
 /** `s` as the scalar after `key: ` or `- ` in block style: plain when every reader agrees, else double-quoted. */
 export function blockScalar(s: string): string {
-  return plainInBlock(s) ? s : doubleQuoted(s);
+  return plainInBlock(s) ? s : quoted(s);
 }

@@ -45,7 +45,7 @@ export async function newApp(ctx: Context, given: Answers) {
     const app = validateAnswers(appSchema(appCtx), raw, '', new Set(Object.keys(answers)));
     const next = { ...model, apps: [...others, app].sort((a, b) => a.name.localeCompare(b.name)) };
     const changes = await applyModel(ctx, next);
-    for (const line of appNextSteps(next, app)) ctx.out(line);
+    if (!ctx.json) for (const line of appNextSteps(next, app)) ctx.out(line);
     return changes;
   });
 }

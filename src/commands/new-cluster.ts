@@ -52,7 +52,7 @@ export async function newCluster(ctx: Context, given: Answers) {
     const cluster = validateAnswers(clusterSchema({ repo, others, apps }), clusterRaw, '', given);
     const next = { repo, clusters: [...others, cluster].sort((a, b) => a.clusterName.localeCompare(b.clusterName)), apps };
     const changes = await applyModel(ctx, next);
-    for (const line of clusterNextSteps(next, cluster)) ctx.out(line);
+    if (!ctx.json) for (const line of clusterNextSteps(next, cluster)) ctx.out(line);
     return changes;
   });
 }

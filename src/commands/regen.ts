@@ -1,5 +1,5 @@
-import { createTwoFilesPatch } from 'diff';
-import pc from 'picocolors';
+import { unifiedDiff } from '../diff.js';
+import { reportChanges } from '../report.js';
 import { computeChanges, parseManifest, type Change } from '../changes.js';
 import { lockedRun } from '../apply.js';
 import type { Context } from '../context.js';
@@ -24,18 +24,6 @@ function describe(c: Change): string {
   if (c.mode === 'owned') return c.conflict === 'edited' ? 'changed by hand' : c.conflict === 'foreign' ? 'not written by the tool' : 'out of date';
   if (c.mode === 'patched') return "the tool's entries are missing or differ";
   return 'out of date (regen records the answers in canonical form: defaults filled in, comments dropped)';
-}
-
-/** A unified diff, git style (no `===` banner), coloured on a TTY. */
-function unifiedDiff(c: Change): string {
-  const patch = createTwoFilesPatch(`a/${c.path}`, `b/${c.path}`, c.current ?? '', c.desired ?? '', 'on disk', 'generated', { context: 3 })
-    .replace(/^=+\n/, '')
-    .trimEnd();
-  if (!process.stdout.isTTY) return patch;
-  return patch
-    .split('\n')
-    .map((l) => (l.startsWith('+') && !l.startsWith('+++') ? pc.green(l) : l.startsWith('-') && !l.startsWith('---') ? pc.red(l) : l.startsWith('@@') ? pc.cyan(l) : l))
-    .join('\n');
 }
 
 /** `regen`: re-render every recorded unit; `--check` reports drift (exit 1), otherwise rewrites it. */
@@ -86,9 +74,9 @@ async function regenLocked(ctx: Context, opts: { check: boolean }): Promise<numb
   }
   await checkWritable(changes, { dest: ctx.dest, force: ctx.force, allowDirty: ctx.allowDirty, fs: ctx.fs });
   for (const c of changes.filter((x) => x.conflict === 'leftover')) ctx.out(`note: ${c.path}: ${describe(c)}`);
-  for (const c of changes.filter((x) => x.action !== 'unchanged')) ctx.out(`${ctx.dryRun ? 'would ' : ''}${c.action} ${c.path}`);
+  reportChanges(ctx, changes);
   if (!ctx.dryRun) await commitChanges(ctx.dest, changes, { fs: ctx.fs, interrupts: ctx.interrupts });
-  ctx.out(summary());
+  if (!ctx.json) ctx.out(summary());
   return 0;
 }
 

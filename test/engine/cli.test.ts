@@ -25,6 +25,20 @@ describe('cnpg-scaffold bin', () => {
     expect(run(dir, 'new-cluster', '--dest', '.', '--answers', answers).err.trim()).toBe('error: clustrName: unknown answer for new-cluster (did you mean clusterName?)');
   });
 
+  it('--dry-run shows a diff per changed file; --dry-run --json is one JSON document', () => {
+    const dir = tempRepo(true);
+    expect(run(dir, 'new-cluster', '--yes', '--dest', '.', '--allow-dirty', '--backupEndpoint', R2).code).toBe(0);
+    const dry = run(dir, 'new-app', '--yes', '--dest', '.', '--allow-dirty', '--dry-run', '--name', 'wiki', '--namespace', 'docs');
+    expect(dry.code, dry.err).toBe(0);
+    expect(dry.out).toContain('would update kubernetes/apps/databases/cloudnative-pg/cluster/kustomization.yaml\n--- a/kubernetes/apps/databases/cloudnative-pg/cluster/kustomization.yaml');
+    expect(dry.out).toContain('+  - ./apps/wiki\n');
+    const json = run(dir, 'new-app', '--yes', '--dest', '.', '--allow-dirty', '--dry-run', '--json', '--name', 'wiki', '--namespace', 'docs');
+    const doc = JSON.parse(json.out) as { files: { path: string; action: string; diff?: string }[] };
+    expect(doc.files.find((f) => f.path === 'kubernetes/apps/databases/cloudnative-pg/cluster/kustomization.yaml')?.diff).toContain('+  - ./apps/wiki');
+    expect(doc.files.find((f) => f.path === '.cnpg/answers/apps/wiki.yaml')?.action).toBe('create');
+    expect(run(dir, 'regen', '--dest', '.', '--json').err.trim()).toBe('error: --json: only with --dry-run (it describes what would change)');
+  });
+
   it('--version prints the package version; each writing run ends with the next steps, by name', () => {
     const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
     expect(run(ROOT, '--version').out.trim()).toBe(`cnpg-scaffold ${version}`);
@@ -116,7 +130,7 @@ describe('cnpg-scaffold bin', () => {
     const before = snapshot(dir);
     const dry = run(dir, 'new-cluster', '--yes', '--dest', '.', '--backupEndpoint', R2, '--dry-run');
     expect(dry.code).toBe(0);
-    expect(dry.out).toContain('would create kubernetes/apps/databases/cloudnative-pg/cluster/cluster.yaml');
+    expect(dry.out).toMatch(/would create:\n(.*\n)*  kubernetes\/\n    apps\/\n      databases\/\n        cloudnative-pg\/\n(.*\n)*          cluster\/\n(.*\n)*            cluster\.yaml\n/);
     expect(snapshot(dir)).toEqual(before);
 
     expect(run(dir, 'new-cluster', '--yes', '--dest', '.', '--backupEndpoint', R2).code).toBe(0);
