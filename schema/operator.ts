@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Field } from './fields.js';
 import { kubeName, labelValue, quantity, repoPath } from './rules.js';
 import type { RepoCtx } from './repo.js';
+import { compareVersions, operatorRelease } from '../src/versions.js';
 
 /**
  * The operator's hardening, CRD and monitoring answers (seed 003, and seed 004's values). Each
@@ -140,11 +141,50 @@ export const operatorShape = {
   monitoringLabels: labels.default({}),
 };
 
+/**
+ * The operator's configuration options (`env:` tags of internal/configuration/configuration.go in
+ * cloudnative-pg at v1.27.1, v1.28.0 and v1.30.0): an unknown key in config.data is ignored by the
+ * operator, so it is refused here. The keys the chart sets itself on the Deployment, and the watch
+ * scope (answered by operatorClusterWide), are refused with the answer to use instead.
+ */
+const CONFIG_OPTIONS: readonly { since: string; keys: readonly string[] }[] = [
+  {
+    since: '1.27.0',
+    keys: [
+      'CERTIFICATE_DURATION', 'CLUSTERS_ROLLOUT_DELAY', 'CREATE_ANY_SERVICE', 'DRAIN_TAINTS', 'ENABLE_INSTANCE_MANAGER_INPLACE_UPDATES',
+      'EXPIRING_CHECK_THRESHOLD', 'INCLUDE_PLUGINS', 'INHERITED_ANNOTATIONS', 'INHERITED_LABELS', 'INSTANCES_ROLLOUT_DELAY',
+      'KUBERNETES_CLUSTER_DOMAIN', 'MONITORING_QUERIES_SECRET', 'PLUGIN_SOCKET_DIR', 'POSTGRES_IMAGE_NAME', 'PULL_SECRET_NAME',
+      'STANDBY_TCP_USER_TIMEOUT', 'WEBHOOK_CERT_DIR',
+    ],
+  },
+  { since: '1.28.0', keys: ['METRICS_CERT_DIR', 'PGBOUNCER_IMAGE_NAME'] },
+  { since: '1.30.0', keys: ['ENABLE_WEBHOOK_NAMESPACE_SUFFIX', 'MANAGE_WEBHOOK_CONFIGURATIONS'] },
+];
+const CONFIG_ELSEWHERE: Record<string, string> = {
+  WATCH_NAMESPACE: 'the watch scope is operatorClusterWide (the chart sets WATCH_NAMESPACE from it)',
+  OPERATOR_NAMESPACE: 'the chart sets it from the pod namespace',
+  OPERATOR_IMAGE_NAME: 'the chart sets it from its image',
+  MONITORING_QUERIES_CONFIGMAP: "the chart sets it to its monitoringQueriesConfigMap",
+};
+
+function configProblem(key: string, operator: string): string | undefined {
+  if (CONFIG_ELSEWHERE[key]) return `${key} is not set here: ${CONFIG_ELSEWHERE[key]}`;
+  const known = CONFIG_OPTIONS.filter((o) => compareVersions(operator, o.since) >= 0).flatMap((o) => o.keys);
+  if (known.includes(key)) return undefined;
+  const later = CONFIG_OPTIONS.find((o) => o.keys.includes(key));
+  return later ? `${key} needs operator ${later.since} or later (chartVersion pins ${operator})` : `${key} is not an option of operator ${operator} (operator_conf.md, "Available options")`;
+}
+
 export type OperatorAnswers = { [K in keyof typeof operatorShape]: z.infer<(typeof operatorShape)[K]> };
 
 /** Rules across the operator's answers; each names both answers. */
-export function refineOperator(r: OperatorAnswers, issue: z.RefinementCtx): void {
+export function refineOperator(r: OperatorAnswers & { chartVersion: string }, issue: z.RefinementCtx): void {
   const add = (field: keyof OperatorAnswers, message: string) => issue.addIssue({ code: 'custom', path: [field], message, input: r[field] });
+  const operator = operatorRelease(r.chartVersion)?.operator;
+  for (const key of operator ? Object.keys(r.operatorConfig) : []) {
+    const problem = configProblem(key, operator!);
+    if (problem) issue.addIssue({ code: 'custom', path: ['operatorConfig', key], message: problem, input: r.operatorConfig[key] });
+  }
   // minAvailable 1 of 1 replica blocks every voluntary eviction: a node drain would never finish.
   if (r.operatorPdb && r.operatorReplicas < 2) add('operatorPdb', `minAvailable 1 needs operatorReplicas 2 or more (operatorReplicas is ${r.operatorReplicas}), or no node drain can finish`);
   if (r.operatorInstall === 'crds-only') {

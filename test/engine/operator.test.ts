@@ -146,6 +146,9 @@ describe('operator answers', () => {
     [{ operatorTolerations: [{ key: 'a', colour: 'x' }] }, /^operatorTolerations\.0: unknown answer\(s\) colour/],
     [{ operatorReplicas: 1, operatorPdb: true }, /^operatorPdb: minAvailable 1 needs operatorReplicas 2 or more \(operatorReplicas is 1\), or no node drain can finish \(got true\)$/],
     [{ operatorNodeSelector: { 'bad key!': 'x' } }, /^operatorNodeSelector/],
+    [{ operatorConfig: { WATCH_NAMESPACE: 'apps' } }, /^operatorConfig\.WATCH_NAMESPACE: WATCH_NAMESPACE is not set here: the watch scope is operatorClusterWide/],
+    [{ operatorConfig: { INHERITED_LABEL: 'x' } }, /^operatorConfig\.INHERITED_LABEL: INHERITED_LABEL is not an option of operator 1\.30\.0/],
+    [{ chartVersion: '0.27.1', operatorConfig: { MANAGE_WEBHOOK_CONFIGURATIONS: 'false' } }, /^operatorConfig\.MANAGE_WEBHOOK_CONFIGURATIONS: MANAGE_WEBHOOK_CONFIGURATIONS needs operator 1\.30\.0 or later \(chartVersion pins 1\.28\.1\)/],
     [{ clusterSettingsFile: 'kubernetes/clusters/infra/settings.txt' }, /^clusterSettingsFile: must be a \.yaml file/],
     [{ operatorReplicas: 1, operatorAntiAffinity: 'required' }, /^operatorAntiAffinity: required anti-affinity needs operatorReplicas 2 or more \(operatorReplicas is 1\) \(got "required"\)$/],
   ])('%j is refused with exit 2 and nothing written', async (over, message) => {
