@@ -99,6 +99,7 @@ export function appSchema(ctx: AppCtx) {
     .superRefine((a, issue) => {
       const add = (path: string, message: string) => issue.addIssue({ code: 'custom', path: [path], message, input: (a as Record<string, unknown>)[path] });
       refineSubstitutedText(a, APP_TEXT_FIELDS, issue);
+      if (ctx.repo.delivery === 'argocd' && a.appLayout === 'component') add('appLayout', 'component requires delivery flux (got delivery argocd)');
       for (const key of ['database', 'role'] as const)
         // Pasted by Flux into longer text and as whole scalars (EMBEDDED_KEYS): it must read as itself plain.
         if (!plainInBlock(a[key])) add(key, `"${a[key]}" reads as a YAML boolean, number or null once Flux substitutes it: pick another name`);
@@ -113,6 +114,9 @@ export function appSchema(ctx: AppCtx) {
         if (!offered && a.extensions.length)
           add('extensions', `the image ${cluster.imageName} is not in the tool's table: list its extensions in the cluster's imageExtensions answer`);
         for (const e of a.extensions) if (offered && !offered.includes(e)) add('extensions', `"${e}" is not offered by the image ${cluster.imageName}`);
+        // Argo CD's init-roles hook creates the role and database as the superuser (templates/argocd/chart).
+        if (ctx.repo.delivery === 'argocd' && a.provisioning === 'declarative' && cluster.superuserAccess === 'false')
+          add('provisioning', `declarative needs the superuser under delivery argocd (its init-roles hook logs in as it): cluster ${cluster.clusterName} has superuserAccess false`);
       }
       // postgres-init creates the role and the database only (home-operations/containers apps/postgres-init/entrypoint.sh),
       // so nothing would create them: refused rather than recorded.

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hasBarmanCloud } from '../src/images.js';
+import { hasBarmanCloud, imageMajor } from '../src/images.js';
 import { defaultStoreLabels, inClusterStore } from '../src/plan/object-store-egress.js';
 import { operatorRelease } from '../src/versions.js';
 import type { AppAnswers } from './app.js';
@@ -78,6 +78,12 @@ export const clusterFields: readonly Field<ClusterCtx>[] = [
       return a.backupMethod === 'barmanObjectStore' ? image : image?.replace('-system-', '-standard-');
     },
   },
+  {
+    name: 'psqlImage',
+    kind: 'string',
+    message: 'Image of the psql helper Jobs (Argo CD init-roles hook; "" for imageName)',
+    default: (_a, ctx) => (ctx.repo.delivery === 'argocd' ? '' : undefined),
+  },
   { name: 'imageExtensions', kind: 'list', message: 'Extensions the image offers (only for an image the tool does not know)', default: () => [] },
   { name: 'backupProvider', kind: 'enum', message: 'Object storage provider', choices: PROVIDERS, default: () => 'r2', when: (a) => a.backups === true },
   {
@@ -102,7 +108,14 @@ export const clusterFields: readonly Field<ClusterCtx>[] = [
     default: (a, ctx) => defaultStoreLabels(String(a.backupEndpoint ?? ''), ctx.repo.namespace),
     when: (a, ctx) => a.backups === true && inClusterStore(String(a.backupEndpoint ?? ''), ctx.repo.namespace) !== null,
   },
-  { name: 'backupDestinationPath', kind: 'string', message: 'Bucket path', default: () => 's3://cnpg-${CLUSTER_NAME}/', when: (a) => a.backups === true },
+  {
+    name: 'backupDestinationPath',
+    kind: 'string',
+    message: 'Bucket path',
+    // Flux substitutes the cluster's name from cluster-vars; Argo CD substitutes nothing.
+    default: (a, ctx) => (ctx.repo.delivery === 'argocd' ? `s3://cnpg-${String(a.clusterName)}/` : 's3://cnpg-${CLUSTER_NAME}/'),
+    when: (a) => a.backups === true,
+  },
   {
     name: 'backupCredentialsSecret',
     kind: 'string',
@@ -167,11 +180,16 @@ export function clusterSchema(ctx: ClusterCtx) {
       backupRetention: retention,
       backupCompression: z.enum(COMPRESSION, { message: `must be one of ${COMPRESSION.join(', ')}` }),
       backupSchedule: cnpgCron,
+      // Delivery argocd only: absent from Flux records.
+      psqlImage: z.union([z.literal(''), imageRef]).optional(),
     })
     .strict()
     .superRefine((a, issue) => {
       const add = (path: string, message: string) => issue.addIssue({ code: 'custom', path: [path], message, input: (a as Record<string, unknown>)[path] });
-      refineSubstitutedText(a, CLUSTER_TEXT_FIELDS, issue, ctx.repo.clusterVars);
+      if (ctx.repo.delivery === 'argocd')
+        for (const f of ['backupDestinationPath', 'backupEndpoint'] as const)
+          if (a.backups && a[f].includes('${')) add(f, 'holds a ${...} reference, but delivery argocd substitutes no variables: write the value itself');
+      refineSubstitutedText(a, CLUSTER_TEXT_FIELDS, issue, ctx.repo.delivery === 'argocd' ? [] : ctx.repo.clusterVars);
       for (const key of Object.keys(a.parameters)) {
         const problem = cnpgParameterProblem(key) ?? cnpgParameterValueProblem(key, a.parameters[key]!, a.instances);
         // On the parameter itself, so the error line shows its value, not the whole map.
@@ -182,6 +200,16 @@ export function clusterSchema(ctx: ClusterCtx) {
         add('backupStoreLabels', `must name the pod labels of the in-cluster object store at ${a.backupEndpoint}`);
       if (a.backups && a.backupMethod === 'barmanObjectStore' && !hasBarmanCloud(a.imageName))
         add('imageName', 'the in-tree barmanObjectStore method needs a "system" image (barman-cloud inside); use backupMethod plugin or a -system- image');
+      // The wrapper chart holds what its templates model: plugin backups (the in-tree method is deprecated).
+      if (ctx.repo.delivery === 'argocd' && a.backups && a.backupMethod === 'barmanObjectStore') add('backupMethod', 'barmanObjectStore requires delivery flux (got delivery argocd): use plugin');
+      const second = ctx.others.find((o) => o.clusterName !== a.clusterName);
+      if (ctx.repo.delivery === 'argocd' && second) add('clusterName', `delivery argocd keeps one cluster in its wrapper chart (${second.clusterName} is recorded)`);
+      // The init-roles hook reads its values with psql's \getenv, new in PostgreSQL 15.
+      const hookImage = a.psqlImage || a.imageName;
+      const hookMajor = Number(imageMajor(hookImage) ?? NaN);
+      if (ctx.repo.delivery === 'argocd' && hookMajor < 15)
+        add(a.psqlImage ? 'psqlImage' : 'imageName', `the init-roles hook needs psql 15 or newer (\\getenv); ${hookImage} is PostgreSQL ${hookMajor}: set psqlImage to a newer image`);
+      if (ctx.repo.delivery !== 'argocd' && a.psqlImage !== undefined) add('psqlImage', `requires delivery argocd (got delivery ${ctx.repo.delivery})`);
       for (const o of ctx.others) {
         if (o.clusterName === a.clusterName) continue;
         if (o.clusterDir === a.clusterDir) add('clusterDir', `"${a.clusterDir}" is already used by cluster ${o.clusterName}`);

@@ -12,7 +12,39 @@ export interface ProfileRule {
   problem: (r: RepoAnswers) => string | undefined;
 }
 
-export const PROFILE_RULES: readonly ProfileRule[] = [];
+/** Answers only delivery argocd reads (schema/repo.ts ARGOCD_FIELDS). */
+export const ARGOCD_ONLY = [
+  'argocdNamespace',
+  'argocdProject',
+  'argocdRepoURL',
+  'argocdTargetRevision',
+  'argocdServer',
+  'argocdSyncWave',
+  'argocdPrune',
+  'argocdSelfHeal',
+  'argocdAppsPath',
+  'clusterNamespace',
+  'operatorImage',
+  'pluginImage',
+  'pluginSidecarImage',
+  'wrapperChartVersion',
+  'wrapperChartDigest',
+] as const satisfies readonly (keyof RepoAnswers)[];
+
+export const PROFILE_RULES: readonly ProfileRule[] = [
+  ...ARGOCD_ONLY.map(
+    (field): ProfileRule => ({ field, problem: (r) => (r.delivery !== 'argocd' && r[field] !== undefined ? `requires delivery argocd (got delivery ${r.delivery})` : undefined) }),
+  ),
+  { field: 'argocdRepoURL', problem: (r) => (r.delivery === 'argocd' && r.argocdRepoURL === undefined ? 'is required for delivery argocd (the URL Argo CD reads this tree from)' : undefined) },
+  // The component layout hands values to Flux's postBuild substitution; Argo CD has none.
+  { field: 'appLayout', problem: (r) => (r.delivery === 'argocd' && r.appLayout === 'component' ? 'component requires delivery flux (got delivery argocd)' : undefined) },
+  // The operator's Flux-side pieces (schema/operator.ts): the CRD bundle is a Flux GitRepository and
+  // Kustomization, the PSA labels and CNPG_OPERATOR_VERSION are entries in files Flux applies.
+  { field: 'operatorCrds', problem: (r) => (r.delivery !== 'flux' && r.operatorCrds === 'bundle' ? `bundle requires delivery flux (got delivery ${r.delivery})` : undefined) },
+  { field: 'operatorInstall', problem: (r) => (r.delivery !== 'flux' && r.operatorInstall === 'crds-only' ? `crds-only requires delivery flux (got delivery ${r.delivery})` : undefined) },
+  { field: 'podSecurity', problem: (r) => (r.delivery !== 'flux' && r.podSecurity !== 'none' ? `${r.podSecurity} requires delivery flux (got delivery ${r.delivery})` : undefined) },
+  { field: 'clusterSettingsFile', problem: (r) => (r.delivery !== 'flux' && r.clusterSettingsFile !== '' ? `requires delivery flux (got delivery ${r.delivery})` : undefined) },
+];
 
 export function refineProfile(r: RepoAnswers, issue: z.RefinementCtx): void {
   for (const rule of PROFILE_RULES) {

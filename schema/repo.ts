@@ -4,12 +4,41 @@ import type { AnswerSchema, Field } from './fields.js';
 import { overlaps } from '../src/repo-path.js';
 import { refineProfile } from './profile-rules.js';
 import { operatorFields, operatorShape, refineOperator } from './operator.js';
-import { dns1123Label, kubeName, labelValue, repoPath, varName } from './rules.js';
+import { dns1123Label, gitUrl, httpUrl, imageRef, kubeName, labelValue, repoPath, varName } from './rules.js';
 
 /** Answers that hold once per GitOps repository: the operator, Flux wiring and shared conventions. */
 export interface RepoCtx {
   recorded?: RepoAnswers;
 }
+
+/** Argo CD's answers have a default only under delivery argocd; a Flux record never holds them. */
+const argocdOr =
+  <K extends keyof RepoAnswers>(key: K, fallback: (a: Record<string, unknown>) => RepoAnswers[K]) =>
+  (a: Record<string, unknown>, ctx: RepoCtx): RepoAnswers[K] | undefined =>
+    a.delivery !== 'argocd' ? undefined : ctx.recorded?.[key] !== undefined ? ctx.recorded[key] : fallback(a);
+
+/**
+ * Delivery argocd (src/delivery/argocd/): Applications in `argocdNamespace`, and a wrapper chart
+ * in `operatorPath` holding the operator, the plugin and the clusters (seed 000). The chart's
+ * version and a digest of its files are recorded: the tool bumps the version when the files change.
+ */
+const ARGOCD_FIELDS: readonly Field<RepoCtx>[] = [
+  { name: 'argocdNamespace', kind: 'string', message: 'Namespace of the Argo CD Application objects', default: argocdOr('argocdNamespace', () => 'argocd') },
+  { name: 'argocdProject', kind: 'string', message: 'Argo CD project of the Applications', default: argocdOr('argocdProject', () => 'default') },
+  { name: 'argocdRepoURL', kind: 'string', message: 'Git repository URL Argo CD reads this tree from', default: argocdOr('argocdRepoURL', () => undefined) },
+  { name: 'argocdTargetRevision', kind: 'string', message: 'Revision (branch, tag, HEAD) Argo CD syncs', default: argocdOr('argocdTargetRevision', () => 'HEAD') },
+  { name: 'argocdServer', kind: 'string', message: 'Destination cluster API server of the Applications', default: argocdOr('argocdServer', () => 'https://kubernetes.default.svc') },
+  { name: 'argocdSyncWave', kind: 'int', message: 'Sync wave of the first Application (the operator\'s); later ones follow their needs', default: argocdOr('argocdSyncWave', () => 0) },
+  { name: 'argocdPrune', kind: 'bool', message: 'Automated sync prunes what left the tree', default: argocdOr('argocdPrune', () => true) },
+  { name: 'argocdSelfHeal', kind: 'bool', message: 'Automated sync reverts changes made in the cluster', default: argocdOr('argocdSelfHeal', () => true) },
+  { name: 'argocdAppsPath', kind: 'string', message: 'Directory of the Argo CD Application manifests', default: argocdOr('argocdAppsPath', () => 'argocd/apps') },
+  { name: 'clusterNamespace', kind: 'string', message: 'Namespace of the shared clusters (the operator stays in namespace)', default: argocdOr('clusterNamespace', (a) => a.namespace as string) },
+  { name: 'operatorImage', kind: 'string', message: 'Operator image ("" for the chart\'s own)', default: argocdOr('operatorImage', () => '') },
+  { name: 'pluginImage', kind: 'string', message: 'Barman Cloud plugin image ("" for the chart\'s own)', default: argocdOr('pluginImage', () => '') },
+  { name: 'pluginSidecarImage', kind: 'string', message: 'Barman Cloud sidecar image ("" for the chart\'s own)', default: argocdOr('pluginSidecarImage', () => '') },
+  { name: 'wrapperChartVersion', kind: 'string', message: 'Version of the wrapper chart (the tool bumps its patch when the chart changes)', default: argocdOr('wrapperChartVersion', () => '0.1.0') },
+  { name: 'wrapperChartDigest', kind: 'string', message: 'Digest of the wrapper chart\'s files at that version (kept by the tool)', default: argocdOr('wrapperChartDigest', () => '') },
+];
 
 const recordedOr =
   <K extends keyof RepoAnswers>(key: K, fallback: RepoAnswers[K]) =>
@@ -17,7 +46,7 @@ const recordedOr =
     ctx.recorded ? ctx.recorded[key] : fallback;
 
 /** The GitOps engine that applies the tree (src/delivery/) and where clusters live (src/plan/topology.ts). */
-export const DELIVERIES = ['flux'] as const;
+export const DELIVERIES = ['flux', 'argocd'] as const;
 export const TOPOLOGIES = ['shared'] as const;
 
 export const repoFields: readonly Field<RepoCtx>[] = [
@@ -80,11 +109,13 @@ export const repoFields: readonly Field<RepoCtx>[] = [
     kind: 'enum',
     message: 'Where app-side files go: a shared Kustomize Component, or explicit files per app',
     choices: ['component', 'explicit'],
-    default: recordedOr('appLayout', 'component'),
+    // The component layout rests on Flux's postBuild substitution: Argo CD repositories get explicit files.
+    default: (a, ctx) => ctx.recorded?.appLayout ?? (a.delivery === 'argocd' ? 'explicit' : 'component'),
   },
   { name: 'componentsPath', kind: 'string', message: 'Directory of the shared Kustomize Components', default: recordedOr('componentsPath', 'kubernetes/components') },
   { name: 'monitoringNamespace', kind: 'string', message: 'Namespace of Prometheus (scrapes metrics on 9187)', default: recordedOr('monitoringNamespace', 'monitoring') },
   { name: 'networkPolicies', kind: 'bool', message: 'Emit CiliumNetworkPolicies', default: recordedOr('networkPolicies', true) },
+  ...ARGOCD_FIELDS,
   {
     name: 'ciWorkflow',
     kind: 'enum',
@@ -123,6 +154,22 @@ export const repoSchema = z
     // Added after schema 1 shipped: a record written before it did not ask for a CI job, so it gets none
     // (new answers default to github); regen --check then shows the record gaining `ciWorkflow: none`.
     ciWorkflow: z.enum(['github', 'none'], { message: 'must be "github" or "none"' }).default('none'),
+    // Delivery argocd only (schema/profile-rules.ts): absent from every Flux record.
+    argocdNamespace: dns1123Label().optional(),
+    argocdProject: kubeName.optional(),
+    argocdRepoURL: gitUrl.optional(),
+    argocdTargetRevision: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, 'must be a branch, tag, commit or HEAD').optional(),
+    argocdServer: httpUrl.optional(),
+    argocdSyncWave: z.number({ message: 'must be an integer' }).int('must be an integer').min(-1000).max(1000).optional(),
+    argocdPrune: z.boolean({ message: 'must be true or false' }).optional(),
+    argocdSelfHeal: z.boolean({ message: 'must be true or false' }).optional(),
+    argocdAppsPath: repoPath.optional(),
+    clusterNamespace: dns1123Label().optional(),
+    operatorImage: z.union([z.literal(''), imageRef]).optional(),
+    pluginImage: z.union([z.literal(''), imageRef]).optional(),
+    pluginSidecarImage: z.union([z.literal(''), imageRef]).optional(),
+    wrapperChartVersion: z.string().regex(/^\d+\.\d+\.\d+$/, 'must be a version such as 0.1.0').optional(),
+    wrapperChartDigest: z.union([z.literal(''), z.string().regex(/^sha256:[a-f0-9]{64}$/, 'must be sha256:<64 lowercase hex digits> (the tool writes it)')]).optional(),
     ...operatorShape,
   })
   .strict()

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { cronJobScheduleProblem, scheduledBackupProblem } from './cron.js';
 import { RESERVED_KEYWORDS, RESERVED_ROLE_NAMES, TYPE_FUNC_NAME_KEYWORDS } from './postgres.js';
+import { splitImageRef } from '../src/images.js';
 import { normalizeAnswerPath } from '../src/repo-path.js';
 
 /** Reusable string rules; each message names the rule so an error line is self-explanatory. */
@@ -80,6 +81,11 @@ export const httpUrl = z.string().refine((v) => {
   }
 }, 'must be an http:// or https:// URL');
 
+/** A repository URL as Argo CD takes it: https://, ssh:// or scp-like git@host:path (credentials are Argo CD's repository secrets). */
+export const gitUrl = z
+  .string()
+  .regex(/^(https?:\/\/[A-Za-z0-9.-]+(:\d+)?\/[^\s@]*|ssh:\/\/([a-z0-9_-]+@)?[A-Za-z0-9.-]+(:\d+)?\/[^\s]*|[a-z0-9_-]+@[A-Za-z0-9.-]+:[^\s]+)$/, 'must be a git URL (https://host/path, ssh://host/path or git@host:path)');
+
 /** Names of Flux variables (`${NAME}`), as substituted by kustomize-controller. */
 export const varName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a variable name (letters, digits, "_")');
 
@@ -88,11 +94,21 @@ export const kubeName = z
   .max(253, 'must be at most 253 characters')
   .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a Kubernetes object name (lowercase letters, digits, "-" and ".")');
 
-export const imageRef = z
-  .string()
-  .refine((v) => !v.includes('@') || /@sha256:[a-f0-9]{64}$/.test(v), 'must end its digest as @sha256:<64 lowercase hex digits>')
-  .regex(/^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)+(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/, 'must be an image reference such as ghcr.io/org/image:tag or ...@sha256:<digest>')
-  .refine((v) => v.includes(':') || v.includes('@'), 'must pin a tag or a digest');
+/**
+ * An image reference as the container runtime reads it (distribution/reference grammar, lowercase
+ * path components), pinned by a tag, a digest or both. A digest is sha256 in its canonical form
+ * (64 lowercase hex digits). One message per reference: the digest's, else the shape's, else the pin's.
+ */
+const IMAGE_NAME = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)+$/;
+const IMAGE_TAG = /^[\w][\w.-]{0,127}$/;
+export const imageRef = z.string().superRefine((v, ctx) => {
+  const { name, tag, digest } = splitImageRef(v);
+  const fail = (message: string) => ctx.addIssue({ code: 'custom', message });
+  if (digest !== undefined && !/^sha256:[a-f0-9]{64}$/.test(digest)) fail('must end its digest as @sha256:<64 lowercase hex digits>');
+  else if (!IMAGE_NAME.test(name) || (tag !== undefined && !IMAGE_TAG.test(tag)))
+    fail('must be an image reference such as ghcr.io/org/image:tag or ...@sha256:<digest>');
+  else if (tag === undefined && digest === undefined) fail('must pin a tag or a digest');
+});
 
 /** GUC names as the CNPG webhook accepts them: one optional "extension." prefix (cluster_webhook.go, v1.30.0). */
 const GUC_NAME = /^[a-z_][a-z0-9_$]*(\.[a-z_][a-z0-9_$]*)?$/;

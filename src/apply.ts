@@ -38,7 +38,7 @@ export async function lockedRun<T>(ctx: Context, command: string, writes: boolea
 /** Plans the whole repository from `model`, then writes what differs (or, with --dry-run, says so). */
 export async function applyModel(ctx: Context, model: RepoModel): Promise<Change[]> {
   const plan = await planRepo(model);
-  const changes = await computeChanges(ctx.dest, plan, recordFiles(model));
+  const changes = await computeChanges(ctx.dest, plan, recordFiles(plan.model));
   await checkWritable(changes, { dest: ctx.dest, force: ctx.force, allowDirty: ctx.allowDirty, fs: ctx.fs });
   const touched = changes.filter((c) => c.action !== 'unchanged');
   const prefix = touched.some((c) => c.action === 'create' && c.path === WORKFLOW_PATH) ? workTreePrefix(ctx) : '';

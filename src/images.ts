@@ -15,13 +15,30 @@ const CONTRIB = [
 const STANDARD_EXTRAS = ['vector', 'pgaudit', 'pg_failover_slots'];
 const POSTGIS = ['postgis', 'postgis_raster', 'postgis_topology', 'postgis_sfcgal', 'postgis_tiger_geocoder', 'address_standardizer', 'address_standardizer_data_us'];
 
+/** An image reference's parts: `name[:tag][@digest]`; a registry port (`host:5000/`) is part of the name. */
+export interface ImageParts {
+  name: string;
+  tag?: string;
+  digest?: string;
+}
+
+export function splitImageRef(ref: string): ImageParts {
+  const at = ref.indexOf('@');
+  const rest = at < 0 ? ref : ref.slice(0, at);
+  const colon = rest.lastIndexOf(':');
+  const parts: ImageParts = colon > rest.lastIndexOf('/') ? { name: rest.slice(0, colon), tag: rest.slice(colon + 1) } : { name: rest };
+  if (at >= 0) parts.digest = ref.slice(at + 1);
+  return parts;
+}
+
 export type ImageFlavour = 'minimal' | 'standard' | 'system' | 'postgis';
 
 export function imageFlavour(image: string): ImageFlavour | undefined {
-  const m = /^ghcr\.io\/cloudnative-pg\/(postgresql|postgis):([^@]+)/.exec(image);
-  if (!m) return undefined;
+  // The tag names the flavour; a digest pinned after it changes nothing.
+  const { name, tag } = splitImageRef(image);
+  const m = /^ghcr\.io\/cloudnative-pg\/(postgresql|postgis)$/.exec(name);
+  if (!m || !tag) return undefined;
   if (m[1] === 'postgis') return 'postgis';
-  const tag = m[2]!;
   if (/-minimal-/.test(tag)) return 'minimal';
   if (/-standard-/.test(tag)) return 'standard';
   if (/-system-/.test(tag)) return 'system';
@@ -48,4 +65,4 @@ export function imageExtensions(image: string): string[] | undefined {
 }
 
 /** The image's PostgreSQL major version, for `pg_dump` compatibility notes. */
-export const imageMajor = (image: string): string | undefined => /:(\d+)/.exec(image)?.[1];
+export const imageMajor = (image: string): string | undefined => /^(\d+)/.exec(splitImageRef(image).tag ?? '')?.[1];

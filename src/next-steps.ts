@@ -1,7 +1,7 @@
 import type { AppAnswers } from '../schema/app.js';
 import type { ClusterAnswers } from '../schema/cluster.js';
 import { TOOL } from './paths.js';
-import { appNames, type RepoModel } from './plan/model.js';
+import { appNames, OPERATOR_KS, type RepoModel } from './plan/model.js';
 import { placementOf } from './plan/topology.js';
 
 /**
@@ -14,7 +14,9 @@ export function clusterNextSteps(m: RepoModel, c: ClusterAnswers): string[] {
   if (c.backups) items.push(`item ${c.backupCredentialsItem} with properties ACCESS_KEY_ID and SECRET_ACCESS_KEY (the object store's keys)`);
   return numbered([
     `in the secret store ${m.repo.secretStore}, create ${items.join(', and ')}`,
-    `commit and push; ${applies(m, `the operator, then cluster ${c.clusterName} (its Kustomization ${c.kustomizationName} waits until the Cluster is Ready)`)}`,
+    m.repo.delivery === 'argocd'
+      ? `commit and push; ${applies(m, `the operator, then cluster ${c.clusterName} one sync wave later (once the operator is healthy)`)}`
+      : `commit and push; ${applies(m, `the operator, then cluster ${c.clusterName} (its Kustomization ${c.kustomizationName} waits until the Cluster is Ready)`)}`,
     `onboard an app: ${TOOL} new-app --name <app> --namespace <namespace>`,
   ]);
 }
@@ -36,6 +38,8 @@ function applies(m: RepoModel, what: string): string {
   switch (m.repo.delivery) {
     case 'flux':
       return `Flux applies ${what}`;
+    case 'argocd':
+      return `Argo CD syncs ${what} (Application ${m.repo.argocdNamespace}/${OPERATOR_KS}, the wrapper chart in ${m.repo.operatorPath})`;
   }
 }
 

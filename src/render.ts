@@ -67,3 +67,12 @@ export function renderTemplate<K extends TemplateName>(name: K, view: TemplateVi
   }
   return text;
 }
+
+/**
+ * Renders a template whose output is itself a Helm (Go) template: not YAML until Helm runs it, so
+ * it is not parsed here. Its Go actions are escaped in the source (`\{{`); the tests render the
+ * result with Helm's engine (test/e2e/helm-render) and validate what comes out.
+ */
+export function renderHelmTemplateSource<K extends TemplateName>(name: K, view: TemplateViews[K]): string {
+  return compiled(name)(view);
+}

@@ -48,6 +48,9 @@ interface AppSideView {
   secretName: Str;
 }
 
+/** Helm templates of the Argo CD wrapper chart: they read .Values; the tool gives only their sync waves. */
+type ChartTemplateView = { wave: number; hookWave: number };
+
 export interface TemplateViews {
   'app/backup-cronjob.yaml.hbs': {
     name: Str;
@@ -64,6 +67,28 @@ export interface TemplateViews {
   'app/initdb-externalsecret.yaml.hbs': AppSideView & { superuserItem: Str; superuserProperty: Str };
   'app/networkpolicy.yaml.hbs': { name: Str; cluster: Str; clusterNamespace: Str; podLabels: Str[] };
   'app/pguser-externalsecret.yaml.hbs': AppSideView & { roHost: Str; uri: Str; jdbcUri: Str };
+  'argocd/application.yaml.hbs': {
+    name: Str;
+    namespace: Str;
+    wave: number;
+    project: Str;
+    repoURL: Str;
+    targetRevision: Str;
+    path: Str;
+    helm: { releaseName: Str } | null;
+    server: Str;
+    destinationNamespace: Str;
+    prune: boolean;
+    selfHeal: boolean;
+    syncOptions: Str[];
+  };
+  'argocd/chart/Chart.yaml.hbs': { name: Str; description: Str; version: Str; appVersion: Str; dependencies: { name: Str; version: Str; repository: Str }[] };
+  'argocd/chart/values.yaml.hbs': { operatorChart: Str; pluginChart: Str; operatorValues: Record<string, unknown>; pluginValues: Record<string, unknown> | null; cnpg: Record<string, unknown> };
+  'argocd/chart/templates/_helpers.tpl.hbs': ChartTemplateView;
+  'argocd/chart/templates/cluster.yaml.hbs': ChartTemplateView;
+  'argocd/chart/templates/init-roles-job.yaml.hbs': ChartTemplateView;
+  'argocd/chart/templates/objectstore.yaml.hbs': ChartTemplateView;
+  'argocd/chart/templates/scheduledbackup.yaml.hbs': ChartTemplateView;
   'ci/github-workflow.yaml.hbs': { nodeVersion: number; manifest: Str; schemaLocations: readonly Str[] };
   'cluster/cluster.yaml.hbs': {
     name: Str;

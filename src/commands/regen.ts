@@ -44,7 +44,7 @@ async function regenLocked(ctx: Context, opts: { check: boolean }): Promise<numb
     let rendered = 0;
     const plan = await planRepo(model, (unit) => progress(`regen: rendering ${++rendered}/${units} ${unit}`));
     progress('regen: comparing with the tree');
-    changes = await computeChanges(ctx.dest, plan, recordFiles(model));
+    changes = await computeChanges(ctx.dest, plan, recordFiles(plan.model));
   } finally {
     progress();
   }

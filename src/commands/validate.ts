@@ -1,3 +1,4 @@
+import { HELM_RENDER_ENV } from '../validate/argocd-model.js';
 import type { Context } from '../context.js';
 import { externalKustomizations, externalSecrets, loadModel } from '../records.js';
 import { InputError } from '../errors.js';
@@ -22,6 +23,7 @@ export async function validate(ctx: Context, opts: { schemaLocations: string[]; 
     // Secrets the answers name but the tree does not make (the endpoint's CA): the user provides them.
     externalSecrets: model ? externalSecrets(model) : [],
     ignoreMissingSchemas: opts.ignoreMissingSchemas,
+    helmRenderer: process.env[HELM_RENDER_ENV] || undefined,
     onProgress: ctx.progress,
   }).finally(() => ctx.progress?.());
   for (const p of result.problems) ctx.out(formatProblem(p));

@@ -1,4 +1,5 @@
 import type { RepoModel } from '../plan/model.js';
+import { argocdDelivery } from './argocd/index.js';
 import { fluxDelivery } from './flux/index.js';
 import type { Delivery } from './types.js';
 
@@ -6,6 +7,8 @@ export function deliveryFor(m: RepoModel): Delivery {
   switch (m.repo.delivery) {
     case 'flux':
       return fluxDelivery;
+    case 'argocd':
+      return argocdDelivery;
   }
 }
 

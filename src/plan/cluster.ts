@@ -31,7 +31,7 @@ function storeConfig(c: ClusterAnswers): StoreConfig {
  * barmanObjectStore through Cluster.spec.env (cloudnative-pg issue 8427, docs
  * appendixes/object_stores.md since #11008).
  */
-const checksumEnv = (c: ClusterAnswers) =>
+export const checksumEnv = (c: ClusterAnswers) =>
   c.backupProvider === 's3'
     ? []
     : [

@@ -38,9 +38,12 @@ export async function planUnits(m: RepoModel, onUnit: (unit: string) => void = (
  */
 export async function planRepo(m: RepoModel, onUnit: (unit: string) => void = () => {}): Promise<Plan> {
   const units = await planUnits(m, onUnit);
-  const files = [...units.flatMap((u) => u.files), ...(await deliveryFor(m).deliver(m, units)), ...(await planRepoFiles(m))];
-  const roots = [m.repo.appsRoot, m.repo.operatorPath, m.repo.componentsPath, ...m.apps.map((a) => a.path)];
-  return { files: mergeByPath(files), roots: [...new Set(roots)].sort() };
+  const delivery = deliveryFor(m);
+  const settled = delivery.settle ? await delivery.settle(m, units) : m;
+  const own = delivery.place ? await delivery.place(settled, units) : units.flatMap((u) => u.files);
+  const files = [...own, ...(await delivery.deliver(settled, units)), ...(await planRepoFiles(settled))];
+  const roots = [m.repo.appsRoot, m.repo.operatorPath, m.repo.componentsPath, ...(m.repo.argocdAppsPath ? [m.repo.argocdAppsPath] : []), ...m.apps.map((a) => a.path)];
+  return { files: mergeByPath(files), roots: [...new Set(roots)].sort(), model: settled };
 }
 
 /** Several units may keep entries in one user file (a namespace's kustomization.yaml): compose them. */

@@ -22,17 +22,21 @@ export interface PlacedCluster {
 
 const serviceHost = (cluster: string, suffix: 'rw' | 'ro', namespace: string) => `${cluster}-${suffix}.${namespace}.svc.cluster.local`;
 
-/** `shared`: each recorded cluster once, in the operator's namespace, under the operator's directory. */
+/**
+ * `shared`: each recorded cluster once, under the operator's directory, in the operator's namespace
+ * (or `clusterNamespace`, an Argo CD answer: seed 000 runs its cluster in `apps`).
+ */
 function placeShared(m: RepoModel): PlacedCluster[] {
+  const namespace = m.repo.clusterNamespace ?? m.repo.namespace;
   return [...m.clusters]
     .sort((a, b) => a.clusterName.localeCompare(b.clusterName))
     .map((c) => ({
       answers: c,
       name: c.clusterName,
-      namespace: m.repo.namespace,
+      namespace,
       dir: `${m.repo.operatorPath}/${c.clusterDir}`,
-      host: serviceHost(c.clusterName, 'rw', m.repo.namespace),
-      roHost: serviceHost(c.clusterName, 'ro', m.repo.namespace),
+      host: serviceHost(c.clusterName, 'rw', namespace),
+      roHost: serviceHost(c.clusterName, 'ro', namespace),
       apps: m.apps.filter((a) => a.cluster === c.clusterName).sort((a, b) => a.name.localeCompare(b.name)),
       unitId: `cluster/${c.clusterName}`,
     }));

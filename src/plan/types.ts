@@ -1,4 +1,5 @@
 import type { Slots } from '../patch.js';
+import type { RepoModel } from './model.js';
 
 /**
  * What a plan holds: pure data, computed from answers alone, no I/O.
@@ -15,6 +16,11 @@ export type PlannedFile =
 
 export interface Plan {
   files: PlannedFile[];
+  /**
+   * The model as planned: the answers, plus what the delivery keeps in the records about its own
+   * output (Argo CD: the wrapper chart's version and digest). The records are written from this.
+   */
+  model: RepoModel;
   /**
    * The directories the recorded answers give the tool (apps root, operator, components, each
    * app's path): an orphan is deleted only inside them, whatever the manifest says.

@@ -8,6 +8,7 @@ import { KustomizeModel } from "./kustomize-model.js";
 import { parseFile } from "./parse.js";
 import { renderAll } from "./render.js";
 import { SchemaLocator } from "./schema-store.js";
+import { renderArgoCharts } from "./argocd-model.js";
 import type { Problem, RawDoc, ValidateOptions, ValidateResult } from "./types.js";
 import { checkCommonMetadata } from "./xref/common-metadata.js";
 import { checkDatabaseOwners } from "./xref/database-owner.js";
@@ -57,7 +58,7 @@ async function startBuilds(
 }
 
 /** The tree as Flux would apply it: every document parsed, reached by its Kustomizations and substituted. */
-export async function modelTree(opts: Pick<ValidateOptions, "root" | "externalVariables" | "onProgress">) {
+export async function modelTree(opts: Pick<ValidateOptions, "root" | "externalVariables" | "onProgress" | "helmRenderer">) {
   const root = path.resolve(opts.root);
   const notes = new Set<string>();
   const problems: Problem[] = [];
@@ -66,13 +67,18 @@ export async function modelTree(opts: Pick<ValidateOptions, "root" | "externalVa
   progress("validate: reading the tree");
   const tree = await listYamlFiles(root);
   progress(`validate: parsing ${tree.yaml.length} files`);
-  for (const dir of tree.helmTemplateDirs) notes.add(`${dir}: Helm chart templates are not plain YAML: skipped`);
   const docs: RawDoc[] = [];
   for (const file of tree.yaml) {
     const parsed = await parseFile(root, file);
     docs.push(...parsed.docs);
     problems.push(...parsed.problems);
   }
+  // A chart an Argo CD Application syncs is rendered (when a renderer is available); other templates are skipped.
+  const charts = renderArgoCharts(root, docs, opts.helmRenderer, notes);
+  docs.push(...charts.docs);
+  problems.push(...charts.problems);
+  for (const dir of tree.helmTemplateDirs)
+    if (!charts.rendered.has(path.posix.dirname(dir))) notes.add(`${dir}: Helm chart templates are not plain YAML: skipped`);
 
   const kustomize = new KustomizeModel(root, tree.yaml);
   const kustomizeDirs = [...new Set(tree.yaml.map((f) => path.posix.dirname(f)).map((d) => (d === "." ? "" : d)))].filter((d) => kustomize.get(d));
@@ -84,7 +90,7 @@ export async function modelTree(opts: Pick<ValidateOptions, "root" | "externalVa
   }
   for (const e of kustomize.errors) problems.push({ path: e.file, line: 1, kind: "Kustomization", name: "", message: `cannot read: ${e.message}` });
 
-  const scopes = buildScopes(docs, kustomize, kustomizeNs, notes);
+  const scopes = buildScopes(root, docs, kustomize, kustomizeNs, notes);
   const render = renderAll({
     root,
     docs,

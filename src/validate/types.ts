@@ -30,6 +30,11 @@ export interface ValidateOptions {
   externalSecrets?: string[];
   /** kubeconform's -ignore-missing-schemas: a kind with no schema is a note, not a problem. */
   ignoreMissingSchemas?: boolean;
+  /**
+   * A program that renders a Helm chart directory as `helm template` prints it (test/e2e/helm-render),
+   * for the charts Argo CD Applications sync; without one those charts' objects are not checked (noted).
+   */
+  helmRenderer?: string;
   /** Called as each phase starts, for a status line on long runs. */
   onProgress?: (status: string) => void;
 }

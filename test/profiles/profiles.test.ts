@@ -3,6 +3,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { HELM_RENDER_ENV } from '../../src/validate/argocd-model.js';
+import { helmRenderer } from '../e2e/support/helm.js';
+import { missingHelmRenderer } from '../e2e/support/tools.js';
 import { ROOT, snapshot, tempRepo } from '../helpers.js';
 
 /**
@@ -50,7 +53,9 @@ describe.each(PROFILES)('profile %s', (profile) => {
     expect(got).toEqual(snapshot(golden));
     const check = run(dir, ['regen', '--check']);
     expect(check.code, check.out).toBe(0);
-    const valid = spawnSync(process.execPath, [CLI, 'validate', '--dest', dir], { encoding: 'utf8' });
+    // Charts an Argo CD Application syncs are rendered by Helm's engine (test/e2e/helm-render) where it builds.
+    const env = missingHelmRenderer().length ? process.env : { ...process.env, [HELM_RENDER_ENV]: helmRenderer() };
+    const valid = spawnSync(process.execPath, [CLI, 'validate', '--dest', dir], { encoding: 'utf8', env });
     const problems = `${valid.stdout}${valid.stderr}`.split('\n').filter((l) => l && !l.startsWith('note:') && !l.startsWith('validate:'));
     expect(problems).toEqual([]);
     expect(valid.status).toBe(0);

@@ -35,6 +35,7 @@ export function pgBin(): string | undefined {
 export const PG: Missing = { tool: 'PostgreSQL server (initdb, pg_ctl, psql)', install: 'apt-get install postgresql' };
 export const GO: Missing = { tool: 'go', install: 'apt-get install golang-go' };
 export const SPRIG: Missing = { tool: 'sprig sources', install: 'apt-get install golang-github-masterminds-sprig-dev' };
+export const YAML_V2: Missing = { tool: 'go-yaml v2 sources', install: 'apt-get install golang-gopkg-yaml.v2-dev' };
 export const JAVA: Missing = { tool: 'java (JDK 11+, runs a source file)', install: 'apt-get install default-jdk-headless' };
 export const JDBC: Missing = { tool: 'PostgreSQL JDBC driver', install: 'apt-get install libpostgresql-jdbc-java' };
 export const JDBC_JAR = process.env.PG_JDBC_JAR ?? '/usr/share/java/postgresql.jar';
@@ -55,6 +56,13 @@ export function missingRenderer(): Missing[] {
   const out: Missing[] = [];
   if (!onPath('go')) out.push(GO);
   if (!existsSync(join(GOPATH_DEBIAN, 'src/github.com/Masterminds/sprig/functions.go'))) out.push(SPRIG);
+  return out;
+}
+
+/** The Helm template renderer needs go-yaml v2 besides Go and sprig. */
+export function missingHelmRenderer(): Missing[] {
+  const out = missingRenderer();
+  if (!existsSync(join(GOPATH_DEBIAN, 'src/gopkg.in/yaml.v2/yaml.go'))) out.push(YAML_V2);
   return out;
 }
 
