@@ -26,11 +26,17 @@ const pgName = (name: unknown) => String(name ?? '').replace(/-/g, '_');
 export const appFields: readonly Field<AppCtx>[] = [
   { name: 'name', kind: 'string', message: 'App name (DNS-1123 label)' },
   { name: 'namespace', kind: 'string', message: 'Namespace the app runs in', default: () => 'default' },
-  { name: 'path', kind: 'string', message: 'Directory of the app in the repository', default: (a, ctx) => `${ctx.repo.appsRoot}/${a.namespace}/${a.name}` },
+  {
+    name: 'path',
+    kind: 'string',
+    message: 'Directory of the app in the repository',
+    // The flat layout keeps each app in a directory of its own under the k8s cluster's root (seed 002).
+    default: (a, ctx) => (ctx.repo.fluxLayout === 'flat' ? `${ctx.repo.appsRoot}/${a.name}` : `${ctx.repo.appsRoot}/${a.namespace}/${a.name}`),
+  },
   {
     name: 'cluster',
     kind: 'enum',
-    message: 'Shared cluster that hosts the database',
+    message: 'Recorded cluster: the shared cluster that hosts the database (per-app: the template its own cluster is made from)',
     default: (_a, ctx) => (ctx.clusters.length === 1 ? ctx.clusters[0]!.clusterName : undefined),
   },
   { name: 'database', kind: 'string', message: 'Database name', default: (a) => pgName(a.name) },
@@ -66,6 +72,20 @@ export const appFields: readonly Field<AppCtx>[] = [
   { name: 'podLabel', kind: 'string', message: 'app.kubernetes.io/name label of the app\'s pods (network policy)', default: (a) => a.name },
 ];
 
+
+/**
+ * A per-app cluster is `<app>-postgres` in the app's namespace, made from the recorded cluster answers
+ * (src/plan/topology.ts); bootstrap initdb creates its database and owner (CNPG docs/src/bootstrap.md).
+ */
+function perAppRules(a: { name: string; provisioning: string; extensions: string[]; appLayout: string }, add: (path: string, message: string) => void) {
+  // Its Services (`<app>-postgres-rw`) are DNS-1035 labels: a letter first. The length fits: APP_NAME_MAX
+  // plus `-postgres-rw` stays under 63, and `<app>-postgres` under CNPG's 50 for a Cluster name.
+  if (!/^[a-z]/.test(a.name)) add('name', 'must start with a letter under topology per-app: the cluster\'s Services are named <name>-postgres-rw (DNS-1035)');
+  if (a.provisioning !== 'declarative')
+    add('provisioning', `${a.provisioning} requires topology shared (got topology per-app): a per-app cluster creates the database and its owner through bootstrap initdb`);
+  if (a.extensions.length) add('extensions', 'requires topology shared (got topology per-app): bootstrap initdb creates no extensions; create them in the app');
+  if (a.appLayout === 'component') add('appLayout', 'component requires topology shared (got topology per-app)');
+}
 
 export function appSchema(ctx: AppCtx) {
   const clusterNames = ctx.clusters.map((c) => c.clusterName);
@@ -107,6 +127,7 @@ export function appSchema(ctx: AppCtx) {
       if (reservedDb) add('database', reservedDb);
       const reservedRole = reservedPgName(a.role);
       if (reservedRole) add('role', reservedRole);
+      if (ctx.repo.topology === 'per-app') perAppRules(a, add);
       const cluster = ctx.clusters.find((c) => c.clusterName === a.cluster);
       if (!cluster) add('cluster', clusterNames.length ? `must be a recorded cluster (${clusterNames.join(', ')})` : 'no cluster is recorded yet: run new-cluster first');
       if (cluster) {
@@ -130,8 +151,10 @@ export function appSchema(ctx: AppCtx) {
         add('backupVolume', `nfs volumes are refused by Pod Security restricted, which namespace ${a.namespace} enforces (podSecurity restricted): use pvc`);
       for (const o of ctx.others) {
         if (o.name === a.name) continue;
-        if (o.cluster === a.cluster && o.database === a.database) add('database', `"${a.database}" is already the database of app ${o.name} on cluster ${a.cluster}`);
-        if (o.cluster === a.cluster && o.role === a.role) add('role', `"${a.role}" is already the role of app ${o.name} on cluster ${a.cluster}`);
+        // Per-app: each app has a cluster of its own, whatever template it was made from.
+        const sameCluster = ctx.repo.topology === 'shared' && o.cluster === a.cluster;
+        if (sameCluster && o.database === a.database) add('database', `"${a.database}" is already the database of app ${o.name} on cluster ${a.cluster}`);
+        if (sameCluster && o.role === a.role) add('role', `"${a.role}" is already the role of app ${o.name} on cluster ${a.cluster}`);
         if (overlaps(o.path, a.path)) add('path', o.path === a.path ? `"${a.path}" is already the path of app ${o.name}` : `must not overlap the path of app ${o.name} (${o.path})`);
       }
       const clash = nameClash(ctx.repo, ctx.clusters, [...ctx.others.filter((o) => o.name !== a.name), a], `app ${a.name}`);

@@ -47,6 +47,12 @@ export const clusterFields: readonly Field<ClusterCtx>[] = [
   },
   // Secrets default to names of their own per cluster: two clusters' ExternalSecrets of one name in one
   // namespace would be applied by two Flux Kustomizations and fight (schema/names.ts refuses it).
+  {
+    name: 'preloadLibraries',
+    kind: 'list',
+    message: 'Libraries for spec.postgresql.shared_preload_libraries (comma-separated; CNPG adds those its managed extensions need)',
+    default: () => [],
+  },
   { name: 'superuserSecret', kind: 'string', message: 'Secret with the superuser password', default: (a) => `${a.clusterName}-superuser-secret` },
   {
     name: 'superuserAccess',
@@ -162,6 +168,8 @@ export function clusterSchema(ctx: ClusterCtx) {
       memoryRequest: quantity,
       memoryLimit: quantity,
       parameters: pgParameters,
+      // A library the server cannot find stops it from starting (docs/src/postgresql_conf.md, Shared Preload Libraries).
+      preloadLibraries: z.array(z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be library names (pg_stat_statements)')).default([]),
       superuserSecret: kubeName,
       superuserAccess: z.enum(['auto', 'true', 'false'], { message: 'must be auto, true or false' }),
       superuserItem: z.string().min(1, 'must not be empty'),

@@ -1,6 +1,7 @@
 import type { AppAnswers } from './app.js';
 import type { ClusterAnswers } from './cluster.js';
 import { OPERATOR_KS, PLUGIN_KS, appNames, clusterPolicyName } from '../src/plan/model.js';
+import { perAppClusterName } from '../src/plan/topology.js';
 import type { RepoAnswers } from './repo.js';
 
 /**
@@ -40,9 +41,36 @@ function clusterObjects(repo: RepoAnswers, c: ClusterAnswers): Named[] {
   ];
 }
 
+/** A per-app cluster's own objects, in its app's namespace (src/plan/topology.ts placePerApp). */
+function perAppClusterObjects(repo: RepoAnswers, clusters: readonly ClusterAnswers[], a: AppAnswers): Named[] {
+  const unit = `app ${a.name}`;
+  const name = perAppClusterName(a.name);
+  const template = clusters.find((c) => c.clusterName === a.cluster);
+  const secret = (s: string, field: string): Named => ({ key: `Secret ${a.namespace}/${s}`, unit, field });
+  return [
+    secret(appNames(a.name).credentials, 'name'),
+    secret(`${name}-superuser-secret`, 'name'),
+    ...(template?.backups ? [secret(template.backupCredentialsSecret, 'namespace')] : []),
+    ...['ca', 'server', 'replication', 'app', 'superuser'].map((s) => secret(`${name}-${s}`, 'name')),
+    ...(repo.networkPolicies ? [{ key: `CiliumNetworkPolicy ${a.namespace}/${name}`, unit, field: 'name' }] : []),
+  ];
+}
+
 function appObjects(repo: RepoAnswers, a: AppAnswers): Named[] {
   const unit = `app ${a.name}`;
   const n = appNames(a.name);
+  if (repo.topology === 'per-app')
+    return [
+      { key: `Kustomization ${repo.fluxNamespace}/${a.name}`, unit, field: 'name' },
+      { key: `Secret ${a.namespace}/${n.pguser}`, unit, field: 'name' },
+      ...(a.backups && a.backupVolume === 'pvc' ? [{ key: `PersistentVolumeClaim ${a.namespace}/${a.backupPvc}`, unit, field: 'backupPvc' }] : []),
+      ...(repo.networkPolicies
+        ? [
+            { key: `CiliumNetworkPolicy ${a.namespace}/${clusterPolicyName(perAppClusterName(a.name), a.name)}`, unit, field: 'name' },
+            { key: `CiliumNetworkPolicy ${a.namespace}/${n.appPolicy}`, unit, field: 'name' },
+          ]
+        : []),
+    ];
   return [
     { key: `Kustomization ${repo.fluxNamespace}/${a.name}`, unit, field: 'name' },
     { key: `Secret ${a.namespace}/${n.pguser}`, unit, field: 'name' },
@@ -64,7 +92,9 @@ function appObjects(repo: RepoAnswers, a: AppAnswers): Named[] {
  * every name is its own. Only clashes that involve `unit` are reported: the unit being answered.
  */
 export function nameClash(repo: RepoAnswers, clusters: readonly ClusterAnswers[], apps: readonly AppAnswers[], unit: string): { field: string; message: string } | undefined {
-  const all = [...repoObjects(repo), ...clusters.flatMap((c) => clusterObjects(repo, c)), ...apps.flatMap((a) => appObjects(repo, a))];
+  // Per-app: a recorded cluster is a template, placed once per app in the app's namespace.
+  const placed = repo.topology === 'per-app' ? apps.flatMap((a) => perAppClusterObjects(repo, clusters, a)) : clusters.flatMap((c) => clusterObjects(repo, c));
+  const all = [...repoObjects(repo), ...placed, ...apps.flatMap((a) => appObjects(repo, a))];
   const seen = new Map<string, Named>();
   for (const n of all) {
     const first = seen.get(n.key);

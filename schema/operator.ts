@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Field } from './fields.js';
-import { kubeName, labelValue, quantity, repoPath } from './rules.js';
+import { kubeName, labelValue, repoPath } from './rules.js';
 import type { RepoCtx } from './repo.js';
 import { compareVersions, operatorRelease } from '../src/versions.js';
 
@@ -9,6 +9,7 @@ import { compareVersions, operatorRelease } from '../src/versions.js';
  * maps to a value of the `cloudnative-pg` chart (checked against its values.schema.json at every
  * pinned version: test/engine/chart-values.test.ts) or to a document the tool writes beside it.
  * Every answer defaults to what the tool wrote before it existed, so old records read unchanged.
+ * (The operator's resources and the Grafana dashboard are answers of schema/repo.ts.)
  */
 const recordedOr =
   (key: string, fallback: unknown) =>
@@ -58,9 +59,6 @@ export const operatorFields: readonly Field<RepoCtx>[] = [
     message: 'Tolerations of the operator pods (a YAML/JSON list, e.g. [{key: node-role.kubernetes.io/control-plane, operator: Exists, effect: NoSchedule}])',
     default: recordedOr('operatorTolerations', []),
   },
-  { name: 'operatorCpuRequest', kind: 'string', message: 'Operator CPU request ("" for the chart default: none)', default: recordedOr('operatorCpuRequest', '') },
-  { name: 'operatorMemoryRequest', kind: 'string', message: 'Operator memory request ("" for none)', default: recordedOr('operatorMemoryRequest', '') },
-  { name: 'operatorMemoryLimit', kind: 'string', message: 'Operator memory limit ("" for none)', default: recordedOr('operatorMemoryLimit', '') },
   { name: 'operatorPodAnnotations', kind: 'map', message: 'Annotations of the operator pods (key=value,...)', default: recordedOr('operatorPodAnnotations', {}) },
   {
     name: 'operatorSecurityContext',
@@ -114,8 +112,6 @@ const toleration = z
     if (t.tolerationSeconds !== undefined && t.effect !== 'NoExecute') ctx.addIssue({ code: 'custom', message: 'tolerationSeconds needs effect NoExecute' });
   });
 
-const optionalQuantity = z.union([z.literal(''), quantity]);
-
 /** The zod shape spread into repoSchema; defaults keep records from before these answers valid. */
 export const operatorShape = {
   operatorInstall: z.enum(OPERATOR_INSTALL, { message: `must be one of ${OPERATOR_INSTALL.join(', ')}` }).default('operator'),
@@ -126,9 +122,6 @@ export const operatorShape = {
   operatorPriorityClass: z.union([z.literal(''), kubeName]).default(''),
   operatorNodeSelector: labels.default({}),
   operatorTolerations: z.array(toleration, { message: 'must be a list of tolerations' }).default([]),
-  operatorCpuRequest: optionalQuantity.default(''),
-  operatorMemoryRequest: optionalQuantity.default(''),
-  operatorMemoryLimit: optionalQuantity.default(''),
   operatorPodAnnotations: z.record(qualifiedName, z.string(), { message: 'must be a map of annotation keys to values' }).default({}),
   operatorSecurityContext: z.enum(['chart', 'restricted'], { message: 'must be "chart" or "restricted"' }).default('chart'),
   // Keys of the operator's ConfigMap are environment-style names (operator_conf.md "Available options").

@@ -38,11 +38,22 @@ export const PROFILE_RULES: readonly ProfileRule[] = [
   { field: 'argocdRepoURL', problem: (r) => (r.delivery === 'argocd' && r.argocdRepoURL === undefined ? 'is required for delivery argocd (the URL Argo CD reads this tree from)' : undefined) },
   // The component layout hands values to Flux's postBuild substitution; Argo CD has none.
   { field: 'appLayout', problem: (r) => (r.delivery === 'argocd' && r.appLayout === 'component' ? 'component requires delivery flux (got delivery argocd)' : undefined) },
+  // The per-app topology and the flat layout are built for Flux (src/delivery/flux/flat.ts); Argo CD serves one shared cluster.
+  { field: 'topology', problem: (r) => (r.topology === 'per-app' && r.delivery !== 'flux' ? `per-app requires delivery flux (got delivery ${r.delivery})` : undefined) },
+  // A per-app cluster sits in its app's directory, applied with the app by one Flux Kustomization: the
+  // flat layout's wiring (src/delivery/flux/flat.ts). The ks layout keeps clusters under the operator.
+  { field: 'topology', problem: (r) => (r.topology === 'per-app' && r.fluxLayout !== 'flat' ? `per-app requires fluxLayout flat (got fluxLayout ${r.fluxLayout})` : undefined) },
+  { field: 'fluxLayout', problem: (r) => (r.fluxLayout === 'flat' && r.topology !== 'per-app' ? `flat requires topology per-app (got topology ${r.topology})` : undefined) },
+  // The shared components carry a shared cluster's values through postBuild; a per-app cluster's app side is explicit.
+  { field: 'appLayout', problem: (r) => (r.topology === 'per-app' && r.appLayout === 'component' ? `component requires topology shared (got topology ${r.topology})` : undefined) },
   // The operator's Flux-side pieces (schema/operator.ts): the CRD bundle is a Flux GitRepository and
   // Kustomization, the PSA labels and CNPG_OPERATOR_VERSION are entries in files Flux applies.
   { field: 'operatorCrds', problem: (r) => (r.delivery !== 'flux' && r.operatorCrds === 'bundle' ? `bundle requires delivery flux (got delivery ${r.delivery})` : undefined) },
   { field: 'operatorInstall', problem: (r) => (r.delivery !== 'flux' && r.operatorInstall === 'crds-only' ? `crds-only requires delivery flux (got delivery ${r.delivery})` : undefined) },
   { field: 'podSecurity', problem: (r) => (r.delivery !== 'flux' && r.podSecurity !== 'none' ? `${r.podSecurity} requires delivery flux (got delivery ${r.delivery})` : undefined) },
+  // The flat layout (seed 002) writes no ks.yaml for the CRD source and keeps its own Namespace file.
+  { field: 'operatorCrds', problem: (r) => (r.fluxLayout === 'flat' && r.operatorCrds === 'bundle' ? `bundle requires fluxLayout ks (got fluxLayout ${r.fluxLayout})` : undefined) },
+  { field: 'podSecurity', problem: (r) => (r.fluxLayout === 'flat' && r.podSecurity !== 'none' ? `${r.podSecurity} requires fluxLayout ks (got fluxLayout ${r.fluxLayout})` : undefined) },
   { field: 'clusterSettingsFile', problem: (r) => (r.delivery !== 'flux' && r.clusterSettingsFile !== '' ? `requires delivery flux (got delivery ${r.delivery})` : undefined) },
 ];
 

@@ -4,7 +4,7 @@ import type { AnswerSchema, Field } from './fields.js';
 import { overlaps } from '../src/repo-path.js';
 import { refineProfile } from './profile-rules.js';
 import { operatorFields, operatorShape, refineOperator } from './operator.js';
-import { dns1123Label, gitUrl, httpUrl, imageRef, kubeName, labelValue, repoPath, varName } from './rules.js';
+import { dns1123Label, gitUrl, httpUrl, imageRef, kubeName, labelValue, quantity, repoPath, varName } from './rules.js';
 
 /** Answers that hold once per GitOps repository: the operator, Flux wiring and shared conventions. */
 export interface RepoCtx {
@@ -47,16 +47,25 @@ const recordedOr =
 
 /** The GitOps engine that applies the tree (src/delivery/) and where clusters live (src/plan/topology.ts). */
 export const DELIVERIES = ['flux', 'argocd'] as const;
-export const TOPOLOGIES = ['shared'] as const;
+export const TOPOLOGIES = ['shared', 'per-app'] as const;
+/** Flux only: `ks` a ks.yaml per unit (seeds 001, 004); `flat` one directory per unit under the k8s cluster's root (seed 002). */
+export const FLUX_LAYOUTS = ['ks', 'flat'] as const;
 
 export const repoFields: readonly Field<RepoCtx>[] = [
   { name: 'delivery', kind: 'enum', message: 'GitOps engine that applies the tree', choices: DELIVERIES, default: recordedOr('delivery', 'flux') },
   {
     name: 'topology',
     kind: 'enum',
-    message: 'Where clusters live: shared (apps connect to a shared cluster)',
+    message: 'Where clusters live: shared (apps connect to a shared cluster) or per-app (each app gets its own cluster beside it)',
     choices: TOPOLOGIES,
     default: recordedOr('topology', 'shared'),
+  },
+  {
+    name: 'fluxLayout',
+    kind: 'enum',
+    message: 'Flux layout: ks (a ks.yaml per unit) or flat (clusters/<k8s-cluster>/{cnpg,<app>}/, one Kustomizations file)',
+    choices: FLUX_LAYOUTS,
+    default: (a, ctx) => ctx.recorded?.fluxLayout ?? (a.topology === 'per-app' ? 'flat' : 'ks'),
   },
   { name: 'namespace', kind: 'string', message: 'Namespace of the operator and the shared clusters', default: recordedOr('namespace', 'databases') },
   { name: 'appsRoot', kind: 'string', message: 'Directory of the Flux apps tree (one folder per namespace)', default: recordedOr('appsRoot', 'kubernetes/apps') },
@@ -65,6 +74,13 @@ export const repoFields: readonly Field<RepoCtx>[] = [
     kind: 'string',
     message: 'Directory of the operator (ks.yaml, app/, cluster/)',
     default: (a, ctx) => ctx.recorded?.operatorPath ?? `${a.appsRoot}/${a.namespace}/cloudnative-pg`,
+  },
+  {
+    name: 'helmRepositoryPath',
+    kind: 'string',
+    message: 'File of the HelmRepository the operator chart comes from (flat layout)',
+    default: recordedOr('helmRepositoryPath', 'infrastructure/helm-repositories/cnpg.yaml'),
+    when: (a) => a.fluxLayout === 'flat',
   },
   {
     name: 'chartVersion',
@@ -109,11 +125,22 @@ export const repoFields: readonly Field<RepoCtx>[] = [
     kind: 'enum',
     message: 'Where app-side files go: a shared Kustomize Component, or explicit files per app',
     choices: ['component', 'explicit'],
-    // The component layout rests on Flux's postBuild substitution: Argo CD repositories get explicit files.
-    default: (a, ctx) => ctx.recorded?.appLayout ?? (a.delivery === 'argocd' ? 'explicit' : 'component'),
+    // The component layout rests on Flux's postBuild substitution and a shared cluster: Argo CD repositories
+    // and per-app clusters get explicit files.
+    default: (a, ctx) => ctx.recorded?.appLayout ?? (a.delivery === 'argocd' || a.topology === 'per-app' ? 'explicit' : 'component'),
   },
   { name: 'componentsPath', kind: 'string', message: 'Directory of the shared Kustomize Components', default: recordedOr('componentsPath', 'kubernetes/components') },
   { name: 'monitoringNamespace', kind: 'string', message: 'Namespace of Prometheus (scrapes metrics on 9187)', default: recordedOr('monitoringNamespace', 'monitoring') },
+  // The operator pod's resources (chart value `resources`, empty by default); "" leaves the chart's default.
+  { name: 'operatorCpuRequest', kind: 'string', message: 'CPU request of the operator ("" for none)', default: recordedOr('operatorCpuRequest', '') },
+  { name: 'operatorMemoryRequest', kind: 'string', message: 'Memory request of the operator ("" for none)', default: recordedOr('operatorMemoryRequest', '') },
+  { name: 'operatorMemoryLimit', kind: 'string', message: 'Memory limit of the operator ("" for none)', default: recordedOr('operatorMemoryLimit', '') },
+  {
+    name: 'grafanaDashboard',
+    kind: 'bool',
+    message: 'Have the operator chart create its Grafana dashboard ConfigMap (in the monitoring namespace, label grafana_dashboard: "1")',
+    default: recordedOr('grafanaDashboard', false),
+  },
   { name: 'networkPolicies', kind: 'bool', message: 'Emit CiliumNetworkPolicies', default: recordedOr('networkPolicies', true) },
   ...ARGOCD_FIELDS,
   {
@@ -133,6 +160,9 @@ export const repoSchema = z
     // Records written before these answers existed are Flux repositories with shared clusters.
     delivery: z.enum(DELIVERIES, { message: `must be one of ${DELIVERIES.join(', ')}` }).default('flux'),
     topology: z.enum(TOPOLOGIES, { message: `must be one of ${TOPOLOGIES.join(', ')}` }).default('shared'),
+    fluxLayout: z.enum(FLUX_LAYOUTS, { message: `must be one of ${FLUX_LAYOUTS.join(', ')}` }).default('ks'),
+    // A file: the HelmRepository of the flat layout (src/delivery/flux/flat.ts).
+    helmRepositoryPath: repoPath.refine((p) => /\.ya?ml$/.test(p), 'must be a .yaml file').default('infrastructure/helm-repositories/cnpg.yaml'),
     namespace: dns1123Label(),
     appsRoot: repoPath,
     operatorPath: repoPath,
@@ -150,6 +180,10 @@ export const repoSchema = z
     appLayout: z.enum(['component', 'explicit'], { message: 'must be "component" or "explicit"' }),
     componentsPath: repoPath,
     monitoringNamespace: dns1123Label(),
+    operatorCpuRequest: z.union([z.literal(''), quantity]).default(''),
+    operatorMemoryRequest: z.union([z.literal(''), quantity]).default(''),
+    operatorMemoryLimit: z.union([z.literal(''), quantity]).default(''),
+    grafanaDashboard: z.boolean({ message: 'must be true or false' }).default(false),
     networkPolicies: z.boolean({ message: 'must be true or false' }),
     // Added after schema 1 shipped: a record written before it did not ask for a CI job, so it gets none
     // (new answers default to github); regen --check then shows the record gaining `ciWorkflow: none`.

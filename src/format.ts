@@ -18,3 +18,7 @@ export const formatYaml = (text: string): string => `${text.replace(/\s+$/, '')}
 
 /** Owned YAML: the header, then the body. */
 export const formatOwnedYaml = (unit: string, body: string): string => formatYaml(`${header(unit)}\n${body.replace(/^---\n/, '')}`);
+
+/** Owned Markdown: the header as an HTML comment (invisible when rendered), then the text as written. */
+export const ownedMarkdown = (unit: string, body: string): string =>
+  `<!--\n${header(unit).replace(/^# /gm, '')}\n-->\n${body.replace(/\n*$/, '\n')}`;

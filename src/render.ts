@@ -59,6 +59,11 @@ function compiled(name: string): Handlebars.TemplateDelegate {
   return t;
 }
 
+/** Renders a text template (Markdown): values only through `{{line}}`, no YAML check. */
+export function renderText(name: string, view: object): string {
+  return compiled(name)(view);
+}
+
 /** Renders a template and proves the result is YAML; a failure here is a template bug, not user input. */
 export function renderTemplate<K extends TemplateName>(name: K, view: TemplateViews[K]): string {
   const text = compiled(name)(view);

@@ -38,6 +38,9 @@ export const PLUGIN_RELEASES: readonly PluginRelease[] = [
 
 export const OPERATOR_CHART_URL = 'oci://ghcr.io/cloudnative-pg/charts/cloudnative-pg';
 export const PLUGIN_CHART_URL = 'oci://ghcr.io/cloudnative-pg/charts/plugin-barman-cloud';
+/** CNPG's HTTP chart index (chart-releaser on gh-pages; cloudnative-pg/charts RELEASE.md): both charts are in it. */
+export const OPERATOR_HELM_REPOSITORY_URL = 'https://cloudnative-pg.github.io/charts';
+export const OPERATOR_HELM_REPOSITORY = 'cnpg';
 export const BARMAN_PLUGIN_NAME = 'barman-cloud.cloudnative-pg.io';
 
 export const newestOperator = (): OperatorRelease => OPERATOR_RELEASES[0]!;

@@ -107,15 +107,33 @@ export interface TemplateViews {
     plugin: { name: Str; objectStore: Str } | null;
     inTree: { retention: Str; store: StoreConfig } | null;
     env: EnvVar[];
+    /** null or a non-empty list. */
+    preloadLibraries: Str[] | null;
+    initdb: { database: Str; owner: Str; secret: Str } | null;
   };
   'cluster/externalsecret.yaml.hbs': { superuserSecret: Str; superuserItem: Str; superuserProperty: Str; secretStore: Str; backupSecret: Str | null; backupItem: Str };
-  'cluster/networkpolicy.yaml.hbs': { name: Str; cluster: Str; operatorNamespace: Str; monitoringNamespace: Str; objectStore: unknown[] };
+  'cluster/networkpolicy.yaml.hbs': { name: Str; cluster: Str; operatorNamespace: Str; monitoringNamespace: Str; objectStore: unknown[]; colocated: boolean };
   'cluster/objectstore.yaml.hbs': { name: Str; retention: Str; store: StoreConfig; env: EnvVar[] };
   'cluster/scheduledbackup.yaml.hbs': { name: Str; schedule: Str; cluster: Str; plugin: Str | null };
   'database/database.yaml.hbs': { objectName: Str; cluster: Str; database: Str; role: Str; extensions: Str[] };
   'database/databaserole.yaml.hbs': { objectName: Str; cluster: Str; role: Str; secretName: Str };
-  'database/externalsecret.yaml.hbs': { secretName: Str; secretStore: Str; role: Str; storeItem: Str; passwordProperty: Str };
+  /** `initdb`: the owner's password for a per-app cluster's bootstrap (trimmed); else a role's. */
+  'database/externalsecret.yaml.hbs': { secretName: Str; secretStore: Str; role: Str; storeItem: Str; passwordProperty: Str; initdb?: boolean };
   'database/networkpolicy.yaml.hbs': { name: Str; app: Str; cluster: Str; namespace: Str; podLabels: Str[] };
+  'docs/operator-readme.md.hbs': {
+    k8sCluster: Str;
+    namespace: Str;
+    chartVersion: Str;
+    operatorVersion: Str;
+    helmRepositoryPath: Str;
+    dashboard: { namespace: Str } | null;
+    ksFile: Str;
+    operatorKs: Str;
+    appsDir: Str;
+    apps: { name: Str; namespace: Str; cluster: Str; host: Str; destination: Str | null }[];
+    backup: { method: Str; endpoint: Str; bucket: Str; destinationPattern: Str; credentialsSecret: Str; retention: Str; schedule: Str } | null;
+  };
+  'flux/helmrepository.yaml.hbs': { name: Str; namespace: Str; interval: Str; url: Str };
   'flux/kustomization.yaml.hbs': FluxKustomizationView;
   'kustomize/kustomization.yaml.hbs': { resources: Str[]; component: boolean };
   'kustomize/namespace.yaml.hbs': { name: Str };
@@ -123,7 +141,12 @@ export interface TemplateViews {
   'monitoring/prometheusrule.yaml.hbs': { name: Str; labels: Record<string, string> | null; groups: { name: Str; rules: AlertRule[] }[] };
   'operator/cluster-settings.yaml.hbs': { name: Str; namespace: Str };
   'operator/crds-source.yaml.hbs': { name: Str; namespace: Str; url: Str; tag: Str; ignore: Str };
-  'operator/helmrelease.yaml.hbs': { name: Str; values: Record<string, unknown> | null };
+  /** `chart`: from a HelmRepository (chart.spec); null: the OCIRepository of the same name (chartRef). */
+  'operator/helmrelease.yaml.hbs': {
+    name: Str;
+    values: Record<string, unknown> | null;
+    chart: { name: Str; version: Str; repository: Str; repositoryNamespace: Str; interval: Str } | null;
+  };
   'operator/pdb.yaml.hbs': { name: Str; selector: Record<string, string> };
   'operator/networkpolicy.yaml.hbs': { namespace: Str; monitoringNamespace: Str; plugin: boolean };
   'operator/ocirepository.yaml.hbs': { name: Str; url: Str; tag: Str };

@@ -15,6 +15,7 @@ const ownerOf = (a: AppAnswers) => `app/${a.name}`;
  * one directory per app inside its cluster's unit, so apps never share a file.
  */
 export async function databaseUnit(m: RepoModel, a: AppAnswers, p: PlacedCluster): Promise<Unit> {
+  if (p.colocated) return colocatedDatabaseUnit(m, a, p);
   const dir = `${p.dir}/apps/${a.name}`;
   const owner = ownerOf(a);
   const n = appNames(a.name);
@@ -44,6 +45,44 @@ export async function databaseUnit(m: RepoModel, a: AppAnswers, p: PlacedCluster
     namespace: p.namespace,
     files,
     ...(listed.length ? { listed } : {}),
+    within: p.unitId,
+    needs: [{ unit: p.unitId }],
+    reconcile: { wait: true, interval: '30m', retryInterval: '1m', timeout: '10m' },
+    health: [],
+    app: a,
+    cluster: p,
+  };
+}
+
+/**
+ * A per-app cluster's database side, beside it in the app's directory: the owner's password for
+ * bootstrap initdb (basic-auth, username = owner: CNPG docs/src/bootstrap.md) and the cluster's
+ * ingress rule for the app. No Database or role objects: initdb creates both.
+ */
+async function colocatedDatabaseUnit(m: RepoModel, a: AppAnswers, p: PlacedCluster): Promise<Unit> {
+  const owner = ownerOf(a);
+  const n = appNames(a.name);
+  const files: PlannedFile[] = [];
+  const listed: string[] = [];
+  const add = async (file: string, docs: Doc[]) => {
+    listed.push(`./${file}`);
+    files.push(await owned(`${p.dir}/${file}`, owner, docs));
+  };
+  const secret = { secretName: n.credentials, secretStore: a.secretStore, role: a.role, storeItem: a.storeItem, passwordProperty: a.passwordProperty, initdb: true };
+  await add('postgres-secret.yaml', [['database/externalsecret.yaml.hbs', secret]]);
+  if (m.repo.networkPolicies) {
+    const view = { name: clusterPolicyName(p.name, a.name), app: a.name, cluster: p.name, namespace: a.namespace, podLabels: [a.podLabel, n.backups] };
+    await add('postgres-ingress.yaml', [['database/networkpolicy.yaml.hbs', view]]);
+  }
+  return {
+    id: `database/${a.name}`,
+    kind: 'database',
+    owner,
+    name: a.name,
+    dir: p.dir,
+    namespace: p.namespace,
+    files,
+    listed,
     within: p.unitId,
     needs: [{ unit: p.unitId }],
     reconcile: { wait: true, interval: '30m', retryInterval: '1m', timeout: '10m' },
@@ -104,6 +143,7 @@ export function appSideDocs(v: AppValues, part: string, networkPolicies: boolean
  * the shared components and substitutes the app's values (`variables`).
  */
 export async function appUnit(m: RepoModel, a: AppAnswers, p: PlacedCluster): Promise<Unit> {
+  if (p.colocated) return colocatedAppUnit(m, a, p);
   const owner = ownerOf(a);
   const appDir = `${a.path}/app`;
   const component = a.appLayout === 'component';
@@ -137,5 +177,39 @@ export async function appUnit(m: RepoModel, a: AppAnswers, p: PlacedCluster): Pr
     app: a,
     cluster: p,
     ...(component ? { components: componentsOf(a).map((part) => `${m.repo.componentsPath}/${part}`), variables: substituteFor(m, a) } : { variables: { APP: a.name } }),
+  };
+}
+
+/**
+ * A per-app cluster's app side, in the same directory: the connection Secret, the app's egress
+ * policy, the logical backups. Applied with the cluster by the app's one Flux Kustomization.
+ */
+async function colocatedAppUnit(m: RepoModel, a: AppAnswers, p: PlacedCluster): Promise<Unit> {
+  const owner = ownerOf(a);
+  const values = appValues(m, a);
+  const files: PlannedFile[] = [];
+  const listed: string[] = [];
+  for (const part of componentsOf(a)) {
+    for (const [file, d] of Object.entries(appSideDocs(values, part, m.repo.networkPolicies))) {
+      const name = `postgres-app-${part === 'cnpg' ? file : `${part.replace(/^cnpg-/, '')}-${file}`}`;
+      listed.push(`./${name}`);
+      files.push(await owned(`${a.path}/${name}`, owner, d));
+    }
+  }
+  return {
+    id: ownerOf(a),
+    kind: 'app',
+    owner,
+    name: a.name,
+    dir: a.path,
+    namespace: a.namespace,
+    files,
+    listed,
+    within: p.unitId,
+    needs: [{ unit: p.unitId }, { external: 'secret-store', name: m.repo.secretStoreKustomization }],
+    reconcile: { wait: false, interval: '30m', retryInterval: '1m', timeout: '5m' },
+    health: [],
+    app: a,
+    cluster: p,
   };
 }

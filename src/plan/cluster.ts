@@ -53,8 +53,11 @@ export async function clusterUnit(m: RepoModel, p: PlacedCluster, children: Unit
   const owner = p.unitId;
   const plugin = usesPlugin(c);
   const inTree = c.backups && !plugin;
+  // Colocated (per-app): beside the app's own files, so named as the cluster's.
+  const file = (name: string) => `${p.colocated ? 'postgres-' : ''}${name}`;
+  const app = p.colocated ? p.apps[0] : undefined;
   const files: PlannedFile[] = [
-    await owned(`${dir}/cluster.yaml`, owner, [
+    await owned(`${dir}/${file('cluster.yaml')}`, owner, [
       [
         'cluster/cluster.yaml.hbs',
         {
@@ -63,14 +66,18 @@ export async function clusterUnit(m: RepoModel, p: PlacedCluster, children: Unit
           partOf: m.repo.partOf,
           superuserAccess: superuserEnabled(p),
           parameters: Object.keys(c.parameters).length ? c.parameters : null,
-          roles: managedRoles(m, p.apps),
+          // Colocated: bootstrap initdb makes the app's owner; no managed role beside it.
+          roles: p.colocated ? [] : managedRoles(m, p.apps),
           plugin: plugin ? { name: pluginName, objectStore: objectStoreName(c) } : null,
           inTree: inTree ? { retention: c.backupRetention, store: storeConfig(c) } : null,
           env: inTree ? checksumEnv(c) : [],
+          preloadLibraries: c.preloadLibraries.length ? c.preloadLibraries : null,
+          // A per-app cluster's database and owner are its app's, the owner's password from the app's Secret.
+          initdb: app ? { database: app.database, owner: app.role, secret: appNames(app.name).credentials } : null,
         },
       ],
     ]),
-    await owned(`${dir}/externalsecret.yaml`, owner, [
+    await owned(`${dir}/${file('externalsecret.yaml')}`, owner, [
       [
         'cluster/externalsecret.yaml.hbs',
         { ...c, secretStore: m.repo.secretStore, backupSecret: c.backups ? c.backupCredentialsSecret : null, backupItem: c.backupCredentialsItem },
@@ -80,37 +87,38 @@ export async function clusterUnit(m: RepoModel, p: PlacedCluster, children: Unit
   if (plugin) {
     // The sidecar's boto3 then asks the bucket's regional endpoint, the one name the policy allows.
     const env = [...checksumEnv(c), ...regionEnv(c, true)];
-    files.push(await owned(`${dir}/objectstore.yaml`, owner, [['cluster/objectstore.yaml.hbs', { name: objectStoreName(c), retention: c.backupRetention, store: storeConfig(c), env }]]));
+    files.push(await owned(`${dir}/${file('objectstore.yaml')}`, owner, [['cluster/objectstore.yaml.hbs', { name: objectStoreName(c), retention: c.backupRetention, store: storeConfig(c), env }]]));
   }
   if (c.backups) {
     files.push(
-      await owned(`${dir}/scheduledbackup.yaml`, owner, [
+      await owned(`${dir}/${file('scheduledbackup.yaml')}`, owner, [
         ['cluster/scheduledbackup.yaml.hbs', { name: `${p.name}-daily`, schedule: c.backupSchedule, cluster: p.name, plugin: plugin ? pluginName : null }],
       ]),
     );
   }
   if (m.repo.networkPolicies) {
     files.push(
-      await owned(`${dir}/networkpolicy.yaml`, owner, [
+      await owned(`${dir}/${file('networkpolicy.yaml')}`, owner, [
         [
           'cluster/networkpolicy.yaml.hbs',
-          { name: p.name, cluster: p.name, operatorNamespace: m.repo.namespace, monitoringNamespace: m.repo.monitoringNamespace, objectStore: objectStoreEgress(c, m.repo.namespace, plugin) },
+          { name: p.name, cluster: p.name, operatorNamespace: m.repo.namespace, monitoringNamespace: m.repo.monitoringNamespace, objectStore: objectStoreEgress(c, p.namespace, plugin), colocated: p.colocated },
         ],
       ]),
     );
   }
   if (m.repo.podMonitors) {
     const labels = Object.keys(m.repo.monitoringLabels).length ? m.repo.monitoringLabels : null;
-    files.push(await owned(`${dir}/podmonitor.yaml`, owner, [['monitoring/podmonitor.yaml.hbs', { name: p.name, cluster: p.name, labels }]]));
+    files.push(await owned(`${dir}/${file('podmonitor.yaml')}`, owner, [['monitoring/podmonitor.yaml.hbs', { name: p.name, cluster: p.name, labels }]]));
   }
-  const order = ['externalsecret.yaml', 'cluster.yaml', 'objectstore.yaml', 'scheduledbackup.yaml', 'networkpolicy.yaml', 'podmonitor.yaml'];
+  const order = ['externalsecret.yaml', 'cluster.yaml', 'objectstore.yaml', 'scheduledbackup.yaml', 'networkpolicy.yaml', 'podmonitor.yaml'].map(file);
   const own = order.filter((f) => files.some((x) => x.path === `${dir}/${f}`)).map((f) => `./${f}`);
   const needs: Need[] = [
     { unit: 'operator' },
     ...(plugin ? [{ unit: 'plugin' }] : []),
     { external: 'secret-store', name: m.repo.secretStoreKustomization },
     ...(m.repo.storageKustomization ? [{ external: 'storage' as const, name: m.repo.storageKustomization }] : []),
-    { external: 'cluster-vars', name: m.repo.clusterVarsConfigMap },
+    // No variables, no ConfigMap to read them from (Flux fails a Kustomization whose substituteFrom is missing).
+    ...(m.repo.clusterVars.length ? [{ external: 'cluster-vars' as const, name: m.repo.clusterVarsConfigMap }] : []),
   ];
   return {
     id: p.unitId,
@@ -120,10 +128,13 @@ export async function clusterUnit(m: RepoModel, p: PlacedCluster, children: Unit
     dir,
     namespace: p.namespace,
     files,
-    listed: [...own, ...children.filter((u) => u.files.length).map((u) => posixRelative(dir, u.dir))],
+    // A child in a directory of its own is one resource; one in this directory lists its files here.
+    listed: [...own, ...children.filter((u) => u.files.length).flatMap((u) => (u.dir === dir ? (u.listed ?? []) : [posixRelative(dir, u.dir)]))],
     needs,
     reconcile: { wait: true, interval: '30m', retryInterval: '1m', timeout: '10m' },
-    health: ['Cluster', 'Database', ...(databaseRoleCr(m) ? (['DatabaseRole'] as const) : [])],
+    // Colocated: bootstrap initdb makes the database, no Database or DatabaseRole object to wait for.
+    health: p.colocated ? ['Cluster'] : ['Cluster', 'Database', ...(databaseRoleCr(m) ? (['DatabaseRole'] as const) : [])],
     cluster: p,
+    ...(p.colocated ? { userKustomization: true } : {}),
   };
 }

@@ -1,5 +1,5 @@
-import { formatOwnedYaml, formatYaml } from '../format.js';
-import { renderTemplate } from '../render.js';
+import { formatOwnedYaml, formatYaml, ownedMarkdown } from '../format.js';
+import { renderTemplate, renderText } from '../render.js';
 import type { PlannedFile } from './types.js';
 import type { Doc } from '../views.js';
 
@@ -20,3 +20,6 @@ export async function scaffold(path: string, unit: string, comment: string[], [t
 /** A kustomize kustomization.yaml (or Component) listing `resources`. */
 export const kustomization = (path: string, unit: string, resources: string[], component = false) =>
   owned(path, unit, [['kustomize/kustomization.yaml.hbs', { resources, component }]]);
+
+/** An owned Markdown file (a directory's README) from one text template. */
+export const ownedText = (path: string, unit: string, [template, view]: Doc): PlannedFile => ({ mode: 'owned', path, unit, contents: ownedMarkdown(unit, renderText(template, view)) });

@@ -19,12 +19,14 @@ export async function planUnits(m: RepoModel, onUnit: (unit: string) => void = (
   const apps: Unit[] = [];
   for (const p of placeClusters(m)) {
     onUnit(p.unitId);
-    const databases: Unit[] = [];
+    const within: Unit[] = [];
     for (const a of p.apps) {
-      databases.push(await databaseUnit(m, a, p));
-      apps.push(await appUnit(m, a, p));
+      within.push(await databaseUnit(m, a, p));
+      const app = await appUnit(m, a, p);
+      // An app side delivered with its cluster (per-app) is one of the cluster's parts, like a database side.
+      (app.within ? within : apps).push(app);
     }
-    units.push(await clusterUnit(m, p, databases), ...databases);
+    units.push(await clusterUnit(m, p, within), ...within);
   }
   apps.sort((x, y) => x.name.localeCompare(y.name));
   for (const u of apps) onUnit(u.id);

@@ -33,6 +33,8 @@ export const appNames = (app: string) => ({
   backups: `${app}-pg-backups`,
   rolePassword: `${app}-pg-role`,
   appPolicy: `${app}-to-postgres`,
+  /** A per-app cluster's initdb Secret (basic-auth: the owner and its password). */
+  credentials: `${app}-postgres-credentials`,
 });
 
 /** The cluster side's ingress policy for one app (in the cluster's namespace). */

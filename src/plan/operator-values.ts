@@ -43,9 +43,17 @@ export function operatorChartValues(r: RepoAnswers): Record<string, unknown> {
       : r.operatorAntiAffinity === 'preferred'
         ? { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] } }
         : null;
+  // Like the clusters', no CPU limit: a throttled operator answers its webhooks late, and they fail closed.
   const requests = { ...(r.operatorCpuRequest ? { cpu: r.operatorCpuRequest } : {}), ...(r.operatorMemoryRequest ? { memory: r.operatorMemoryRequest } : {}) };
   const limits = r.operatorMemoryLimit ? { memory: r.operatorMemoryLimit } : {};
   const resources = { ...(some(requests) ? { requests } : {}), ...(some(limits) ? { limits } : {}) };
+  // The Grafana dashboard is the chart's own: its `monitoring` dependency (cloudnative-pg/grafana-dashboards
+  // charts/cluster) writes ConfigMap `cnpg-grafana-dashboard` in `namespace` with `labels`; the
+  // deprecated sidecarLabel (default grafana_dashboard) is emptied, or the label would be written twice.
+  const monitoring = {
+    ...(r.podMonitors ? { podMonitorEnabled: true, ...(some(r.monitoringLabels) ? { podMonitorAdditionalLabels: r.monitoringLabels } : {}) } : {}),
+    ...(r.grafanaDashboard ? { grafanaDashboard: { create: true, namespace: r.monitoringNamespace, sidecarLabel: '', labels: { grafana_dashboard: '1' } } } : {}),
+  };
   return {
     ...(r.operatorReplicas !== 1 ? { replicaCount: r.operatorReplicas } : {}),
     crds: { create: r.operatorCrds === 'chart' },
@@ -57,6 +65,6 @@ export function operatorChartValues(r: RepoAnswers): Record<string, unknown> {
     ...(some(resources) ? { resources } : {}),
     ...(some(r.operatorPodAnnotations) ? { podAnnotations: r.operatorPodAnnotations } : {}),
     ...(r.operatorSecurityContext === 'restricted' ? RESTRICTED : {}),
-    ...(r.podMonitors ? { monitoring: { podMonitorEnabled: true, ...(some(r.monitoringLabels) ? { podMonitorAdditionalLabels: r.monitoringLabels } : {}) } } : {}),
+    ...(some(monitoring) ? { monitoring } : {}),
   };
 }

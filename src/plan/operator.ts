@@ -71,6 +71,8 @@ async function operatorFiles(m: RepoModel, dir: string): Promise<PlannedFile[]> 
 /** The operator (once per repo), its CRD bundle when apart, and, when a cluster backs up through it, the Barman Cloud plugin. */
 export async function operatorUnits(m: RepoModel): Promise<Unit[]> {
   const op = m.repo.operatorPath;
+  // ks layout: the chart in app/ beside ks.yaml; flat: the operator directory itself (seed 002's cnpg/).
+  const opDir = m.repo.fluxLayout === 'flat' ? op : `${op}/app`;
   const plugin = anyPlugin(m);
   const policies = m.repo.networkPolicies;
   const bundle = m.repo.operatorCrds === 'bundle';
@@ -78,16 +80,16 @@ export async function operatorUnits(m: RepoModel): Promise<Unit[]> {
   const settings = await clusterSettings(m);
   // An apps cluster that only needs the CRDs (its manifests name CNPG kinds; its databases run elsewhere).
   if (m.repo.operatorInstall === 'crds-only') return [{ ...crds[0]!, files: settings }];
-  const files = await operatorFiles(m, `${op}/app`);
+  const files = await operatorFiles(m, opDir);
   const operator: Unit = {
     id: 'operator',
     kind: 'operator',
     owner: OWNER,
     name: OPERATOR_KS,
-    dir: `${op}/app`,
+    dir: opDir,
     namespace: m.repo.namespace,
     files: [...files, ...settings],
-    listed: files.map((f) => `./${f.path.slice(op.length + 5)}`),
+    listed: files.map((f) => `./${f.path.slice(opDir.length + 1)}`),
     needs: bundle ? [{ unit: 'crds' }] : [],
     reconcile: RECONCILE,
     health: [],

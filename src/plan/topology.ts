@@ -18,6 +18,11 @@ export interface PlacedCluster {
   /** Apps whose databases it holds, by name. */
   apps: AppAnswers[];
   unitId: string;
+  /**
+   * Per-app: the cluster, its app's database side and app side share the app's directory (the
+   * user's, with its own kustomization.yaml), their files named `postgres-*.yaml`.
+   */
+  colocated: boolean;
 }
 
 const serviceHost = (cluster: string, suffix: 'rw' | 'ro', namespace: string) => `${cluster}-${suffix}.${namespace}.svc.cluster.local`;
@@ -39,13 +44,57 @@ function placeShared(m: RepoModel): PlacedCluster[] {
       roHost: serviceHost(c.clusterName, 'ro', namespace),
       apps: m.apps.filter((a) => a.cluster === c.clusterName).sort((a, b) => a.name.localeCompare(b.name)),
       unitId: `cluster/${c.clusterName}`,
+      colocated: false,
     }));
+}
+
+/** The per-app cluster of one app: `<app>-postgres`, made from the recorded cluster answers it names. */
+export const perAppClusterName = (app: string): string => `${app}-postgres`;
+
+/**
+ * `per-app`: every app gets a cluster of its own in its namespace and directory, made from the
+ * recorded cluster answers it names (a template: new-cluster records it, new-app makes the cluster).
+ * The cluster's own names follow from its name: its Flux Kustomization is the app's (it applies the
+ * app's directory), its superuser Secret `<cluster>-superuser-secret`, its backups a path of the app's
+ * below the template's bucket path. The backup keys' Secret keeps the template's name: it is the
+ * store's, one per namespace.
+ */
+function placePerApp(m: RepoModel): PlacedCluster[] {
+  return [...m.apps]
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap((a) => {
+      const template = m.clusters.find((c) => c.clusterName === a.cluster);
+      if (!template) return [];
+      const name = perAppClusterName(a.name);
+      const answers: ClusterAnswers = {
+        ...template,
+        clusterName: name,
+        kustomizationName: a.name,
+        superuserSecret: `${name}-superuser-secret`,
+        backupDestinationPath: `${template.backupDestinationPath.replace(/\/+$/, '')}/${a.name}/`,
+      };
+      return [
+        {
+          answers,
+          name,
+          namespace: a.namespace,
+          dir: a.path,
+          host: serviceHost(name, 'rw', a.namespace),
+          roHost: serviceHost(name, 'ro', a.namespace),
+          apps: [a],
+          unitId: `cluster/${name}`,
+          colocated: true,
+        },
+      ];
+    });
 }
 
 export function placeClusters(m: RepoModel): PlacedCluster[] {
   switch (m.repo.topology) {
     case 'shared':
       return placeShared(m);
+    case 'per-app':
+      return placePerApp(m);
   }
 }
 

@@ -65,6 +65,11 @@ export interface Unit {
    * (a chart source goes first); absent when the unit writes its kustomization itself or has none.
    */
   listed?: string[];
+  /**
+   * `<dir>/kustomization.yaml` is the user's (an app's directory): the delivery keeps the `listed`
+   * entries in it instead of writing the file.
+   */
+  userKustomization?: boolean;
   /** Delivered as part of that unit: its directory is one of that unit's resources. */
   within?: string;
   needs: Need[];

@@ -13,6 +13,7 @@ import type { Problem, RawDoc, ValidateOptions, ValidateResult } from "./types.j
 import { checkCommonMetadata } from "./xref/common-metadata.js";
 import { checkDatabaseOwners } from "./xref/database-owner.js";
 import { checkPromql } from "./xref/promql.js";
+import { checkCrdOrder } from "./xref/crd-order.js";
 import { checkDependsOn } from "./xref/depends-on.js";
 import { checkNetworkPolicies } from "./xref/network-policy.js";
 import { checkPolicyCoverage } from "./xref/policy-coverage.js";
@@ -129,6 +130,7 @@ export async function validateTree(opts: ValidateOptions): Promise<ValidateResul
     ...checkPolicyCoverage(render.rendered),
     ...checkCommonMetadata(render.rendered, scopes),
     ...checkPromql(render.rendered),
+    ...checkCrdOrder(render.rendered),
   );
 
   progress("validate: waiting for kubectl kustomize builds");

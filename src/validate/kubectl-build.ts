@@ -28,10 +28,16 @@ export function findKubectl(): string | undefined {
   return undefined;
 }
 
+/**
+ * Flux builds with LoadRestrictionsNone (fluxcd/pkg kustomize/kustomize_generator.go Build): a
+ * kustomization may list files outside its directory. Argo CD keeps kustomize's default (rootOnly).
+ */
+const FLUX_BUILD = ["--load-restrictor", "LoadRestrictionsNone"];
+
 /** Returns the first line of stderr on failure. */
-async function build(kubectl: string, dir: string): Promise<string | undefined> {
+async function build(kubectl: string, dir: string, flags: string[]): Promise<string | undefined> {
   try {
-    await run(kubectl, ["kustomize", dir], { maxBuffer: 64 * 1024 * 1024, timeout: 120_000 });
+    await run(kubectl, ["kustomize", ...flags, dir], { maxBuffer: 64 * 1024 * 1024, timeout: 120_000 });
     return undefined;
   } catch (err) {
     const e = err as { stderr?: string; message: string };
@@ -110,8 +116,10 @@ export async function kustomizeBuilds(
     });
   }
   const problems: Problem[] = [];
+  // A tree Argo CD applies builds as Argo CD does; any other as Flux does.
+  const flags = scopes.some((s) => s.engine === "argocd") && !scopes.some((s) => s.engine === "flux") ? [] : FLUX_BUILD;
   await pool(jobs, async (job) => {
-    const error = await build(kubectl, job.dir);
+    const error = await build(kubectl, job.dir, flags);
     if (job.cleanup) await rm(job.cleanup, { recursive: true, force: true });
     if (!error) return;
     // Paths relative to the root read better (and keep test output stable).

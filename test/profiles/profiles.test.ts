@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import { ROOT, snapshot, tempRepo } from '../helpers.js';
 /**
  * Each shipped profile, as its team would run it: one non-interactive `new-cluster --profile`, then
  * `new-app --answers` for the example apps in `test/profiles/<profile>.apps.yaml` (a list of answer
- * maps). The tree must equal `test/golden/profiles/<profile>/` (UPDATE_GOLDENS=1 rewrites it: read the
+ * maps), on the repository in `test/profiles/<profile>.base/` when there is one. The tree must equal `test/golden/profiles/<profile>/` (UPDATE_GOLDENS=1 rewrites it: read the
  * diff), regenerate without drift, and validate clean.
  */
 const CLI = join(ROOT, 'dist', 'src', 'cli.js');
@@ -28,6 +28,10 @@ function run(dir: string, args: string[]) {
 describe.each(PROFILES)('profile %s', (profile) => {
   it('one command builds the team\'s tree; new-app, regen --check and validate work on it', () => {
     const dir = tempRepo();
+    // The team's repository before the tool, where the profile needs one (seed 002: a Flux bootstrap
+    // with its root kustomization.yaml).
+    const base = join(ROOT, 'test', 'profiles', `${profile}.base`);
+    if (existsSync(base)) cpSync(base, dir, { recursive: true });
     const made = run(dir, ['new-cluster', '--profile', profile]);
     expect(made.out, made.out).toMatch(/created/);
     expect(made.code).toBe(0);

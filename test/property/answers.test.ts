@@ -5,6 +5,8 @@ import { newCluster } from '../../src/commands/new-cluster.js';
 import { regen } from '../../src/commands/regen.js';
 import { OPERATOR_RELEASES, PLUGIN_RELEASES } from '../../src/versions.js';
 import { validateTree } from '../../src/validate/index.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ctxFor, tempRepo } from '../helpers.js';
 import { fillDefaults } from '../../schema/fields.js';
 import { PROFILE_RULES } from '../../schema/profile-rules.js';
@@ -60,6 +62,12 @@ describe('any valid answers', () => {
       fc.asyncProperty(clusterAnswers, fc.boolean(), fc.uniqueArray(appAnswers, { minLength: 1, maxLength: 3, selector: (a) => a.name }), async (c, second, apps) => {
         fc.pre(fitsProfile(c));
         const dir = tempRepo();
+        const perApp = c.topology === 'per-app';
+        // The flat layout adds its entries to the k8s cluster's root kustomization.yaml, which must exist.
+        if (perApp) {
+          mkdirSync(join(dir, 'kubernetes/apps'), { recursive: true });
+          writeFileSync(join(dir, 'kubernetes/apps/kustomization.yaml'), 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n');
+        }
         const { backupProvider, ...drawn } = c;
         const rest = { ...drawn, operatorPdb: c.operatorPdb && c.operatorReplicas > 1, operatorAntiAffinity: c.operatorReplicas > 1 ? c.operatorAntiAffinity : 'none' };
         const backup = c.backups ? { backupProvider, backupEndpoint: backupProvider === 's3' ? '' : endpoint(backupProvider) } : {};
@@ -74,7 +82,9 @@ describe('any valid answers', () => {
           const cluster = second ? { cluster: i % 2 ? 'analytics' : c.clusterName } : {};
           // postgres-init creates no extensions, so init-container apps ask for none (refused otherwise).
           const extensions = a.provisioning === 'init-container' ? [] : a.extensions;
-          await newApp(ctxFor(dir), { ...app, ...dumps, ...cluster, extensions, database: a.name.replace(/-/g, '_') });
+          // Per-app: initdb makes the database and owner only, an explicit app side, one cluster per namespace.
+          const own = perApp ? { provisioning: 'declarative', extensions: [], appLayout: 'explicit', namespace: a.name } : { extensions };
+          await newApp(ctxFor(dir), { ...app, ...dumps, ...cluster, extensions, database: a.name.replace(/-/g, '_'), ...own });
         }
         const result = await validateTree({
           root: dir,

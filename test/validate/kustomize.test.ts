@@ -11,9 +11,17 @@ describe("kubectl kustomize builds", () => {
   it.skipIf(!hasKubectl)("reports the first line of a failed build", async () => {
     const r = await validateFixture("kustomize-fail", { kubectl: "auto" });
     expect(r.lines).toEqual([
-      "broken/kustomization.yaml:1: Kustomization/broken: kubectl kustomize failed: accumulating resources: accumulation err='accumulating resources from './missing.yaml': evalsymlink failure on 'broken/missing.yaml' : lstat broken/missing.yaml: no such file or directory': must build at directory: not a valid directory: evalsymlink failure on 'broken/missing.yaml' : lstat broken/missing.yaml: no such file or directory",
+      "broken/kustomization.yaml:1: Kustomization/broken: kubectl kustomize failed: accumulating resources: accumulation err='accumulating resources from './missing.yaml': open broken/missing.yaml: no such file or directory': must build at directory: not a valid directory: evalsymlink failure on 'broken/missing.yaml' : lstat broken/missing.yaml: no such file or directory",
       `flux/ks.yaml:11: Kustomization/base: kubectl kustomize failed: accumulating components: loader.New "must build at directory: not a valid directory: evalsymlink failure on 'components/missing' : lstat components: no such file or directory"`,
     ]);
+  });
+
+  // Flux builds with LoadRestrictionsNone (fluxcd/pkg kustomize/kustomize_generator.go Build): a file
+  // outside the kustomization's directory is fine there, so it must be here too.
+  it.skipIf(!hasKubectl)("builds as Flux does: a file outside the kustomization's directory is allowed", async () => {
+    const r = await validateFixture("kustomize-outside-root", { kubectl: "auto" });
+    expect(r.lines).toEqual([]);
+    expect(r.checkedKustomizations).toBe(2); // cluster/ and the Flux Kustomization
   });
 
   it("notes when kubectl is missing instead of failing", async () => {

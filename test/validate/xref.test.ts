@@ -17,6 +17,12 @@ describe("cross-references", () => {
     });
   });
 
+  it("a custom resource is not applied with the HelmRelease that installs its CRD", async () => {
+    expect((await validateFixture("crd-order-fail")).lines).toEqual([
+      "root/app/cluster.yaml:1: Cluster/app-postgres: applied by Kustomization flux-system/root with HelmRelease cloudnative-pg, which installs its CRD: Flux dry-runs the whole apply first, so on a fresh cluster neither is applied; apply the two from Kustomizations of their own, this one's dependsOn the HelmRelease's",
+    ]);
+  });
+
   it("a Flux Kustomization's spec.path exists in the tree", async () => {
     expect((await validateFixture("flux-path-fail")).lines).toEqual([
       "ks.yaml:9: Kustomization/moved-app: spec.path ./kubernetes/apps/moved-app/app does not exist in the tree",

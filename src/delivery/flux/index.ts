@@ -1,6 +1,6 @@
 import { formatYaml } from '../../format.js';
 import { TOOL } from '../../paths.js';
-import { ensureFluxKustomization, ensureLines, fluxKustomizationSlots, linesSlots } from '../../patch.js';
+import { ensureFluxKustomization, ensureLines, ensureResources, fluxKustomizationSlots, linesSlots, resourcesSlots } from '../../patch.js';
 import { kustomization, owned } from '../../plan/emit.js';
 import { type RepoModel, posixRelative } from '../../plan/model.js';
 import type { PlannedFile } from '../../plan/types.js';
@@ -9,12 +9,13 @@ import { RECORD_DIR } from '../../records.js';
 import { renderTemplate } from '../../render.js';
 import type { Delivery } from '../types.js';
 import { planComponents } from './components.js';
+import { flatLayout } from './flat.js';
 import { healthCheckExprs } from './health.js';
 import { namespaceFile, registerInNamespace } from './namespace.js';
 import type { Doc } from '../../views.js';
 
 /** The Flux Kustomization a unit is applied by: its own, or that of the unit it is delivered within. */
-function applyingUnit(units: readonly Unit[], id: string): Unit {
+export function applyingUnit(units: readonly Unit[], id: string): Unit {
   const u = units.find((x) => x.id === id);
   if (!u) throw new Error(`no unit ${id}`);
   return u.within ? applyingUnit(units, u.within) : u;
@@ -29,7 +30,7 @@ function dependsOn(m: RepoModel, units: readonly Unit[], u: Unit) {
 }
 
 /** The view of templates/flux/kustomization.yaml.hbs for a unit with a Kustomization of its own. */
-function kustomizationView(m: RepoModel, units: readonly Unit[], u: Unit) {
+export function kustomizationView(m: RepoModel, units: readonly Unit[], u: Unit) {
   const vars = u.needs.flatMap((n) => ('external' in n && n.external === 'cluster-vars' ? [n.name] : []));
   const substitute = u.variables ?? null;
   return {
@@ -47,13 +48,26 @@ function kustomizationView(m: RepoModel, units: readonly Unit[], u: Unit) {
   };
 }
 
+/**
+ * What a layout adds: files of a unit's own (`listed` first in its kustomization.yaml: a chart
+ * source, a namespace) and the wiring that makes Flux find the Kustomizations.
+ */
+export interface FluxLayout {
+  /** `onCreate`: entries only a kustomization.yaml of the user's gets, when the tool creates it. */
+  unitFiles(m: RepoModel, u: Unit): Promise<{ files: PlannedFile[]; listed: string[]; onCreate?: string[] }>;
+  wiring(m: RepoModel, units: readonly Unit[]): Promise<PlannedFile[]>;
+}
+
+/** Files in the unit's directory, as its kustomization.yaml lists them. */
+export const listedFiles = (u: Unit, files: PlannedFile[]): string[] => files.map((f) => `./${f.path.slice(u.dir.length + 1)}`);
+
 /** A chart through an OCIRepository and a HelmRelease, listed first in the unit's kustomization. */
 async function chartFiles(u: Unit): Promise<PlannedFile[]> {
   if (!u.chart) return [];
   const { name, url, version, values } = u.chart;
   return [
     await owned(`${u.dir}/ocirepository.yaml`, u.owner, [['operator/ocirepository.yaml.hbs', { name, url, tag: version }]]),
-    await owned(`${u.dir}/helmrelease.yaml`, u.owner, [['operator/helmrelease.yaml.hbs', { name, values }]]),
+    await owned(`${u.dir}/helmrelease.yaml`, u.owner, [['operator/helmrelease.yaml.hbs', { name, values, chart: null }]]),
   ];
 }
 
@@ -82,23 +96,23 @@ async function appKustomization(m: RepoModel, units: readonly Unit[], u: Unit): 
   ];
 }
 
+/** The operator's ks.yaml is registered in its namespace folder, whose Namespace is then the one labelled. */
+const inAppsNamespace = (m: RepoModel) => !posixRelative(`${m.repo.appsRoot}/${m.repo.namespace}`, `${m.repo.operatorPath}/ks.yaml`).startsWith('..');
+
 /**
- * Flux, seed 001's layout: the operator's ks.yaml holds the Kustomizations of the operator, the
- * plugin and each cluster; units delivered within a cluster are resources of its directory; each app
- * has its own ks.yaml beside it.
+ * Seed 001's layout: the operator's ks.yaml holds the Kustomizations of the operator, the plugin and
+ * each cluster; units delivered within a cluster are resources of its directory; each app has its
+ * own ks.yaml beside it.
  */
-export const fluxDelivery: Delivery = {
-  async deliver(m, units) {
+const ksLayout: FluxLayout = {
+  async unitFiles(m, u) {
+    const files = await chartFiles(u);
+    // Outside <appsRoot>/<namespace>/ the operator's own directory holds its labelled Namespace, listed first.
+    const ownNamespace = u.kind === 'operator' && Object.keys(u.namespaceLabels ?? {}).length && !inAppsNamespace(m) ? ['./namespace.yaml'] : [];
+    return { files, listed: [...ownNamespace, ...listedFiles(u, files)] };
+  },
+  async wiring(m, units) {
     const files: PlannedFile[] = [];
-    // Where the operator's ks.yaml is registered in its namespace folder, that folder's Namespace is the one labelled.
-    const inAppsNamespace = !posixRelative(`${m.repo.appsRoot}/${m.repo.namespace}`, `${m.repo.operatorPath}/ks.yaml`).startsWith('..');
-    for (const u of units) {
-      const chart = await chartFiles(u);
-      files.push(...chart);
-      const ownNamespace = u.kind === 'operator' && Object.keys(u.namespaceLabels ?? {}).length && !inAppsNamespace ? ['./namespace.yaml'] : [];
-      const listed = [...ownNamespace, ...chart.map((f) => `./${f.path.slice(u.dir.length + 1)}`), ...(u.listed ?? [])];
-      if (u.listed) files.push(await kustomization(`${u.dir}/kustomization.yaml`, u.owner, listed));
-    }
     const infra = units.filter((u) => !u.within && u.kind !== 'app' && u.kind !== 'database');
     const ksPath = `${m.repo.operatorPath}/ks.yaml`;
     // An upstream source (the CRD bundle) sits beside the Kustomization that applies it.
@@ -111,8 +125,32 @@ export const fluxDelivery: Delivery = {
     const registered = await registerInNamespace(m, m.repo.namespace, ksPath, 'operator', labels);
     files.push(...registered);
     // Outside <appsRoot>/<namespace>/ the operator's own directory holds the labelled Namespace.
-    if (operator && Object.keys(labels).length && !inAppsNamespace) files.push(await namespaceFile(`${operator.dir}/namespace.yaml`, m.repo.namespace, 'operator', labels));
+    if (operator && Object.keys(labels).length && !inAppsNamespace(m)) files.push(await namespaceFile(`${operator.dir}/namespace.yaml`, m.repo.namespace, 'operator', labels));
     for (const u of units.filter((x) => x.kind === 'app')) files.push(...(await appKustomization(m, units, u)));
+    return files;
+  },
+};
+
+/** A unit listed by the kustomization.yaml of the unit it is delivered within, from the same directory. */
+const listedByParent = (units: readonly Unit[], u: Unit) => !!u.within && units.find((x) => x.id === u.within)?.dir === u.dir;
+
+/** Flux in either layout (`fluxLayout`): the units' kustomizations, the layout's files and wiring, the components. */
+export const fluxDelivery: Delivery = {
+  async deliver(m, units) {
+    const layout = m.repo.fluxLayout === 'flat' ? flatLayout : ksLayout;
+    const files: PlannedFile[] = [];
+    for (const u of units) {
+      const own = await layout.unitFiles(m, u);
+      files.push(...own.files);
+      const listed = [...own.listed, ...(u.listed ?? [])];
+      const path = `${u.dir}/kustomization.yaml`;
+      // The user's file (an app's directory): the tool keeps its entries there, in this order.
+      const onCreate = own.onCreate ?? [];
+      if (u.userKustomization)
+        files.push({ mode: 'patched', path, unit: u.owner, apply: (cur) => ensureResources(cur, cur === undefined ? [...onCreate, ...listed] : listed), slots: (t) => resourcesSlots(t, listed) });
+      else if (u.listed && !listedByParent(units, u)) files.push(await kustomization(path, u.owner, listed));
+    }
+    files.push(...(await layout.wiring(m, units)));
     files.push(...(await planComponents(m)));
     files.push({
       mode: 'patched',
