@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { imageExtensions } from '../src/images.js';
+import { offeredExtensions, sqlExtension } from '../src/plan/extensions.js';
 import { overlaps } from '../src/repo-path.js';
 import type { AnswerSchema, Field } from './fields.js';
 import { plainInBlock } from '../src/yaml-scalar.js';
@@ -131,10 +131,14 @@ export function appSchema(ctx: AppCtx) {
       const cluster = ctx.clusters.find((c) => c.clusterName === a.cluster);
       if (!cluster) add('cluster', clusterNames.length ? `must be a recorded cluster (${clusterNames.join(', ')})` : 'no cluster is recorded yet: run new-cluster first');
       if (cluster) {
-        const offered = imageExtensions(cluster.imageName) ?? (cluster.imageExtensions.length ? cluster.imageExtensions : undefined);
+        const offered = offeredExtensions(cluster);
         if (!offered && a.extensions.length)
           add('extensions', `the image ${cluster.imageName} is not in the tool's table: list its extensions in the cluster's imageExtensions answer`);
-        for (const e of a.extensions) if (offered && !offered.includes(e)) add('extensions', `"${e}" is not offered by the image ${cluster.imageName}`);
+        for (const e of a.extensions) if (offered && !offered.includes(e)) add('extensions', `"${e}" is not offered by the image ${cluster.imageName} nor by the cluster's imageVolumeExtensions`);
+        // CNPG runs CREATE EXTENSION without CASCADE, in list order (internal/management/controller/database_controller_sql.go).
+        for (const [i, e] of a.extensions.entries())
+          for (const r of sqlExtension(cluster, e).requires)
+            if (!a.extensions.slice(0, i).includes(r)) add('extensions', `"${e}" needs ${r} listed before it (CloudNativePG creates extensions in order, without CASCADE)`);
         // Argo CD's init-roles hook creates the role and database as the superuser (templates/argocd/chart).
         if (ctx.repo.delivery === 'argocd' && a.provisioning === 'declarative' && cluster.superuserAccess === 'false')
           add('provisioning', `declarative needs the superuser under delivery argocd (its init-roles hook logs in as it): cluster ${cluster.clusterName} has superuserAccess false`);
@@ -143,6 +147,8 @@ export function appSchema(ctx: AppCtx) {
       // so nothing would create them: refused rather than recorded.
       if (a.provisioning === 'init-container' && a.extensions.length)
         add('extensions', 'init-container provisioning (postgres-init) creates only the role and the database, not extensions: use provisioning declarative or create them in the app');
+      if (ctx.repo.secretSource === 'sops' && a.appLayout === 'component')
+        add('appLayout', 'component requires secretSource external-secrets (got secretSource sops): use appLayout explicit, one SOPS stub per app');
       if (a.backups && a.backupVolume === 'nfs' && (!a.nfsServer || !a.nfsPath.startsWith('/')))
         add(a.nfsServer ? 'nfsPath' : 'nfsServer', 'nfsServer and an absolute nfsPath are required when backupVolume is nfs');
       // Pod Security `restricted` admits only configMap, csi, downwardAPI, emptyDir, ephemeral, PVC,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hasBarmanCloud, imageMajor } from '../src/images.js';
+import { hasBarmanCloud, imageExtensions, imageMajor, volumeExtensionImage } from '../src/images.js';
 import { defaultStoreLabels, inClusterStore } from '../src/plan/object-store-egress.js';
 import { operatorRelease } from '../src/versions.js';
 import type { AppAnswers } from './app.js';
@@ -7,6 +7,7 @@ import type { AnswerSchema, Field } from './fields.js';
 import { CLUSTER_TEXT_FIELDS, refineSubstitutedText } from './substitution.js';
 import type { RepoAnswers } from './repo.js';
 import { nameClash } from './names.js';
+import { refineRestore, restoreFields, restoreShape } from './restore.js';
 import { cnpgParameterProblem, cnpgParameterValueProblem } from './postgres.js';
 import { cnpgCron, dns1035Label, dns1123Label, httpUrl, imageRef, kubeName, labelKey, labelValue, pgParameters, quantity, retention } from './rules.js';
 
@@ -34,6 +35,12 @@ export const clusterFields: readonly Field<ClusterCtx>[] = [
     default: (a) => (isDefaultName(a) ? 'cloudnative-pg-cluster' : `cloudnative-pg-cluster-${a.clusterName}`),
   },
   { name: 'instances', kind: 'int', message: 'Number of PostgreSQL instances', default: () => 3 },
+  {
+    name: 'antiAffinityTopologyKey',
+    kind: 'string',
+    message: 'Node label the instances spread across (affinity.topologyKey; "" for CNPG\'s default, kubernetes.io/hostname)',
+    default: () => '',
+  },
   { name: 'storageClass', kind: 'string', message: 'StorageClass of the data volumes (empty: the cluster\'s default class)', default: () => '' },
   { name: 'storageSize', kind: 'string', message: 'Size of each data volume', default: () => '20Gi' },
   { name: 'cpuRequest', kind: 'string', message: 'CPU request per instance', default: () => '500m' },
@@ -91,6 +98,12 @@ export const clusterFields: readonly Field<ClusterCtx>[] = [
     default: (_a, ctx) => (ctx.repo.delivery === 'argocd' ? '' : undefined),
   },
   { name: 'imageExtensions', kind: 'list', message: 'Extensions the image offers (only for an image the tool does not know)', default: () => [] },
+  {
+    name: 'imageVolumeExtensions',
+    kind: 'list',
+    message: 'Extension images to mount by ImageVolume (pgvector, postgis, vchord; PostgreSQL 18+, Kubernetes 1.35+)',
+    default: () => [],
+  },
   { name: 'backupProvider', kind: 'enum', message: 'Object storage provider', choices: PROVIDERS, default: () => 'r2', when: (a) => a.backups === true },
   {
     name: 'backupEndpoint',
@@ -146,6 +159,7 @@ export const clusterFields: readonly Field<ClusterCtx>[] = [
     default: () => '0 0 0 * * *',
     when: (a) => a.backups === true,
   },
+  ...restoreFields<ClusterCtx>(),
 ];
 
 /** Kubernetes label keys (optional DNS prefix, then a name) and values. */
@@ -162,6 +176,10 @@ export function clusterSchema(ctx: ClusterCtx) {
       instances: z.number({ message: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(10, 'must be at most 10'),
       imageName: imageRef,
       imageExtensions: z.array(z.string().regex(/^[a-z0-9_-]+$/, 'must be extension names')),
+      // Optional: records written before it existed mount none.
+      imageVolumeExtensions: z.array(z.string().regex(/^[a-z0-9]([-a-z0-9_]*[a-z0-9])?$/, 'must be extension image names (lowercase letters, digits, "-", "_")')).optional(),
+      // Optional: records written before it existed leave the affinity to CNPG.
+      antiAffinityTopologyKey: z.union([z.literal(''), labelKey]).optional(),
       storageClass: z.union([z.literal(''), kubeName]),
       storageSize: quantity,
       cpuRequest: quantity,
@@ -188,6 +206,7 @@ export function clusterSchema(ctx: ClusterCtx) {
       backupRetention: retention,
       backupCompression: z.enum(COMPRESSION, { message: `must be one of ${COMPRESSION.join(', ')}` }),
       backupSchedule: cnpgCron,
+      ...restoreShape,
       // Delivery argocd only: absent from Flux records.
       psqlImage: z.union([z.literal(''), imageRef]).optional(),
     })
@@ -198,6 +217,20 @@ export function clusterSchema(ctx: ClusterCtx) {
         for (const f of ['backupDestinationPath', 'backupEndpoint'] as const)
           if (a.backups && a[f].includes('${')) add(f, 'holds a ${...} reference, but delivery argocd substitutes no variables: write the value itself');
       refineSubstitutedText(a, CLUSTER_TEXT_FIELDS, issue, ctx.repo.delivery === 'argocd' ? [] : ctx.repo.clusterVars);
+      refineRestore(a, add);
+      refineVolumeExtensions(a, add);
+      if (ctx.repo.topology === 'per-app') {
+        // One template record places every app's Cluster: a restore or a chosen server name would apply to all of them.
+        if (a.restoreFrom) add('restoreFrom', 'is not supported under topology per-app yet: the template\'s answer would restore every app\'s cluster from the same server');
+        if (a.backupServerName && a.backupServerName !== a.clusterName)
+          add('backupServerName', 'must be the template\'s clusterName under topology per-app (each app\'s cluster archives under its own name)');
+      }
+      if (ctx.repo.delivery === 'argocd') {
+        // The wrapper chart's Cluster template (templates/argocd/chart) carries the plugin restore only.
+        if (a.restoreFrom && !(a.backups && a.backupMethod === 'plugin')) add('restoreFrom', 'requires backupMethod plugin under delivery argocd (the wrapper chart restores through the Barman Cloud plugin)');
+        if (a.imageVolumeExtensions?.length) add('imageVolumeExtensions', 'requires delivery flux (got delivery argocd): the wrapper chart\'s Cluster template does not mount extension images');
+        if (a.antiAffinityTopologyKey) add('antiAffinityTopologyKey', 'requires delivery flux (got delivery argocd): the wrapper chart\'s Cluster template keeps CNPG\'s default');
+      }
       for (const key of Object.keys(a.parameters)) {
         const problem = cnpgParameterProblem(key) ?? cnpgParameterValueProblem(key, a.parameters[key]!, a.instances);
         // On the parameter itself, so the error line shows its value, not the whole map.
@@ -227,6 +260,24 @@ export function clusterSchema(ctx: ClusterCtx) {
       if (clash) add(clash.field, clash.message);
       if (!release) add('clusterName', `the recorded chartVersion ${ctx.repo.chartVersion} is unknown`);
     });
+}
+
+/** Each ImageVolume extension must have an image for the cluster's major and OS, and what it requires. */
+function refineVolumeExtensions(a: { imageName: string; imageExtensions: string[]; imageVolumeExtensions?: string[] | undefined }, add: (path: string, message: string) => void) {
+  const names = a.imageVolumeExtensions ?? [];
+  const own = imageExtensions(a.imageName) ?? a.imageExtensions;
+  const available = new Set(own);
+  const found = names.map((n) => volumeExtensionImage(n, a.imageName));
+  for (const f of found) if ('ext' in f) for (const p of f.ext.provides) available.add(p);
+  for (const [i, f] of found.entries()) {
+    if ('problem' in f) return add('imageVolumeExtensions', f.problem);
+    if (names.indexOf(names[i]!) !== i) return add('imageVolumeExtensions', `"${names[i]}" is listed twice`);
+    // PostgreSQL searches `$system` first (CNPG pkg/postgres/configuration.go): the image's own copy would win.
+    const shadowed = f.ext.provides.find((p) => own.includes(p));
+    if (shadowed) return add('imageVolumeExtensions', `"${f.ext.name}": the image ${a.imageName} has ${shadowed} already, and PostgreSQL finds its own copy first; mount it on a minimal image or leave it out`);
+    const missing = f.ext.requires.find((r) => !available.has(r));
+    if (missing) return add('imageVolumeExtensions', `"${f.ext.name}" needs the ${missing} extension, which neither the image ${a.imageName} nor another listed extension image offers`);
+  }
 }
 
 export type ClusterAnswers = z.infer<ReturnType<typeof clusterSchema>>;

@@ -20,6 +20,8 @@ const RULES: readonly CredentialRule[] = [
   // libpq conninfo (`primary_conninfo`, `--parameters`): the password goes in a Secret or .pgpass.
   { test: (v) => /(^|[\s;&?'"])(ssl)?password\s*=/i.test(v), why: 'password= inside a value' },
   { test: (v) => v.includes('-----BEGIN'), why: 'a PEM block (private key or certificate)' },
+  // age identities (private keys) start so; recipients (public keys) start with age1.
+  { test: (v) => /AGE-SECRET-KEY-1/i.test(v), why: 'an age secret key' },
   { test: (v) => /(^|[^A-Z0-9])(AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}($|[^A-Z0-9])/.test(v), why: 'an AWS access key id' },
   { test: (v) => /(^|[^A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/.test(v), why: 'a JWT' },
   { test: (v) => /(^|[^A-Za-z0-9])(ghp_|gho_|ghs_|github_pat_|glpat-|xox[abposr]-|sk_live_|AIza)[A-Za-z0-9_-]{16,}/.test(v), why: 'an API token' },

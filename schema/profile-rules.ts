@@ -46,6 +46,20 @@ export const PROFILE_RULES: readonly ProfileRule[] = [
   { field: 'fluxLayout', problem: (r) => (r.fluxLayout === 'flat' && r.topology !== 'per-app' ? `flat requires topology per-app (got topology ${r.topology})` : undefined) },
   // The shared components carry a shared cluster's values through postBuild; a per-app cluster's app side is explicit.
   { field: 'appLayout', problem: (r) => (r.topology === 'per-app' && r.appLayout === 'component' ? `component requires topology shared (got topology ${r.topology})` : undefined) },
+  {
+    // A shared Kustomize Component takes each app's values by substitution; an encrypted Secret cannot.
+    field: 'appLayout',
+    problem: (r) => (r.secretSource === 'sops' && r.appLayout === 'component' ? 'component requires secretSource external-secrets (got secretSource sops): use appLayout explicit, one SOPS stub per app' : undefined),
+  },
+  {
+    // Flux decrypts (spec.decryption); Argo CD applies files as they are, so the Secrets would arrive encrypted.
+    field: 'secretSource',
+    problem: (r) => (r.secretSource === 'sops' && r.delivery === 'argocd' ? 'sops requires delivery flux (got delivery argocd): Argo CD does not decrypt SOPS files itself' : undefined),
+  },
+  {
+    field: 'sopsAgeRecipient',
+    problem: (r) => (r.secretSource === 'sops' && !r.sopsAgeRecipient ? 'is required with secretSource sops: the age public key (age1...) .sops.yaml encrypts to' : undefined),
+  },
   // The operator's Flux-side pieces (schema/operator.ts): the CRD bundle is a Flux GitRepository and
   // Kustomization, the PSA labels and CNPG_OPERATOR_VERSION are entries in files Flux applies.
   { field: 'operatorCrds', problem: (r) => (r.delivery !== 'flux' && r.operatorCrds === 'bundle' ? `bundle requires delivery flux (got delivery ${r.delivery})` : undefined) },

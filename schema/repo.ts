@@ -50,6 +50,8 @@ export const DELIVERIES = ['flux', 'argocd'] as const;
 export const TOPOLOGIES = ['shared', 'per-app'] as const;
 /** Flux only: `ks` a ks.yaml per unit (seeds 001, 004); `flat` one directory per unit under the k8s cluster's root (seed 002). */
 export const FLUX_LAYOUTS = ['ks', 'flat'] as const;
+/** src/plan/secret-source.ts. */
+export const SECRET_SOURCES = ['external-secrets', 'sops'] as const;
 
 export const repoFields: readonly Field<RepoCtx>[] = [
   { name: 'delivery', kind: 'enum', message: 'GitOps engine that applies the tree', choices: DELIVERIES, default: recordedOr('delivery', 'flux') },
@@ -96,6 +98,24 @@ export const repoFields: readonly Field<RepoCtx>[] = [
     choices: PLUGIN_RELEASES.map((r) => r.chart),
     default: recordedOr('pluginChartVersion', newestPlugin().chart),
   },
+  {
+    name: 'operatorTimeout',
+    kind: 'string',
+    message: 'How long the operator\'s Flux Kustomization waits for its objects (the HelmRelease) to be ready',
+    default: (_a, ctx) => ctx.recorded?.operatorTimeout ?? '5m',
+  },
+  {
+    name: 'operatorRetryInterval',
+    kind: 'string',
+    message: 'How soon the operator\'s Flux Kustomization retries after a failure',
+    default: (_a, ctx) => ctx.recorded?.operatorRetryInterval ?? '1m',
+  },
+  {
+    name: 'operatorInstallRetries',
+    kind: 'int',
+    message: 'HelmRelease install remediation retries (-1: retry forever)',
+    default: (_a, ctx) => ctx.recorded?.operatorInstallRetries ?? -1,
+  },
   { name: 'fluxNamespace', kind: 'string', message: 'Namespace of the Flux Kustomization objects', default: recordedOr('fluxNamespace', 'flux-system') },
   { name: 'gitRepository', kind: 'string', message: 'GitRepository the Kustomizations use as sourceRef', default: recordedOr('gitRepository', 'flux-system') },
   { name: 'partOf', kind: 'string', message: 'Value of the app.kubernetes.io/part-of label', default: (a, ctx) => ctx.recorded?.partOf ?? a.gitRepository },
@@ -120,6 +140,27 @@ export const repoFields: readonly Field<RepoCtx>[] = [
   { name: 'clusterVarsConfigMap', kind: 'string', message: 'ConfigMap in the Flux namespace with cluster-wide variables', default: recordedOr('clusterVarsConfigMap', 'cluster-vars') },
   { name: 'clusterVars', kind: 'list', message: 'Variables that ConfigMap provides (comma-separated)', default: recordedOr('clusterVars', ['CLUSTER_NAME']) },
   { name: 'secretStore', kind: 'string', message: 'ClusterSecretStore the ExternalSecrets read from', default: recordedOr('secretStore', 'onepassword') },
+  {
+    name: 'secretSource',
+    kind: 'enum',
+    message: 'Where Secrets come from: external-secrets (ExternalSecrets from the store) or sops (stubs you fill and encrypt; Flux decrypts)',
+    choices: SECRET_SOURCES,
+    default: (_a, ctx) => (ctx.recorded ? ctx.recorded.secretSource : 'external-secrets'),
+  },
+  {
+    name: 'sopsAgeRecipient',
+    kind: 'string',
+    message: 'age public key (age1...) the .sops.yaml creation rule encrypts to',
+    default: (_a, ctx) => ctx.recorded?.sopsAgeRecipient ?? '',
+    when: (a) => a.secretSource === 'sops',
+  },
+  {
+    name: 'sopsSecretRef',
+    kind: 'string',
+    message: 'Secret in the Flux namespace with the age private key (Kustomization spec.decryption.secretRef)',
+    default: (_a, ctx) => ctx.recorded?.sopsSecretRef ?? 'sops-age',
+    when: (a) => a.secretSource === 'sops',
+  },
   {
     name: 'appLayout',
     kind: 'enum',
@@ -154,6 +195,8 @@ export const repoFields: readonly Field<RepoCtx>[] = [
 ];
 
 const fluxRef = z.union([z.literal(''), kubeName]);
+/** A Go duration as Flux's CRDs take it (`^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$`). */
+const fluxDuration = z.string().regex(/^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/, 'must be a duration such as 30s, 15m or 1h');
 
 export const repoSchema = z
   .object({
@@ -168,6 +211,10 @@ export const repoSchema = z
     operatorPath: repoPath,
     chartVersion: z.enum(OPERATOR_RELEASES.map((r) => r.chart) as [string, ...string[]], { message: `must be a known chart version (${OPERATOR_RELEASES.map((r) => r.chart).join(', ')})` }),
     pluginChartVersion: z.enum(PLUGIN_RELEASES.map((r) => r.chart) as [string, ...string[]], { message: `must be a known chart version (${PLUGIN_RELEASES.map((r) => r.chart).join(', ')})` }),
+    // Optional: records written before they existed keep 5m, 1m and -1.
+    operatorTimeout: fluxDuration.optional(),
+    operatorRetryInterval: fluxDuration.optional(),
+    operatorInstallRetries: z.number({ message: 'must be a whole number' }).int('must be a whole number').min(-1, 'must be -1 (forever) or more').optional(),
     fluxNamespace: dns1123Label(),
     gitRepository: kubeName,
     partOf: labelValue.min(1, 'must not be empty'),
@@ -177,6 +224,11 @@ export const repoSchema = z
     clusterVarsConfigMap: kubeName,
     clusterVars: z.array(varName),
     secretStore: kubeName,
+    // Optional: records written before they existed use External Secrets.
+    secretSource: z.enum(SECRET_SOURCES, { message: `must be one of ${SECRET_SOURCES.join(', ')}` }).optional(),
+    // An age recipient is a public key (bech32, "age1" and 58 characters), safe to record.
+    sopsAgeRecipient: z.union([z.literal(''), z.string().regex(/^age1[02-9ac-hj-np-z]{58}$/, 'must be an age public key (age1 and 58 bech32 characters)')]).optional(),
+    sopsSecretRef: kubeName.optional(),
     appLayout: z.enum(['component', 'explicit'], { message: 'must be "component" or "explicit"' }),
     componentsPath: repoPath,
     monitoringNamespace: dns1123Label(),

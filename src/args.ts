@@ -32,6 +32,8 @@ export const COMMAND_FLAGS: Record<string, readonly (keyof GlobalFlags)[]> = {
   graph: ['dest'],
 };
 
+const camel = (name: string) => name.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+
 /**
  * Parses `--flag value`, `--flag=value`, `--bool`, `--no-bool`; answer flags are named after the
  * fields. `allowed`: the common flags the command reads (`--help` and `--debug` always are).
@@ -72,21 +74,23 @@ export function parseArgs(
       else (flags as unknown as Record<string, unknown>)[key] = next();
       continue;
     }
-    const negated = name.startsWith('no-') && byName.get(name.slice(3))?.kind === 'bool';
+    const negated = name.startsWith('no-') && byName.get(camel(name.slice(3)))?.kind === 'bool';
     if (negated) name = name.slice(3);
-    const field = byName.get(name);
+    // `--restore-from` is `--restoreFrom`: answers are camelCase, flags may be spelt either way.
+    const key = byName.has(name) ? name : camel(name);
+    const field = byName.get(key);
     if (!field) {
       const known = [...fields.map((f) => f.name), ...Object.keys(GLOBAL_BOOLS), ...Object.keys(GLOBAL_VALUES)].filter((k) => k.length > 1);
       throw new InputError(`--${name}: unknown flag${didYouMean(name, known, '--')} (see --help)`);
     }
     if (field.kind === 'bool') {
-      if (negated) given[name] = false;
-      else if (inline !== undefined) given[name] = inline;
-      else if (/^(true|false|yes|no)$/i.test(argv[i + 1] ?? '')) given[name] = argv[++i];
-      else given[name] = true;
+      if (negated) given[key] = false;
+      else if (inline !== undefined) given[key] = inline;
+      else if (/^(true|false|yes|no)$/i.test(argv[i + 1] ?? '')) given[key] = argv[++i];
+      else given[key] = true;
       continue;
     }
-    given[name] = next();
+    given[key] = next();
   }
   if (flags.json && !flags.dryRun) throw new InputError('--json: only with --dry-run (it describes what would change)');
   return { flags, given };

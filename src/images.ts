@@ -66,3 +66,83 @@ export function imageExtensions(image: string): string[] | undefined {
 
 /** The image's PostgreSQL major version, for `pg_dump` compatibility notes. */
 export const imageMajor = (image: string): string | undefined => /^(\d+)/.exec(splitImageRef(image).tag ?? '')?.[1];
+
+/**
+ * Extensions mounted from an image of their own by Kubernetes ImageVolume
+ * (`Cluster.spec.postgresql.extensions`, CNPG >= 1.27; every chart the tool knows ships one).
+ * They need PostgreSQL 18 (extension_control_path) and Kubernetes 1.35, where the ImageVolume
+ * feature is on by default (1.33 and 1.34 need its feature gate), with containerd >= 2.1 or
+ * CRI-O >= 1.31 (cloudnative-pg v1.30.0 docs/src/imagevolume_extensions.md, "Requirements").
+ * An extension image's libraries are built for one PostgreSQL major and one distribution, so each
+ * entry pins an image per `<major>-<os>` of the cluster's image; a pair not listed is refused.
+ */
+export interface VolumeExtension {
+  /** `extensions[].name` of the Cluster (mounted at /extensions/<name>). */
+  name: string;
+  /** The names it lets `CREATE EXTENSION` create; the first is created at the pinned version. */
+  provides: readonly string[];
+  /** The first one's SQL version in the pinned images (`Database.spec.extensions[].version`). */
+  version: string;
+  /** Extensions that must exist first: CNPG creates each without CASCADE (database_controller_sql.go). */
+  requires: readonly string[];
+  /** Libraries for `spec.postgresql.shared_preload_libraries` (never `parameters`: a fixed parameter there is refused). */
+  preload: readonly string[];
+  /** Paths inside the image where they differ from CNPG's defaults (`/share`, `/lib`; none for ld). */
+  paths: { extension_control_path?: readonly string[]; dynamic_library_path?: readonly string[]; ld_library_path?: readonly string[] };
+  /** Image by `<major>-<os>` of the cluster's image. */
+  images: Readonly<Record<string, string>>;
+}
+
+export const VOLUME_EXTENSIONS: readonly VolumeExtension[] = [
+  {
+    // cloudnative-pg/postgres-extensions-containers pgvector/metadata.hcl (079bc9e): 0.8.6 for 18 on
+    // bookworm and trixie; tags `<version>-<major>-<os>` (docker-bake.hcl).
+    name: 'pgvector',
+    provides: ['vector'],
+    version: '0.8.6',
+    requires: [],
+    preload: [],
+    paths: {},
+    images: { '18-bookworm': 'ghcr.io/cloudnative-pg/pgvector:0.8.6-18-bookworm', '18-trixie': 'ghcr.io/cloudnative-pg/pgvector:0.8.6-18-trixie' },
+  },
+  {
+    // postgis/metadata.hcl (079bc9e): 3.6.4, `ld_library_path: [system]` for GEOS, PROJ and GDAL
+    // shipped inside the image; image name postgis-extension.
+    name: 'postgis',
+    provides: ['postgis', 'postgis_raster', 'postgis_sfcgal', 'postgis_topology', 'postgis_tiger_geocoder', 'address_standardizer', 'address_standardizer_data_us'],
+    version: '3.6.4',
+    requires: [],
+    preload: [],
+    paths: { ld_library_path: ['system'] },
+    images: { '18-bookworm': 'ghcr.io/cloudnative-pg/postgis-extension:3.6.4-18-bookworm', '18-trixie': 'ghcr.io/cloudnative-pg/postgis-extension:3.6.4-18-trixie' },
+  },
+  {
+    // VectorChord for Immich (its server accepts vchord >=0.3 <2, constants.ts). tensorchord/VectorChord-images
+    // vchord-scratch/Dockerfile and release_vchord_scratch.yml (4ba6702): the Debian package unpacked from a
+    // postgres:<major>-bookworm build, so bookworm only, in the package's own layout; it needs pgvector's
+    // `vector` and must be preloaded.
+    name: 'vchord',
+    provides: ['vchord'],
+    version: '0.5.3',
+    requires: ['vector'],
+    preload: ['vchord'],
+    paths: { extension_control_path: ['/usr/share/postgresql/18'], dynamic_library_path: ['/usr/lib/postgresql/18/lib'] },
+    images: { '18-bookworm': 'ghcr.io/tensorchord/vchord-scratch:pg18-v0.5.3' },
+  },
+];
+
+/** The Debian release of a cloudnative-pg image tag (`18.1-standard-trixie` -> trixie). */
+export const imageOs = (image: string): string | undefined => /:[^@]*-(bullseye|bookworm|trixie)(@|$)/.exec(image)?.[1];
+
+/** Why the cluster's image cannot mount extension `name`, or its image reference. */
+export function volumeExtensionImage(name: string, clusterImage: string): { image: string; ext: VolumeExtension } | { problem: string } {
+  const ext = VOLUME_EXTENSIONS.find((e) => e.name === name);
+  if (!ext) return { problem: `"${name}" is not in the tool's table of extension images (${VOLUME_EXTENSIONS.map((e) => e.name).join(', ')})` };
+  const major = imageMajor(clusterImage);
+  const os = imageOs(clusterImage);
+  if (!major || !os) return { problem: `"${name}": the image ${clusterImage} names no PostgreSQL major and Debian release (<major>...-<os> tag) to match an extension image to` };
+  if (Number(major) < 18) return { problem: `"${name}": ImageVolume extensions need PostgreSQL 18 or later (extension_control_path); the image ${clusterImage} is ${major}` };
+  const image = ext.images[`${major}-${os}`];
+  if (!image) return { problem: `"${name}" has no image for PostgreSQL ${major} on ${os} in the tool's table (it has ${Object.keys(ext.images).join(', ')})` };
+  return { image, ext };
+}

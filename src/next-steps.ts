@@ -2,6 +2,7 @@ import type { AppAnswers } from '../schema/app.js';
 import type { ClusterAnswers } from '../schema/cluster.js';
 import { TOOL } from './paths.js';
 import { appNames, OPERATOR_KS, type RepoModel } from './plan/model.js';
+import { secretSourceOf } from './plan/secret-source.js';
 import { placementOf } from './plan/topology.js';
 
 /**
@@ -12,11 +13,20 @@ import { placementOf } from './plan/topology.js';
 export function clusterNextSteps(m: RepoModel, c: ClusterAnswers): string[] {
   const items = [`item ${c.superuserItem} with property ${c.superuserProperty} (the superuser password)`];
   if (c.backups) items.push(`item ${c.backupCredentialsItem} with properties ACCESS_KEY_ID and SECRET_ACCESS_KEY (the object store's keys)`);
+  // Per-app: the template places no Cluster yet; each app's cluster gets its stubs with new-app.
+  const secrets = m.repo.topology === 'per-app' ? [] : [c.superuserSecret, ...(c.backups ? [c.backupCredentialsSecret] : [])];
   return numbered([
-    `in the secret store ${m.repo.secretStore}, create ${items.join(', and ')}`,
+    secretSourceOf(m.repo) === 'sops'
+      ? secrets.length
+        ? sopsStep(m, secrets)
+        : 'each app\'s cluster gets its SOPS stubs with new-app (README, "SOPS")'
+      : `in the secret store ${m.repo.secretStore}, create ${items.join(', and ')}`,
     m.repo.delivery === 'argocd'
       ? `commit and push; ${applies(m, `the operator, then cluster ${c.clusterName} one sync wave later (once the operator is healthy)`)}`
       : `commit and push; ${applies(m, `the operator, then cluster ${c.clusterName} (its Kustomization ${c.kustomizationName} waits until the Cluster is Ready)`)}`,
+    ...(c.backups && c.restoreFrom
+      ? [`once cluster ${c.clusterName} is restored and healthy: ${TOOL} new-cluster --clusterName ${c.clusterName} --restoreFrom "" --restoreTargetTime "" (README, "Restores")`]
+      : []),
     `onboard an app: ${TOOL} new-app --name <app> --namespace <namespace>`,
   ]);
 }
@@ -25,14 +35,21 @@ export function appNextSteps(m: RepoModel, a: AppAnswers): string[] {
   const p = placementOf(m, a);
   const n = appNames(a.name);
   const login = a.provisioning === 'init-container' ? `; the init container logs in as the superuser (item ${p.answers.superuserItem})` : '';
+  const sops = secretSourceOf(m.repo) === 'sops';
+  const own = p.colocated ? [p.answers.superuserSecret, ...(p.answers.backups ? [p.answers.backupCredentialsSecret] : []), n.credentials] : [];
+  const secrets = [...own, ...(a.provisioning === 'declarative' && !p.colocated ? [n.rolePassword] : []), n.pguser, ...(a.provisioning === 'init-container' ? [n.initdb] : [])];
   return numbered([
-    `in the secret store ${a.secretStore}, create item ${a.storeItem} with property ${a.passwordProperty} (the app's database password)${login}`,
+    sops ? sopsStep(m, secrets, ' (the role\'s password the same wherever it appears)') : `in the secret store ${a.secretStore}, create item ${a.storeItem} with property ${a.passwordProperty} (the app's database password)${login}`,
     a.provisioning === 'init-container'
       ? `commit and push; ${applies(m, `the app's side in namespace ${a.namespace}; its init container then creates role and database ${a.database} on cluster ${p.name}`)}`
       : `commit and push; ${applies(m, `role and database ${a.database} on cluster ${p.name}, then the app's side in namespace ${a.namespace}`)}`,
     `point the app at Secret ${n.pguser} (keys host, ro_host, port, username, password, dbname, uri, jdbc-uri; README, "For app authors")`,
   ]);
 }
+
+/** SOPS: the stubs to fill and encrypt, and the key Flux decrypts with. */
+const sopsStep = (m: RepoModel, secrets: string[], note = '') =>
+  `fill in ${secrets.map((s) => `${s}.sops.yaml`).join(', ')}${note} and encrypt each: sops --encrypt --in-place <file>; Flux decrypts with Secret ${m.repo.sopsSecretRef ?? 'sops-age'} in ${m.repo.fluxNamespace} (README, "SOPS")`;
 
 function applies(m: RepoModel, what: string): string {
   switch (m.repo.delivery) {

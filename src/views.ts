@@ -18,6 +18,8 @@ export interface StoreConfig {
   s3Credentials: { accessKeyId: ObjectRef; secretAccessKey: ObjectRef };
   wal: { compression: Str; maxParallel: number };
   data: { compression: Str };
+  /** In-tree only: the plugin's ObjectStore leaves it empty and takes it as a plugin parameter. */
+  serverName?: Str;
 }
 
 export interface FluxKustomizationView {
@@ -35,6 +37,7 @@ export interface FluxKustomizationView {
   retryInterval: Str;
   timeout: Str;
   healthCheckExprs: { apiVersion: Str; kind: Str; current: Str; failed?: Str }[];
+  decryption: { provider: Str; secretRef: { name: Str } } | null;
   postBuild: { substitute: Record<string, string> | null; substituteFrom: Str[] } | null;
 }
 
@@ -103,19 +106,23 @@ export interface TemplateViews {
     superuserAccess: boolean;
     superuserSecret: Str;
     parameters: Record<string, string> | null;
+    topologyKey: Str | null;
+    extensions: { name: Str; image: { reference: Str }; extension_control_path?: readonly Str[]; dynamic_library_path?: readonly Str[]; ld_library_path?: readonly Str[] }[];
     roles: { name: Str; passwordSecret: Str }[];
-    plugin: { name: Str; objectStore: Str } | null;
+    plugin: { name: Str; objectStore: Str; serverName: Str | null } | null;
     inTree: { retention: Str; store: StoreConfig } | null;
+    recovery: { source: Str; targetTime: Str | null; plugin: { name: Str; objectStore: Str } | null; store: StoreConfig | null } | null;
     env: EnvVar[];
     /** null or a non-empty list. */
     preloadLibraries: Str[] | null;
     initdb: { database: Str; owner: Str; secret: Str } | null;
   };
-  'cluster/externalsecret.yaml.hbs': { superuserSecret: Str; superuserItem: Str; superuserProperty: Str; secretStore: Str; backupSecret: Str | null; backupItem: Str };
+  'cluster/backup-externalsecret.yaml.hbs': { name: Str; secretStore: Str; item: Str };
+  'cluster/externalsecret.yaml.hbs': { superuserSecret: Str; superuserItem: Str; superuserProperty: Str; secretStore: Str };
   'cluster/networkpolicy.yaml.hbs': { name: Str; cluster: Str; operatorNamespace: Str; monitoringNamespace: Str; objectStore: unknown[]; colocated: boolean };
   'cluster/objectstore.yaml.hbs': { name: Str; retention: Str; store: StoreConfig; env: EnvVar[] };
   'cluster/scheduledbackup.yaml.hbs': { name: Str; schedule: Str; cluster: Str; plugin: Str | null };
-  'database/database.yaml.hbs': { objectName: Str; cluster: Str; database: Str; role: Str; extensions: Str[] };
+  'database/database.yaml.hbs': { objectName: Str; cluster: Str; database: Str; role: Str; extensions: { name: Str; version?: Str }[] };
   'database/databaserole.yaml.hbs': { objectName: Str; cluster: Str; role: Str; secretName: Str };
   /** `initdb`: the owner's password for a per-app cluster's bootstrap (trimmed); else a role's. */
   'database/externalsecret.yaml.hbs': { secretName: Str; secretStore: Str; role: Str; storeItem: Str; passwordProperty: Str; initdb?: boolean };
@@ -135,6 +142,8 @@ export interface TemplateViews {
   };
   'flux/helmrepository.yaml.hbs': { name: Str; namespace: Str; interval: Str; url: Str };
   'flux/kustomization.yaml.hbs': FluxKustomizationView;
+  'secret/sops-config.yaml.hbs': { pathRegex: Str; encryptedRegex: Str; recipient: Str };
+  'secret/sops-stub.yaml.hbs': { name: Str; labels: Record<string, string> | null; type: Str | null; keys: { key: Str; value: Str }[] };
   'kustomize/kustomization.yaml.hbs': { resources: Str[]; component: boolean };
   'kustomize/namespace.yaml.hbs': { name: Str };
   'monitoring/podmonitor.yaml.hbs': { name: Str; cluster: Str; labels: Record<string, string> | null };
@@ -145,6 +154,7 @@ export interface TemplateViews {
   'operator/helmrelease.yaml.hbs': {
     name: Str;
     values: Record<string, unknown> | null;
+    installRetries: number;
     chart: { name: Str; version: Str; repository: Str; repositoryNamespace: Str; interval: Str } | null;
   };
   'operator/pdb.yaml.hbs': { name: Str; selector: Record<string, string> };

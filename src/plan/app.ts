@@ -4,37 +4,64 @@ import { type AppValues, appValues, componentsOf, substituteFor } from './app-va
 import { BACKUP_ENV, backupScript } from './backup-script.js';
 import { type Doc, kustomization, owned } from './emit.js';
 import { type RepoModel, appNames, clusterPolicyName, databaseRoleCr } from './model.js';
+import { sqlExtension } from './extensions.js';
+import { type SecretSpec, secretFiles, secretNeeds } from './secret-source.js';
 import type { PlacedCluster } from './topology.js';
 import type { PlannedFile } from './types.js';
 import type { Unit } from './units.js';
 
 const ownerOf = (a: AppAnswers) => `app/${a.name}`;
 
+/** An extension from a mounted image is created at the image's version, so a new image is an explicit update. */
+const versionOf = (p: PlacedCluster, name: string) => {
+  const { version } = sqlExtension(p.answers, name);
+  return version ? { version } : {};
+};
+
 /**
- * An app's database side (role, its password, Database, the cluster's ingress rule for the app):
- * one directory per app inside its cluster's unit, so apps never share a file.
+ * An app's database side: the owner's password, the role and the Database, and the cluster's ingress
+ * rule for the app. On a shared cluster, one directory per app inside the cluster's unit, so apps
+ * never share a file; the role and Database are objects (DatabaseRole or managed role). Beside a
+ * per-app cluster, in the app's directory under the team's `postgres-*` names: the password is the
+ * initdb secret (basic-auth, username = owner: CNPG docs/src/bootstrap.md) and initdb makes the role
+ * and database, so no objects for them.
  */
 export async function databaseUnit(m: RepoModel, a: AppAnswers, p: PlacedCluster): Promise<Unit> {
-  if (p.colocated) return colocatedDatabaseUnit(m, a, p);
-  const dir = `${p.dir}/apps/${a.name}`;
+  const colocated = p.colocated;
+  const dir = colocated ? p.dir : `${p.dir}/apps/${a.name}`;
   const owner = ownerOf(a);
   const n = appNames(a.name);
-  const declarative = a.provisioning === 'declarative';
   const files: PlannedFile[] = [];
   const listed: string[] = [];
   const add = async (file: string, docs: Doc[]) => {
     listed.push(`./${file}`);
     files.push(await owned(`${dir}/${file}`, owner, docs));
   };
-  if (declarative) {
-    const secret = { secretName: n.rolePassword, secretStore: a.secretStore, role: a.role, storeItem: a.storeItem, passwordProperty: a.passwordProperty };
-    await add('externalsecret.yaml', [['database/externalsecret.yaml.hbs', secret]]);
+  const es = { secretStore: a.secretStore, role: a.role, storeItem: a.storeItem, passwordProperty: a.passwordProperty };
+  const passwordSecret = (name: string, initdb: boolean, who: string): SecretSpec => ({
+    name,
+    externalSecret: ['database/externalsecret.yaml.hbs', { ...es, secretName: name, ...(initdb ? { initdb: true } : {}) }],
+    type: 'kubernetes.io/basic-auth',
+    labels: { 'cnpg.io/reload': 'true' },
+    keys: [
+      { key: 'username', about: who, value: a.role },
+      { key: 'password', about: `${who}'s password (CNPG trims it); the same password goes into the app's pguser secret` },
+    ],
+  });
+  const addSecret = async (file: string, secret: SecretSpec) => {
+    const made = await secretFiles(m.repo, dir, owner, file, [secret]);
+    files.push(...made.files);
+    listed.push(...made.listed);
+  };
+  if (colocated) await addSecret('postgres-secret.yaml', passwordSecret(n.credentials, true, 'the owner'));
+  else if (a.provisioning === 'declarative') {
+    await addSecret('externalsecret.yaml', passwordSecret(n.rolePassword, false, 'the role'));
     if (databaseRoleCr(m)) await add('databaserole.yaml', [['database/databaserole.yaml.hbs', { objectName: a.name, cluster: p.name, role: a.role, secretName: n.rolePassword }]]);
-    await add('database.yaml', [['database/database.yaml.hbs', { objectName: a.name, cluster: p.name, database: a.database, role: a.role, extensions: a.extensions }]]);
+    await add('database.yaml', [['database/database.yaml.hbs', { objectName: a.name, cluster: p.name, database: a.database, role: a.role, extensions: a.extensions.map((name) => ({ name, ...versionOf(p, name) })) }]]);
   }
   if (m.repo.networkPolicies) {
     const view = { name: clusterPolicyName(p.name, a.name), app: a.name, cluster: p.name, namespace: a.namespace, podLabels: [a.podLabel, n.backups] };
-    await add('networkpolicy.yaml', [['database/networkpolicy.yaml.hbs', view]]);
+    await add(colocated ? 'postgres-ingress.yaml' : 'networkpolicy.yaml', [['database/networkpolicy.yaml.hbs', view]]);
   }
   return {
     id: `database/${a.name}`,
@@ -55,44 +82,61 @@ export async function databaseUnit(m: RepoModel, a: AppAnswers, p: PlacedCluster
 }
 
 /**
- * A per-app cluster's database side, beside it in the app's directory: the owner's password for
- * bootstrap initdb (basic-auth, username = owner: CNPG docs/src/bootstrap.md) and the cluster's
- * ingress rule for the app. No Database or role objects: initdb creates both.
+ * The app-side Secrets of a component part: what External Secrets templates (from concrete values or
+ * `${VAR}` references) and the keys a SOPS stub holds instead, documented for the user who fills it.
  */
-async function colocatedDatabaseUnit(m: RepoModel, a: AppAnswers, p: PlacedCluster): Promise<Unit> {
-  const owner = ownerOf(a);
-  const n = appNames(a.name);
-  const files: PlannedFile[] = [];
-  const listed: string[] = [];
-  const add = async (file: string, docs: Doc[]) => {
-    listed.push(`./${file}`);
-    files.push(await owned(`${p.dir}/${file}`, owner, docs));
-  };
-  const secret = { secretName: n.credentials, secretStore: a.secretStore, role: a.role, storeItem: a.storeItem, passwordProperty: a.passwordProperty, initdb: true };
-  await add('postgres-secret.yaml', [['database/externalsecret.yaml.hbs', secret]]);
-  if (m.repo.networkPolicies) {
-    const view = { name: clusterPolicyName(p.name, a.name), app: a.name, cluster: p.name, namespace: a.namespace, podLabels: [a.podLabel, n.backups] };
-    await add('postgres-ingress.yaml', [['database/networkpolicy.yaml.hbs', view]]);
+export function appSideSecrets(v: AppValues, part: string): SecretSpec[] {
+  const n = appNames(v.app);
+  const password = 'the role\'s password, trimmed, as in the database side\'s secret';
+  switch (part) {
+    case 'cnpg':
+      return [
+        {
+          name: n.pguser,
+          externalSecret: [
+            'app/pguser-externalsecret.yaml.hbs',
+            {
+              ...v,
+              secretName: n.pguser,
+              // urlquery writes a space as `+`, which libpq takes literally in the userinfo part: use %20.
+              uri: `postgresql://${v.role}:{{ .password | trim | urlquery | replace "+" "%20" }}@${v.host}:5432/${v.database}`,
+              jdbcUri: `jdbc:postgresql://${v.host}:5432/${v.database}?user=${v.role}&password={{ .password | trim | urlquery }}`,
+            },
+          ],
+          keys: [
+            { key: 'host', about: 'the read-write service', value: v.host },
+            { key: 'ro_host', about: 'the read-only service', value: v.roHost },
+            { key: 'port', about: '5432', value: '5432' },
+            { key: 'username', about: 'the role', value: v.role },
+            { key: 'password', about: password },
+            { key: 'dbname', about: 'the database', value: v.database },
+            { key: 'uri', about: `postgresql://${v.role}:<password, URL-encoded (a space as %20)>@${v.host}:5432/${v.database}` },
+            { key: 'jdbc-uri', about: `jdbc:postgresql://${v.host}:5432/${v.database}?user=${v.role}&password=<password, URL-encoded>` },
+          ],
+        },
+      ];
+    case 'cnpg-initdb':
+      return [
+        {
+          name: n.initdb,
+          externalSecret: ['app/initdb-externalsecret.yaml.hbs', { ...v, secretName: n.initdb }],
+          keys: [
+            { key: 'INIT_POSTGRES_HOST', about: 'the read-write service', value: v.host },
+            { key: 'INIT_POSTGRES_PORT', about: '5432', value: '5432' },
+            { key: 'INIT_POSTGRES_DBNAME', about: 'the database', value: v.database },
+            { key: 'INIT_POSTGRES_USER', about: 'the role', value: v.role },
+            { key: 'INIT_POSTGRES_PASS', about: `${password}, with each ' doubled (postgres-init puts it inside a SQL literal)` },
+            { key: 'INIT_POSTGRES_SUPER_USER', about: 'postgres', value: 'postgres' },
+            { key: 'INIT_POSTGRES_SUPER_PASS', about: 'the cluster superuser\'s password' },
+          ],
+        },
+      ];
+    default:
+      return [];
   }
-  return {
-    id: `database/${a.name}`,
-    kind: 'database',
-    owner,
-    name: a.name,
-    dir: p.dir,
-    namespace: p.namespace,
-    files,
-    listed,
-    within: p.unitId,
-    needs: [{ unit: p.unitId }],
-    reconcile: { wait: true, interval: '30m', retryInterval: '1m', timeout: '10m' },
-    health: [],
-    app: a,
-    cluster: p,
-  };
 }
 
-/** App-side documents from values that are either concrete or `${VAR}` references. */
+/** App-side documents other than Secrets, from values that are either concrete or `${VAR}` references. */
 export function appSideDocs(v: AppValues, part: string, networkPolicies: boolean): Record<string, Doc[]> {
   const n = appNames(v.app);
   const cronjob = (nfs: boolean): Doc => [
@@ -109,24 +153,13 @@ export function appSideDocs(v: AppValues, part: string, networkPolicies: boolean
       pvc: v.pvc,
     },
   ];
-  const pguser: Doc = [
-    'app/pguser-externalsecret.yaml.hbs',
-    {
-      ...v,
-      secretName: n.pguser,
-      // urlquery writes a space as `+`, which libpq takes literally in the userinfo part: use %20.
-      uri: `postgresql://${v.role}:{{ .password | trim | urlquery | replace "+" "%20" }}@${v.host}:5432/${v.database}`,
-      jdbcUri: `jdbc:postgresql://${v.host}:5432/${v.database}?user=${v.role}&password={{ .password | trim | urlquery }}`,
-    },
-  ];
   switch (part) {
     case 'cnpg':
       return {
-        'externalsecret.yaml': [pguser],
         ...(networkPolicies ? { 'networkpolicy.yaml': [['app/networkpolicy.yaml.hbs', { ...v, name: n.appPolicy, podLabels: [v.podLabel, n.backups] }] as Doc] } : {}),
       };
     case 'cnpg-initdb':
-      return { 'externalsecret.yaml': [['app/initdb-externalsecret.yaml.hbs', { ...v, secretName: n.initdb }]] };
+      return {};
     case 'cnpg-backup':
       return { 'cronjob.yaml': [cronjob(false)], 'pvc.yaml': [['app/backup-pvc.yaml.hbs', { name: v.pvc, size: v.size }]] };
     case 'cnpg-backup-nfs':
@@ -154,10 +187,13 @@ export async function appUnit(m: RepoModel, a: AppAnswers, p: PlacedCluster): Pr
     const values = appValues(m, a);
     const names: string[] = [];
     for (const part of componentsOf(a)) {
+      const prefixed = (file: string) => (part === 'cnpg' ? file : `${part.replace(/^cnpg-/, '')}-${file}`);
+      const secrets = await secretFiles(m.repo, `${appDir}/cnpg`, owner, prefixed('externalsecret.yaml'), appSideSecrets(values, part));
+      files.push(...secrets.files);
+      names.push(...secrets.listed);
       for (const [file, d] of Object.entries(appSideDocs(values, part, m.repo.networkPolicies))) {
-        const name = part === 'cnpg' ? file : `${part.replace(/^cnpg-/, '')}-${file}`;
-        names.push(`./${name}`);
-        files.push(await owned(`${appDir}/cnpg/${name}`, owner, d));
+        names.push(`./${prefixed(file)}`);
+        files.push(await owned(`${appDir}/cnpg/${prefixed(file)}`, owner, d));
       }
     }
     files.push(await kustomization(`${appDir}/cnpg/kustomization.yaml`, owner, names));
@@ -171,7 +207,7 @@ export async function appUnit(m: RepoModel, a: AppAnswers, p: PlacedCluster): Pr
     dir: appDir,
     namespace: a.namespace,
     files,
-    needs: [{ unit: p.unitId }, { external: 'secret-store', name: m.repo.secretStoreKustomization }],
+    needs: [{ unit: p.unitId }, ...secretNeeds(m.repo)],
     reconcile: { wait: false, interval: '30m', retryInterval: '1m', timeout: '5m' },
     health: [],
     app: a,
@@ -190,10 +226,13 @@ async function colocatedAppUnit(m: RepoModel, a: AppAnswers, p: PlacedCluster): 
   const files: PlannedFile[] = [];
   const listed: string[] = [];
   for (const part of componentsOf(a)) {
+    const named = (file: string) => `postgres-app-${part === 'cnpg' ? file : `${part.replace(/^cnpg-/, '')}-${file}`}`;
+    const secrets = await secretFiles(m.repo, a.path, owner, named('externalsecret.yaml'), appSideSecrets(values, part));
+    files.push(...secrets.files);
+    listed.push(...secrets.listed);
     for (const [file, d] of Object.entries(appSideDocs(values, part, m.repo.networkPolicies))) {
-      const name = `postgres-app-${part === 'cnpg' ? file : `${part.replace(/^cnpg-/, '')}-${file}`}`;
-      listed.push(`./${name}`);
-      files.push(await owned(`${a.path}/${name}`, owner, d));
+      listed.push(`./${named(file)}`);
+      files.push(await owned(`${a.path}/${named(file)}`, owner, d));
     }
   }
   return {
@@ -206,7 +245,7 @@ async function colocatedAppUnit(m: RepoModel, a: AppAnswers, p: PlacedCluster): 
     files,
     listed,
     within: p.unitId,
-    needs: [{ unit: p.unitId }, { external: 'secret-store', name: m.repo.secretStoreKustomization }],
+    needs: [{ unit: p.unitId }, ...secretNeeds(m.repo)],
     reconcile: { wait: false, interval: '30m', retryInterval: '1m', timeout: '5m' },
     health: [],
     app: a,

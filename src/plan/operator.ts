@@ -23,6 +23,9 @@ export function podSecurityLabels(m: RepoModel): Record<string, string> {
   if (level === 'none') return {};
   return Object.fromEntries(['enforce', 'audit', 'warn'].map((mode) => [`pod-security.kubernetes.io/${mode}`, level]));
 }
+const PLUGIN_RECONCILE: Reconcile = { wait: true, interval: '1h', retryInterval: '1m', timeout: '5m' };
+/** The operator's Kustomization: its timeout and retry interval are answers (seed 004 waits 15m, retries every 30s). */
+const reconcileOf = (m: RepoModel): Reconcile => ({ wait: true, interval: '1h', retryInterval: m.repo.operatorRetryInterval ?? '1m', timeout: m.repo.operatorTimeout ?? '5m' });
 
 /**
  * `CNPG_OPERATOR_VERSION` in the team's cluster-settings ConfigMap (a file that may be theirs):
@@ -91,9 +94,9 @@ export async function operatorUnits(m: RepoModel): Promise<Unit[]> {
     files: [...files, ...settings],
     listed: files.map((f) => `./${f.path.slice(opDir.length + 1)}`),
     needs: bundle ? [{ unit: 'crds' }] : [],
-    reconcile: RECONCILE,
+    reconcile: reconcileOf(m),
     health: [],
-    chart: { name: OPERATOR_KS, url: OPERATOR_CHART_URL, version: m.repo.chartVersion, values: operatorChartValues(m.repo) },
+    chart: { name: OPERATOR_KS, url: OPERATOR_CHART_URL, version: m.repo.chartVersion, values: operatorChartValues(m.repo), installRetries: m.repo.operatorInstallRetries ?? -1 },
     namespaceLabels: podSecurityLabels(m),
   };
   if (!plugin) return [...crds, operator];
@@ -109,9 +112,9 @@ export async function operatorUnits(m: RepoModel): Promise<Unit[]> {
     files: policies ? [await owned(`${dir}/networkpolicy.yaml`, OWNER, [['operator/plugin-networkpolicy.yaml.hbs', { namespace: m.repo.namespace }]])] : [],
     listed: policies ? ['./networkpolicy.yaml'] : [],
     needs: [{ unit: 'operator' }, { external: 'cert-manager', name: m.repo.certManagerKustomization }],
-    reconcile: RECONCILE,
+    reconcile: PLUGIN_RECONCILE,
     health: [],
-    chart: { name: 'plugin-barman-cloud', url: PLUGIN_CHART_URL, version: pluginRelease(m.repo.pluginChartVersion)!.chart, values: null },
+    chart: { name: 'plugin-barman-cloud', url: PLUGIN_CHART_URL, version: pluginRelease(m.repo.pluginChartVersion)!.chart, values: null, installRetries: -1 },
   };
   return [...crds, operator, pluginUnit];
 }

@@ -2,6 +2,7 @@ import { TOOL } from '../paths.js';
 import { recordPaths } from '../records.js';
 import { scaffold } from './emit.js';
 import type { RepoModel } from './model.js';
+import { sopsConfig } from './secret-source.js';
 import type { PlannedFile } from './types.js';
 
 const UNIT = 'operator';
@@ -15,7 +16,7 @@ export const CI_SCHEMA_LOCATIONS = [
   'https://raw.githubusercontent.com/datreeio/CRDs-catalog/main/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json',
 ];
 
-/** Repository-level files: a CI job runs the drift check. */
+/** Repository-level files: a CI job runs the drift check; SOPS' creation rule. */
 export async function planRepoFiles(m: RepoModel): Promise<PlannedFile[]> {
   const files: PlannedFile[] = [];
   if (m.repo.ciWorkflow === 'github') {
@@ -27,5 +28,6 @@ export async function planRepoFiles(m: RepoModel): Promise<PlannedFile[]> {
     const view = { nodeVersion: CI_NODE, manifest: recordPaths.manifest, schemaLocations: CI_SCHEMA_LOCATIONS };
     files.push(await scaffold(WORKFLOW_PATH, UNIT, comment, ['ci/github-workflow.yaml.hbs', view]));
   }
+  files.push(...(await sopsConfig(m.repo, UNIT)));
   return files;
 }

@@ -89,18 +89,28 @@ function placePerApp(m: RepoModel): PlacedCluster[] {
     });
 }
 
-export function placeClusters(m: RepoModel): PlacedCluster[] {
-  switch (m.repo.topology) {
-    case 'shared':
-      return placeShared(m);
-    case 'per-app':
-      return placePerApp(m);
+/**
+ * Placement is asked for once per app (its values, its next steps): computed once per model, so a
+ * plan of n apps stays linear. A model is never changed once built (commands make a new one).
+ */
+const PLACE: Record<RepoModel['repo']['topology'], (m: RepoModel) => PlacedCluster[]> = { shared: placeShared, 'per-app': placePerApp };
+const placed = new WeakMap<RepoModel, { clusters: PlacedCluster[]; byApp: Map<string, PlacedCluster> }>();
+
+function placement(m: RepoModel) {
+  let p = placed.get(m);
+  if (!p) {
+    const clusters = PLACE[m.repo.topology](m);
+    p = { clusters, byApp: new Map(clusters.flatMap((c) => c.apps.map((a) => [a.name, c] as const))) };
+    placed.set(m, p);
   }
+  return p;
 }
+
+export const placeClusters = (m: RepoModel): PlacedCluster[] => placement(m).clusters;
 
 /** The cluster an app's database lives on. */
 export function placementOf(m: RepoModel, a: AppAnswers): PlacedCluster {
-  const placed = placeClusters(m).find((p) => p.apps.some((x) => x.name === a.name));
-  if (!placed) throw new Error(`app ${a.name}: cluster ${a.cluster} is not recorded`);
-  return placed;
+  const p = placement(m).byApp.get(a.name);
+  if (!p) throw new Error(`app ${a.name}: cluster ${a.cluster} is not recorded`);
+  return p;
 }

@@ -33,6 +33,8 @@ export interface ChartInstall {
   url: string;
   version: string;
   values: Record<string, unknown> | null;
+  /** Install remediation retries (-1: forever). */
+  installRetries: number;
 }
 
 /** An upstream Git repository at a tag, limited to what the unit applies. */

@@ -151,3 +151,23 @@ describe.skipIf(!!skipSql)('the init-roles hook\'s SQL on a real PostgreSQL', ()
     expect(login('gitea', PADDED.trim(), 'gitea_db')).toBe('gitea\tgitea_db');
   });
 });
+
+describe.skipIf(!!skipRender)('a restore through the wrapper chart (README, "Restores")', () => {
+  it('bootstraps the Cluster by recovery from the old server name in the ObjectStore and archives under the new one', async () => {
+    const dir = await argocdTree([], { restoreFrom: 'cnpg-main', backupServerName: 'cnpg-main-2', restoreTargetTime: '2026-01-06T12:00:00Z' });
+    const [cluster] = find(objects(renderChartOrThrow(join(dir, CHART_DIR), { release: 'cloudnative-pg', namespace: 'cnpg-system' })), 'Cluster');
+    expect(cluster!.spec.bootstrap).toEqual({ recovery: { source: 'cnpg-main', recoveryTarget: { targetTime: '2026-01-06T12:00:00Z' } } });
+    expect(cluster!.spec.externalClusters).toEqual([
+      { name: 'cnpg-main', plugin: { name: 'barman-cloud.cloudnative-pg.io', parameters: { barmanObjectName: 'cnpg-main-backup', serverName: 'cnpg-main' } } },
+    ]);
+    expect(cluster!.spec.plugins[0].parameters).toEqual({ barmanObjectName: 'cnpg-main-backup', serverName: 'cnpg-main-2' });
+  });
+
+  it('switched off, the Cluster has no bootstrap section and keeps the new server name', async () => {
+    const dir = await argocdTree([], { restoreFrom: '', backupServerName: 'cnpg-main-2' });
+    const [cluster] = find(objects(renderChartOrThrow(join(dir, CHART_DIR), { release: 'cloudnative-pg', namespace: 'cnpg-system' })), 'Cluster');
+    expect(cluster!.spec.bootstrap).toBeUndefined();
+    expect(cluster!.spec.externalClusters).toBeUndefined();
+    expect(cluster!.spec.plugins[0].parameters.serverName).toBe('cnpg-main-2');
+  });
+});

@@ -8,6 +8,8 @@ import { validateTree } from '../../src/validate/index.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ctxFor, tempRepo } from '../helpers.js';
+import { helmRenderer } from '../e2e/support/helm.js';
+import { missingHelmRenderer } from '../e2e/support/tools.js';
 import { fillDefaults } from '../../schema/fields.js';
 import { PROFILE_RULES } from '../../schema/profile-rules.js';
 import { DELIVERIES, TOPOLOGIES, type RepoAnswers, repoFields } from '../../schema/repo.js';
@@ -45,7 +47,27 @@ const clusterAnswers = fc.record({
   podSecurity: fc.constantFrom('none', 'baseline', 'restricted'),
   podMonitors: fc.boolean(),
   prometheusRule: fc.boolean(),
+  secretSource: fc.constantFrom('external-secrets', 'sops'),
+  restore: fc.constantFrom('none', 'latest', 'pitr'),
+  imageVolume: fc.boolean(),
 });
+const AGE = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p';
+/** The restore, ImageVolume and SOPS answers a drawn record turns into. */
+/** Extension images: Flux only (the wrapper chart does not mount them), on a minimal image (not the in-tree method's system image). */
+const mountsImages = (c: { delivery: string; backups: boolean; backupMethod: string; imageVolume: boolean }) =>
+  c.imageVolume && c.delivery !== 'argocd' && !(c.backups && c.backupMethod === 'barmanObjectStore');
+function drawnExtras(c: { delivery: string; topology: string; backups: boolean; backupMethod: string; secretSource: string; restore: string; imageVolume: boolean }) {
+  return {
+    secretSource: c.secretSource,
+    ...(c.secretSource === 'sops' ? { sopsAgeRecipient: AGE } : {}),
+    // Per-app refuses a template's restore (it would restore every app's cluster from one server).
+    ...(c.backups && c.restore !== 'none' && c.topology !== 'per-app' ? { restoreFrom: 'old-postgres', ...(c.restore === 'pitr' ? { restoreTargetTime: '2026-01-06T12:00:00Z' } : {}) } : {}),
+    // A minimal image takes extension images; the in-tree method needs a system image instead.
+    ...(mountsImages(c)
+      ? { imageName: 'ghcr.io/cloudnative-pg/postgresql:18.3-minimal-trixie', imageVolumeExtensions: ['pgvector', 'postgis'] }
+      : {}),
+  };
+}
 const appAnswers = fc.record({
   name: fc.constantFrom('wiki', 'chat', 'git-tea', 'n8n', 'a1'),
   namespace: fc.constantFrom('default', 'apps', 'media', 'databases'),
@@ -56,11 +78,22 @@ const appAnswers = fc.record({
   extensions: fc.subarray(['citext', 'pg_trgm', 'vector', 'hstore']),
 });
 
+const renderer = missingHelmRenderer().length ? undefined : helmRenderer();
+
 describe('any valid answers', () => {
   it('give a tree that validates (schemas, CEL, substitution, references, kustomize builds) and regenerates to itself (PROPERTY_RUNS=N for more)', async () => {
     await fc.assert(
-      fc.asyncProperty(clusterAnswers, fc.boolean(), fc.uniqueArray(appAnswers, { minLength: 1, maxLength: 3, selector: (a) => a.name }), async (c, second, apps) => {
-        fc.pre(fitsProfile(c));
+      fc.asyncProperty(clusterAnswers, fc.boolean(), fc.uniqueArray(appAnswers, { minLength: 1, maxLength: 3, selector: (a) => a.name }), async (drawn, twoClusters, apps) => {
+        // Argo CD's wrapper chart holds one cluster, backed up through the plugin, with explicit app files and
+        // superuser access for its init-roles hook; it needs the repository's URL. What it refuses is not drawn
+        // (its refusals are tested on their own); test/property/argocd.test.ts renders its chart too.
+        const argocd = drawn.delivery === 'argocd';
+        const c = argocd
+          ? { ...drawn, argocdRepoURL: 'https://git.example.com/team/gitops.git', backupMethod: 'plugin', appLayout: 'explicit', superuserAccess: drawn.superuserAccess === 'false' ? 'auto' : drawn.superuserAccess }
+          : drawn;
+        const second = twoClusters && !argocd;
+        // Without the Go renderer an Argo CD tree's chart cannot be checked: test/property/argocd.test.ts skips loudly then.
+        fc.pre(fitsProfile({ ...c, ...drawnExtras(c) }) && (!argocd || renderer !== undefined));
         const dir = tempRepo();
         const perApp = c.topology === 'per-app';
         // The flat layout adds its entries to the k8s cluster's root kustomization.yaml, which must exist.
@@ -68,10 +101,10 @@ describe('any valid answers', () => {
           mkdirSync(join(dir, 'kubernetes/apps'), { recursive: true });
           writeFileSync(join(dir, 'kubernetes/apps/kustomization.yaml'), 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n');
         }
-        const { backupProvider, ...drawn } = c;
-        const rest = { ...drawn, operatorPdb: c.operatorPdb && c.operatorReplicas > 1, operatorAntiAffinity: c.operatorReplicas > 1 ? c.operatorAntiAffinity : 'none' };
+        const { backupProvider, restore: _restore, imageVolume: _imageVolume, ...answers } = c;
+        const rest = { ...answers, operatorPdb: c.operatorPdb && c.operatorReplicas > 1, operatorAntiAffinity: c.operatorReplicas > 1 ? c.operatorAntiAffinity : 'none' };
         const backup = c.backups ? { backupProvider, backupEndpoint: backupProvider === 's3' ? '' : endpoint(backupProvider) } : {};
-        await newCluster(ctxFor(dir), { ...rest, ...backup });
+        await newCluster(ctxFor(dir), { ...rest, ...backup, ...drawnExtras(c) });
         // A second cluster beside the first: its own directory, Kustomization and apps.
         if (second) await newCluster(ctxFor(dir), { clusterName: 'analytics', backups: false });
         for (const [i, a] of apps.entries()) {
@@ -82,13 +115,24 @@ describe('any valid answers', () => {
           const cluster = second ? { cluster: i % 2 ? 'analytics' : c.clusterName } : {};
           // postgres-init creates no extensions, so init-container apps ask for none (refused otherwise).
           const extensions = a.provisioning === 'init-container' ? [] : a.extensions;
+          // Under SOPS each app's Secrets are its own stubs: the shared component layout is refused.
+          const layout = c.secretSource === 'sops' ? { appLayout: 'explicit' } : {};
+          // The second cluster runs the default (standard) image; the first may mount postgis.
+          const onFirst = !second || i % 2 === 0;
+          const more = onFirst && mountsImages(c) && extensions.length ? ['postgis'] : [];
           // Per-app: initdb makes the database and owner only, an explicit app side, one cluster per namespace.
-          const own = perApp ? { provisioning: 'declarative', extensions: [], appLayout: 'explicit', namespace: a.name } : { extensions };
-          await newApp(ctxFor(dir), { ...app, ...dumps, ...cluster, extensions, database: a.name.replace(/-/g, '_'), ...own });
+          const own = perApp
+            ? { provisioning: 'declarative', extensions: [], appLayout: 'explicit', namespace: a.name }
+            : argocd
+              ? { extensions, appLayout: 'explicit' }
+              : { extensions: [...extensions, ...more] };
+          await newApp(ctxFor(dir), { ...app, ...dumps, ...cluster, ...layout, database: a.name.replace(/-/g, '_'), ...own });
         }
         const result = await validateTree({
           root: dir,
           kubectl: 'auto',
+          // The wrapper chart's templates, rendered as Helm would (Go text/template + sprig), are checked like the rest.
+          ...(argocd && renderer ? { helmRenderer: renderer } : {}),
           externalVariables: ['CLUSTER_NAME'],
           externalKustomizations: ['flux-system/external-secrets-stores', 'flux-system/cert-manager'],
         });

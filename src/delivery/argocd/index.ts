@@ -3,6 +3,7 @@ import { checksumEnv } from '../../plan/cluster.js';
 import { owned } from '../../plan/emit.js';
 import { type RepoModel, appNames, databaseRoleCr, objectStoreName, pluginName, superuserEnabled, usesPlugin } from '../../plan/model.js';
 import { regionEnv } from '../../plan/object-store-egress.js';
+import { serverNameOf } from '../../../schema/restore.js';
 import type { PlannedFile } from '../../plan/types.js';
 import type { Unit } from '../../plan/units.js';
 import { operatorRelease, pluginRelease } from '../../versions.js';
@@ -110,7 +111,9 @@ function chartInput(m: RepoModel, units: readonly Unit[], version: string): Wrap
               credentialsSecret: c.backupCredentialsSecret,
               compression: c.backupCompression,
               env: [...checksumEnv(c), ...regionEnv(c, true)],
+              ...(serverNameOf(c) !== c.clusterName && serverNameOf(c) !== p.name ? { serverName: serverNameOf(c) } : {}),
             },
+            ...(c.restoreFrom ? { restore: { source: c.restoreFrom, ...(c.restoreTargetTime ? { targetTime: c.restoreTargetTime } : {}) } } : {}),
           }
         : {}),
     },

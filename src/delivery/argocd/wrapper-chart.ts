@@ -28,6 +28,8 @@ export interface WrapperBackup {
   endpointCA?: { name: string; key: string };
   credentialsSecret: string;
   compression: string;
+  /** The server name the cluster archives to, when it is not the Cluster's name (after a restore). */
+  serverName?: string;
   env: { name: string; value: string }[];
 }
 
@@ -53,6 +55,8 @@ export interface WrapperChartInput {
     parameters: Record<string, string>;
     managedRoles: { name: string; passwordSecret: string }[];
     backup?: WrapperBackup;
+    /** Bootstrap by recovery from the backups of `source` in the same ObjectStore (README, "Restores"). */
+    restore?: { source: string; targetTime?: string };
   };
   initRoles: InitRole[];
 }
@@ -104,6 +108,7 @@ export function chartValues(input: WrapperChartInput) {
         parameters: c.parameters,
         managedRoles: c.managedRoles,
         backup: c.backup ? { enabled: true, ...c.backup } : { enabled: false },
+        ...(c.restore ? { restore: c.restore } : {}),
       },
       initRoles: input.initRoles,
     },

@@ -19,9 +19,9 @@ const kustomizationsPath = (m: RepoModel) => `${m.repo.appsRoot}/${FLAT_KUSTOMIZ
  */
 async function helmRelease(m: RepoModel, u: Unit): Promise<PlannedFile[]> {
   if (!u.chart) return [];
-  const { name, version, values } = u.chart;
+  const { name, version, values, installRetries } = u.chart;
   const chart = { name, version, repository: OPERATOR_HELM_REPOSITORY, repositoryNamespace: m.repo.fluxNamespace, interval: '12h' };
-  return [await owned(`${u.dir}/helmrelease.yaml`, u.owner, [['operator/helmrelease.yaml.hbs', { name, values, chart }]])];
+  return [await owned(`${u.dir}/helmrelease.yaml`, u.owner, [['operator/helmrelease.yaml.hbs', { name, values, installRetries, chart }]])];
 }
 
 /** The operator directory's README: what it holds, how apps get a cluster, the backup defaults. */

@@ -8,6 +8,7 @@ import type { Unit } from '../../plan/units.js';
 import { RECORD_DIR } from '../../records.js';
 import { renderTemplate } from '../../render.js';
 import type { Delivery } from '../types.js';
+import { fluxDecryption } from '../../plan/secret-source.js';
 import { planComponents } from './components.js';
 import { flatLayout } from './flat.js';
 import { healthCheckExprs } from './health.js';
@@ -29,6 +30,12 @@ function dependsOn(m: RepoModel, units: readonly Unit[], u: Unit) {
   });
 }
 
+/** Every file a unit's Kustomization applies: its own and those of the units delivered within it. */
+const appliedPaths = (units: readonly Unit[], u: Unit): string[] => [
+  ...u.files.map((f) => f.path),
+  ...units.filter((x) => x.within === u.id).flatMap((x) => appliedPaths(units, x)),
+];
+
 /** The view of templates/flux/kustomization.yaml.hbs for a unit with a Kustomization of its own. */
 export function kustomizationView(m: RepoModel, units: readonly Unit[], u: Unit) {
   const vars = u.needs.flatMap((n) => ('external' in n && n.external === 'cluster-vars' ? [n.name] : []));
@@ -44,6 +51,7 @@ export function kustomizationView(m: RepoModel, units: readonly Unit[], u: Unit)
     dependsOn: dependsOn(m, units, u),
     ...u.reconcile,
     healthCheckExprs: healthCheckExprs(u.health),
+    decryption: fluxDecryption(m.repo, appliedPaths(units, u)),
     postBuild: substitute || vars.length ? { substitute, substituteFrom: vars } : null,
   };
 }
@@ -64,10 +72,10 @@ export const listedFiles = (u: Unit, files: PlannedFile[]): string[] => files.ma
 /** A chart through an OCIRepository and a HelmRelease, listed first in the unit's kustomization. */
 async function chartFiles(u: Unit): Promise<PlannedFile[]> {
   if (!u.chart) return [];
-  const { name, url, version, values } = u.chart;
+  const { name, url, version, values, installRetries } = u.chart;
   return [
     await owned(`${u.dir}/ocirepository.yaml`, u.owner, [['operator/ocirepository.yaml.hbs', { name, url, tag: version }]]),
-    await owned(`${u.dir}/helmrelease.yaml`, u.owner, [['operator/helmrelease.yaml.hbs', { name, values, chart: null }]]),
+    await owned(`${u.dir}/helmrelease.yaml`, u.owner, [['operator/helmrelease.yaml.hbs', { name, values, installRetries, chart: null }]]),
   ];
 }
 
@@ -84,7 +92,16 @@ async function appKustomization(m: RepoModel, units: readonly Unit[], u: Unit): 
   const { interval, retryInterval, timeout } = u.reconcile;
   const want = {
     name: a.name,
-    defaults: { targetNamespace: u.namespace, path: ks.path, sourceRef: { kind: 'GitRepository', name: m.repo.gitRepository }, prune: true, interval, retryInterval, timeout },
+    defaults: {
+      targetNamespace: u.namespace,
+      path: ks.path,
+      sourceRef: { kind: 'GitRepository', name: m.repo.gitRepository },
+      prune: true,
+      interval,
+      retryInterval,
+      timeout,
+      ...(ks.decryption ? { decryption: ks.decryption } : {}),
+    },
     dependsOn: ks.dependsOn,
     components: ks.components,
     substitute: u.variables ?? {},
