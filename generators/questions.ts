@@ -28,7 +28,9 @@ export function questionsFor<Ctx>(
     .filter((f) => known[f.name] === undefined)
     .map((f) => {
       const list = choices[f.name] ?? f.choices;
-      const display = (v: unknown) => (Array.isArray(v) ? v.join(',') : v && typeof v === 'object' ? Object.entries(v).map(([k, x]) => `${k}=${x}`).join(',') : v);
+      // A list of maps (tolerations) is shown as the JSON flow text its flag takes.
+      const display = (v: unknown) =>
+        f.kind === 'objects' ? JSON.stringify(v) : Array.isArray(v) ? v.join(',') : v && typeof v === 'object' ? Object.entries(v).map(([k, x]) => `${k}=${x}`).join(',') : v;
       return {
         type: f.kind === 'bool' ? 'confirm' : list ? 'list' : 'input',
         name: f.name,

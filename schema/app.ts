@@ -150,6 +150,10 @@ export function appSchema(ctx: AppCtx) {
         add('appLayout', 'component requires secretSource external-secrets (got secretSource sops): use appLayout explicit, one SOPS stub per app');
       if (a.backups && a.backupVolume === 'nfs' && (!a.nfsServer || !a.nfsPath.startsWith('/')))
         add(a.nfsServer ? 'nfsPath' : 'nfsServer', 'nfsServer and an absolute nfsPath are required when backupVolume is nfs');
+      // Pod Security `restricted` admits only configMap, csi, downwardAPI, emptyDir, ephemeral, PVC,
+      // projected and secret volumes (Kubernetes docs, Pod Security Standards): an NFS volume is refused.
+      if (a.backups && a.backupVolume === 'nfs' && a.namespace === ctx.repo.namespace && ctx.repo.podSecurity === 'restricted')
+        add('backupVolume', `nfs volumes are refused by Pod Security restricted, which namespace ${a.namespace} enforces (podSecurity restricted): use pvc`);
       for (const o of ctx.others) {
         if (o.name === a.name) continue;
         // Per-app: each app has a cluster of its own, whatever template it was made from.

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { parse } from 'yaml';
 import { InputError } from '../src/errors.js';
 
 /**
@@ -7,7 +8,8 @@ import { InputError } from '../src/errors.js';
  */
 export interface Field<Ctx> {
   name: string;
-  kind: 'string' | 'int' | 'bool' | 'list' | 'map' | 'enum';
+  /** `objects`: a list of maps (tolerations), given on a flag line as a YAML/JSON flow sequence. */
+  kind: 'string' | 'int' | 'bool' | 'list' | 'map' | 'enum' | 'objects';
   message: string;
   choices?: readonly string[];
   /** Default from earlier answers and the repository's records; absent means required. */
@@ -40,6 +42,22 @@ function parseMap(field: string, text: string): Record<string, string> {
   return out;
 }
 
+/**
+ * `[{key: a, operator: Exists}, ...]` as a list. Read as YAML 1.1, as the answers files are; the
+ * items are checked by the field's schema, one by one, so an error names the item.
+ */
+function parseObjects(field: string, text: string): unknown {
+  if (text === '') return [];
+  let value: unknown;
+  try {
+    value = parse(text, { version: '1.1' });
+  } catch {
+    value = undefined;
+  }
+  if (!Array.isArray(value)) throw new InputError(`${field}: must be a YAML or JSON list such as [{key: k, operator: Exists}] (got ${JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}...` : text)})`);
+  return value;
+}
+
 /** Turns a flag's text into the field's type; YAML answers files are typed already. */
 export function coerce(field: Field<unknown>, value: unknown): unknown {
   if (typeof value !== 'string') return value;
@@ -55,6 +73,8 @@ export function coerce(field: Field<unknown>, value: unknown): unknown {
       return value === '' ? [] : value.split(/,\s*/);
     case 'map':
       return parseMap(field.name, value);
+    case 'objects':
+      return parseObjects(field.name, value);
     default:
       return value;
   }

@@ -57,6 +57,15 @@ export const PROFILE_RULES: readonly ProfileRule[] = [
     field: 'sopsAgeRecipient',
     problem: (r) => (r.secretSource === 'sops' && !r.sopsAgeRecipient ? 'is required with secretSource sops: the age public key (age1...) .sops.yaml encrypts to' : undefined),
   },
+  // The operator's Flux-side pieces (schema/operator.ts): the CRD bundle is a Flux GitRepository and
+  // Kustomization, the PSA labels and CNPG_OPERATOR_VERSION are entries in files Flux applies.
+  { field: 'operatorCrds', problem: (r) => (r.delivery !== 'flux' && r.operatorCrds === 'bundle' ? `bundle requires delivery flux (got delivery ${r.delivery})` : undefined) },
+  { field: 'operatorInstall', problem: (r) => (r.delivery !== 'flux' && r.operatorInstall === 'crds-only' ? `crds-only requires delivery flux (got delivery ${r.delivery})` : undefined) },
+  { field: 'podSecurity', problem: (r) => (r.delivery !== 'flux' && r.podSecurity !== 'none' ? `${r.podSecurity} requires delivery flux (got delivery ${r.delivery})` : undefined) },
+  // The flat layout (seed 002) writes no ks.yaml for the CRD source and keeps its own Namespace file.
+  { field: 'operatorCrds', problem: (r) => (r.fluxLayout === 'flat' && r.operatorCrds === 'bundle' ? `bundle requires fluxLayout ks (got fluxLayout ${r.fluxLayout})` : undefined) },
+  { field: 'podSecurity', problem: (r) => (r.fluxLayout === 'flat' && r.podSecurity !== 'none' ? `${r.podSecurity} requires fluxLayout ks (got fluxLayout ${r.fluxLayout})` : undefined) },
+  { field: 'clusterSettingsFile', problem: (r) => (r.delivery !== 'flux' && r.clusterSettingsFile !== '' ? `requires delivery flux (got delivery ${r.delivery})` : undefined) },
 ];
 
 export function refineProfile(r: RepoAnswers, issue: z.RefinementCtx): void {

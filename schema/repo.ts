@@ -3,6 +3,7 @@ import { OPERATOR_RELEASES, PLUGIN_RELEASES, newestOperator, newestPlugin } from
 import type { AnswerSchema, Field } from './fields.js';
 import { overlaps } from '../src/repo-path.js';
 import { refineProfile } from './profile-rules.js';
+import { operatorFields, operatorShape, refineOperator } from './operator.js';
 import { dns1123Label, gitUrl, httpUrl, imageRef, kubeName, labelValue, quantity, repoPath, varName } from './rules.js';
 
 /** Answers that hold once per GitOps repository: the operator, Flux wiring and shared conventions. */
@@ -190,6 +191,7 @@ export const repoFields: readonly Field<RepoCtx>[] = [
     choices: ['github', 'none'],
     default: (_a, ctx) => ctx.recorded?.ciWorkflow ?? 'github',
   },
+  ...operatorFields,
 ];
 
 const fluxRef = z.union([z.literal(''), kubeName]);
@@ -254,10 +256,12 @@ export const repoSchema = z
     pluginSidecarImage: z.union([z.literal(''), imageRef]).optional(),
     wrapperChartVersion: z.string().regex(/^\d+\.\d+\.\d+$/, 'must be a version such as 0.1.0').optional(),
     wrapperChartDigest: z.union([z.literal(''), z.string().regex(/^sha256:[a-f0-9]{64}$/, 'must be sha256:<64 lowercase hex digits> (the tool writes it)')]).optional(),
+    ...operatorShape,
   })
   .strict()
   .superRefine((r, issue) => {
     refineProfile(r, issue);
+    refineOperator(r, issue);
     if (overlaps(r.operatorPath, r.componentsPath))
       issue.addIssue({ code: 'custom', path: ['componentsPath'], message: `must not overlap operatorPath (${r.operatorPath}): their files would mix`, input: r.componentsPath });
   });

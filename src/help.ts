@@ -15,13 +15,14 @@ const COMMON = `Common flags:
 Exit codes: 0 done, 1 failure, conflict or drift, 2 invalid input (nothing written).`;
 
 /** How a value is written on the flag line. */
-const TYPE: Record<Field<never>['kind'], string> = { string: 'text', int: 'number', bool: '', list: 'a,b,...', map: 'k=v,...', enum: '' };
+const TYPE: Record<Field<never>['kind'], string> = { string: 'text', int: 'number', bool: '', list: 'a,b,...', map: 'k=v,...', enum: '', objects: '[{k: v}, ...]' };
 
 /** A field's default as --help shows it: the value with nothing else answered, or how it is derived. */
 function shownDefault(f: Field<never>, defaults: Record<string, unknown>): string {
   if (!f.default) return 'required';
   const v = defaults[f.name];
   if (v === undefined) return 'default: none (asked)';
+  if (f.kind === 'objects') return `default: ${JSON.stringify(v)}`;
   if (Array.isArray(v)) return `default: ${v.length ? v.join(',') : '(empty)'}`;
   if (v && typeof v === 'object') return `default: ${Object.entries(v).map(([k, x]) => `${k}=${String(x)}`).join(',') || '(empty)'}`;
   return `default: ${v === '' ? '""' : String(v)}`;

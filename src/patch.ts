@@ -342,3 +342,41 @@ export function linesSlots(text: string | undefined, entries: string[]): Slots {
   const have = new Set((text ?? '').split('\n').map(normLine));
   return Object.fromEntries(entries.filter((e) => have.has(normLine(e))).map((e) => [`line: ${normLine(e)}`, 'listed']));
 }
+
+/** A document the tool keeps entries in: by kind and name, and the map that holds them. */
+export interface MapEntries {
+  kind: string;
+  name: string;
+  /** The map under which the entries sit, e.g. `metadata.labels` of a Namespace, `data` of a ConfigMap. */
+  path: string[];
+  entries: Record<string, string>;
+}
+
+/**
+ * The document `want` names holds each of its entries with the tool's value (a Namespace's PSA
+ * labels, a ConfigMap's `CNPG_OPERATOR_VERSION`); the user's other keys and documents stay.
+ * `created` is the text for a new file (or, added as a document of its own, for a file without one).
+ */
+export function ensureMapEntries(current: string | undefined, want: MapEntries, created: string): string {
+  const edit: Edit = (e) => e.setIn(want.path, want.entries, 'differing');
+  const base = current ?? created;
+  const out = editDocument(base, kindIs(want.kind, want.name), edit);
+  if (out !== undefined) return out;
+  const { eol } = styleOf(base);
+  const sep = base.endsWith('\n') || base === '' ? '' : eol;
+  const doc = editDocument(created, kindIs(want.kind, want.name), edit);
+  if (doc === undefined) throw new Error(`the created text holds no ${want.kind} ${want.name}`);
+  return `${base}${sep}---${eol}${doc.replace(/\r?\n/g, eol)}`;
+}
+
+/** The slots of ensureMapEntries: each entry's value as the text holds it. */
+export function mapEntriesSlots(text: string | undefined, want: MapEntries): Slots {
+  const e = readDocument(text, kindIs(want.kind, want.name));
+  if (!e) return {};
+  const slots: Slots = {};
+  for (const k of Object.keys(want.entries)) {
+    const v = e.valueAt([...want.path, k]);
+    if (v !== undefined) slots[`${want.path.join('.')}.${k}`] = JSON.stringify(v);
+  }
+  return slots;
+}

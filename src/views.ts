@@ -4,6 +4,8 @@
  * mode, so a template that reads a field its view lacks fails at render time too. A new template gets
  * its view type here.
  */
+import type { AlertRule } from './plan/monitoring.js';
+
 type Str = string;
 type Scalar = string | number | boolean;
 type EnvVar = { name: Str; value: Str };
@@ -26,6 +28,8 @@ export interface FluxKustomizationView {
   targetNamespace: Str;
   gitRepository: Str;
   path: Str;
+  /** false for what must outlive its removal from Git (CRDs). */
+  prune: boolean;
   components: Str[];
   dependsOn: { name: Str; namespace: Str }[];
   wait: boolean;
@@ -142,6 +146,10 @@ export interface TemplateViews {
   'secret/sops-stub.yaml.hbs': { name: Str; labels: Record<string, string> | null; type: Str | null; keys: { key: Str; value: Str }[] };
   'kustomize/kustomization.yaml.hbs': { resources: Str[]; component: boolean };
   'kustomize/namespace.yaml.hbs': { name: Str };
+  'monitoring/podmonitor.yaml.hbs': { name: Str; cluster: Str; labels: Record<string, string> | null };
+  'monitoring/prometheusrule.yaml.hbs': { name: Str; labels: Record<string, string> | null; groups: { name: Str; rules: AlertRule[] }[] };
+  'operator/cluster-settings.yaml.hbs': { name: Str; namespace: Str };
+  'operator/crds-source.yaml.hbs': { name: Str; namespace: Str; url: Str; tag: Str; ignore: Str };
   /** `chart`: from a HelmRepository (chart.spec); null: the OCIRepository of the same name (chartRef). */
   'operator/helmrelease.yaml.hbs': {
     name: Str;
@@ -149,6 +157,7 @@ export interface TemplateViews {
     installRetries: number;
     chart: { name: Str; version: Str; repository: Str; repositoryNamespace: Str; interval: Str } | null;
   };
+  'operator/pdb.yaml.hbs': { name: Str; selector: Record<string, string> };
   'operator/networkpolicy.yaml.hbs': { namespace: Str; monitoringNamespace: Str; plugin: boolean };
   'operator/ocirepository.yaml.hbs': { name: Str; url: Str; tag: Str };
   'operator/plugin-networkpolicy.yaml.hbs': { namespace: Str };

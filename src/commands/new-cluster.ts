@@ -1,6 +1,8 @@
 import { clusterFields, clusterSchema } from '../../schema/cluster.js';
 import { type Answers, fillDefaults } from '../../schema/fields.js';
-import { repoFields, repoSchema } from '../../schema/repo.js';
+import { type RepoAnswers, repoFields, repoSchema } from '../../schema/repo.js';
+import type { RepoModel } from '../plan/model.js';
+import { operatorRelease } from '../versions.js';
 import { validateAnswers } from '../answers.js';
 import { applyModel, lockedRun } from '../apply.js';
 import type { Context } from '../context.js';
@@ -11,8 +13,25 @@ import { loadModel } from '../records.js';
 
 export const newClusterFields = [...repoFields, ...clusterFields];
 
+/**
+ * `operatorInstall: crds-only`: the repository's answers and the CRD bundle, no operator and no
+ * Cluster. A cluster answer or a recorded cluster has nothing to run on, so it is refused.
+ */
+async function crdsOnly(ctx: Context, repo: RepoAnswers, flags: Answers, model: RepoModel | undefined) {
+  const clusterKeys = new Set(clusterFields.map((f) => f.name));
+  const given = Object.keys(flags).filter((k) => clusterKeys.has(k));
+  if (given.length) throw new InputError(`${given[0]}: operatorInstall crds-only records no cluster, so it takes no cluster answers (got ${given.join(', ')})`);
+  if (model?.clusters.length)
+    throw new InputError(`operatorInstall: crds-only runs no operator, but clusters ${model.clusters.map((c) => c.clusterName).join(', ')} are recorded (got "crds-only")`);
+  const next: RepoModel = { repo, clusters: [], apps: [] };
+  const changes = await applyModel(ctx, next);
+  ctx.out(`next steps:\n  1. commit and push; list ${repo.operatorPath}/ks.yaml where Flux applies it: the CRDs of operator ${operatorRelease(repo.chartVersion)!.operator} only`);
+  return changes;
+}
+
 /** `new-cluster`: records the repository's and one cluster's answers, then writes the tree. */
 export async function newCluster(ctx: Context, given: Answers) {
+  const flags = given;
   const known = new Set(newClusterFields.map((f) => f.name));
   for (const k of Object.keys(given)) if (!known.has(k)) throw new InputError(`${k}: unknown answer for new-cluster${didYouMean(k, [...known])}`);
   // Prompts come first, outside the lock (a user may take minutes); their defaults use a first read.
@@ -23,6 +42,8 @@ export async function newCluster(ctx: Context, given: Answers) {
     const repoRaw = fillDefaults(repoFields, answers, { recorded: model?.repo });
     const given = new Set(Object.keys(answers));
     const repo = validateAnswers(repoSchema, repoRaw, '', given);
+    // What the user gave (flags, answers file), not what a prompt asked along the way.
+    if (repo.operatorInstall === 'crds-only') return crdsOnly(ctx, repo, flags, model);
     const name = String(answers.clusterName ?? 'postgres');
     const recorded = model?.clusters.find((c) => c.clusterName === name);
     const others = (model?.clusters ?? []).filter((c) => c.clusterName !== name);

@@ -169,7 +169,11 @@ export async function clusterUnit(m: RepoModel, p: PlacedCluster, children: Unit
       ]),
     );
   }
-  const order = ['cluster.yaml', 'objectstore.yaml', 'scheduledbackup.yaml', 'networkpolicy.yaml'].map(file);
+  if (m.repo.podMonitors) {
+    const labels = Object.keys(m.repo.monitoringLabels).length ? m.repo.monitoringLabels : null;
+    files.push(await owned(`${dir}/${file('podmonitor.yaml')}`, owner, [['monitoring/podmonitor.yaml.hbs', { name: p.name, cluster: p.name, labels }]]));
+  }
+  const order = ['cluster.yaml', 'objectstore.yaml', 'scheduledbackup.yaml', 'networkpolicy.yaml', 'podmonitor.yaml'].map(file);
   const own = [...secrets.listed, ...order.filter((f) => files.some((x) => x.path === `${dir}/${f}`)).map((f) => `./${f}`)];
   const needs: Need[] = [
     { unit: 'operator' },

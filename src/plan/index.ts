@@ -65,6 +65,13 @@ function mergeByPath(files: PlannedFile[]): PlannedFile[] {
       continue;
     }
     if (prev.mode === 'scaffold' && f.mode === 'scaffold') continue;
+    // A file written once (an app's new Namespace) that another unit keeps entries in (the
+    // operator's PSA labels on the same Namespace): the patched file creates it when absent too.
+    if (prev.mode === 'patched' && f.mode === 'scaffold') continue;
+    if (prev.mode === 'scaffold' && f.mode === 'patched') {
+      byPath.set(f.path, f);
+      continue;
+    }
     throw new Error(`two units write ${f.path} (${prev.unit} and ${f.unit})`);
   }
   return [...byPath.values()].sort((a, b) => a.path.localeCompare(b.path));

@@ -1,40 +1,89 @@
-import { OPERATOR_CHART_URL, PLUGIN_CHART_URL, pluginRelease } from '../versions.js';
+import { OPERATOR_CHART_URL, PLUGIN_CHART_URL, operatorRelease, pluginRelease } from '../versions.js';
+import { ensureMapEntries, mapEntriesSlots, type MapEntries } from '../patch.js';
+import { renderTemplate } from '../render.js';
+import { formatYaml } from '../format.js';
 import { owned } from './emit.js';
 import { type RepoModel, anyPlugin, OPERATOR_KS, PLUGIN_DIR, PLUGIN_KS } from './model.js';
+import { alertRules } from './monitoring.js';
+import { operatorChartValues, operatorPodLabels } from './operator-values.js';
+import type { PlannedFile } from './types.js';
 import type { Reconcile, Unit } from './units.js';
 
 const OWNER = 'operator';
+const RECONCILE: Reconcile = { wait: true, interval: '1h', retryInterval: '1m', timeout: '5m' };
+export const CRDS_KS = 'cloudnative-pg-crds';
+/** The operator's source repository; config/crd at a release tag holds that release's CRDs only. */
+const CNPG_GIT_URL = 'https://github.com/cloudnative-pg/cloudnative-pg';
+
+const labelsOrNull = (l: Record<string, string>) => (Object.keys(l).length ? l : null);
+
+/** Pod Security Admission labels for the operator's namespace (enforce, audit and warn at one level). */
+export function podSecurityLabels(m: RepoModel): Record<string, string> {
+  const level = m.repo.podSecurity;
+  if (level === 'none') return {};
+  return Object.fromEntries(['enforce', 'audit', 'warn'].map((mode) => [`pod-security.kubernetes.io/${mode}`, level]));
+}
 const PLUGIN_RECONCILE: Reconcile = { wait: true, interval: '1h', retryInterval: '1m', timeout: '5m' };
 /** The operator's Kustomization: its timeout and retry interval are answers (seed 004 waits 15m, retries every 30s). */
 const reconcileOf = (m: RepoModel): Reconcile => ({ wait: true, interval: '1h', retryInterval: m.repo.operatorRetryInterval ?? '1m', timeout: m.repo.operatorTimeout ?? '5m' });
 
 /**
- * The chart's values (cloudnative-pg charts/cloudnative-pg/values.yaml, 0.26.0-0.29.0). The Grafana
- * dashboard is the chart's own: its `monitoring` dependency (cloudnative-pg/grafana-dashboards
- * charts/cluster) writes ConfigMap `cnpg-grafana-dashboard` in `namespace` with `labels`; the
- * deprecated sidecarLabel (default grafana_dashboard) is emptied, or the label would be written twice.
+ * `CNPG_OPERATOR_VERSION` in the team's cluster-settings ConfigMap (a file that may be theirs):
+ * the version the CRD bundle and the chart are pinned at, for the rest of their tree to use.
  */
-function operatorValues(m: RepoModel): Record<string, unknown> {
-  const dashboard = { grafanaDashboard: { create: true, namespace: m.repo.monitoringNamespace, sidecarLabel: '', labels: { grafana_dashboard: '1' } } };
-  // Like the clusters', no CPU limit: a throttled operator answers its webhooks late, and they fail closed.
-  const { operatorCpuRequest: cpu, operatorMemoryRequest: memory, operatorMemoryLimit: limit } = m.repo;
-  const requests = { ...(cpu ? { cpu } : {}), ...(memory ? { memory } : {}) };
-  const resources = { ...(Object.keys(requests).length ? { requests } : {}), ...(limit ? { limits: { memory: limit } } : {}) };
+async function clusterSettings(m: RepoModel): Promise<PlannedFile[]> {
+  const path = m.repo.clusterSettingsFile;
+  if (!path) return [];
+  const want: MapEntries = { kind: 'ConfigMap', name: m.repo.clusterVarsConfigMap, path: ['data'], entries: { CNPG_OPERATOR_VERSION: operatorRelease(m.repo.chartVersion)!.operator } };
+  const created = await formatYaml(renderTemplate('operator/cluster-settings.yaml.hbs', { name: m.repo.clusterVarsConfigMap, namespace: m.repo.fluxNamespace }));
+  return [{ mode: 'patched', path, unit: OWNER, apply: (cur) => ensureMapEntries(cur, want, created), slots: (t) => mapEntriesSlots(t, want) }];
+}
+
+/** The CRDs apart from the chart (`operatorCrds: bundle`), at exactly the operator's version. */
+function crdsUnit(m: RepoModel): Unit {
+  const version = operatorRelease(m.repo.chartVersion)!.operator;
   return {
-    crds: { create: true },
-    config: { clusterWide: true },
-    ...(Object.keys(resources).length ? { resources } : {}),
-    ...(m.repo.grafanaDashboard ? { monitoring: dashboard } : {}),
+    id: 'crds',
+    kind: 'crds',
+    owner: OWNER,
+    name: CRDS_KS,
+    dir: 'config/crd',
+    namespace: m.repo.namespace,
+    files: [],
+    needs: [],
+    reconcile: RECONCILE,
+    health: [],
+    // Pruning the CRDs would delete every Cluster and its volumes: a removed bundle stays.
+    source: { name: CRDS_KS, url: CNPG_GIT_URL, tag: `v${version}`, ignore: ['/*', '!/config/crd/'], prune: false },
   };
 }
 
-/** The operator (once per repo) and, when a cluster backs up through it, the Barman Cloud plugin. */
+/** The operator's own documents besides the chart: policy, PodDisruptionBudget, alerts. */
+async function operatorFiles(m: RepoModel, dir: string): Promise<PlannedFile[]> {
+  const r = m.repo;
+  const files: PlannedFile[] = [];
+  if (r.networkPolicies) files.push(await owned(`${dir}/networkpolicy.yaml`, OWNER, [['operator/networkpolicy.yaml.hbs', { namespace: r.namespace, monitoringNamespace: r.monitoringNamespace, plugin: anyPlugin(m) }]]));
+  if (r.operatorPdb) files.push(await owned(`${dir}/pdb.yaml`, OWNER, [['operator/pdb.yaml.hbs', { name: OPERATOR_KS, selector: operatorPodLabels() }]]));
+  if (r.prometheusRule)
+    files.push(
+      await owned(`${dir}/prometheusrule.yaml`, OWNER, [['monitoring/prometheusrule.yaml.hbs', { name: OPERATOR_KS, labels: labelsOrNull(r.monitoringLabels), groups: [{ name: 'cloudnative-pg', rules: alertRules(r) }] }]]),
+    );
+  return files;
+}
+
+/** The operator (once per repo), its CRD bundle when apart, and, when a cluster backs up through it, the Barman Cloud plugin. */
 export async function operatorUnits(m: RepoModel): Promise<Unit[]> {
   const op = m.repo.operatorPath;
   // ks layout: the chart in app/ beside ks.yaml; flat: the operator directory itself (seed 002's cnpg/).
   const opDir = m.repo.fluxLayout === 'flat' ? op : `${op}/app`;
   const plugin = anyPlugin(m);
   const policies = m.repo.networkPolicies;
+  const bundle = m.repo.operatorCrds === 'bundle';
+  const crds = bundle ? [crdsUnit(m)] : [];
+  const settings = await clusterSettings(m);
+  // An apps cluster that only needs the CRDs (its manifests name CNPG kinds; its databases run elsewhere).
+  if (m.repo.operatorInstall === 'crds-only') return [{ ...crds[0]!, files: settings }];
+  const files = await operatorFiles(m, opDir);
   const operator: Unit = {
     id: 'operator',
     kind: 'operator',
@@ -42,16 +91,15 @@ export async function operatorUnits(m: RepoModel): Promise<Unit[]> {
     name: OPERATOR_KS,
     dir: opDir,
     namespace: m.repo.namespace,
-    files: policies
-      ? [await owned(`${opDir}/networkpolicy.yaml`, OWNER, [['operator/networkpolicy.yaml.hbs', { namespace: m.repo.namespace, monitoringNamespace: m.repo.monitoringNamespace, plugin }]])]
-      : [],
-    listed: policies ? ['./networkpolicy.yaml'] : [],
-    needs: [],
+    files: [...files, ...settings],
+    listed: files.map((f) => `./${f.path.slice(opDir.length + 1)}`),
+    needs: bundle ? [{ unit: 'crds' }] : [],
     reconcile: reconcileOf(m),
     health: [],
-    chart: { name: OPERATOR_KS, url: OPERATOR_CHART_URL, version: m.repo.chartVersion, values: operatorValues(m), installRetries: m.repo.operatorInstallRetries ?? -1 },
+    chart: { name: OPERATOR_KS, url: OPERATOR_CHART_URL, version: m.repo.chartVersion, values: operatorChartValues(m.repo), installRetries: m.repo.operatorInstallRetries ?? -1 },
+    namespaceLabels: podSecurityLabels(m),
   };
-  if (!plugin) return [operator];
+  if (!plugin) return [...crds, operator];
   const dir = `${op}/${PLUGIN_DIR}`;
   const pluginUnit: Unit = {
     id: 'plugin',
@@ -68,5 +116,5 @@ export async function operatorUnits(m: RepoModel): Promise<Unit[]> {
     health: [],
     chart: { name: 'plugin-barman-cloud', url: PLUGIN_CHART_URL, version: pluginRelease(m.repo.pluginChartVersion)!.chart, values: null, installRetries: -1 },
   };
-  return [operator, pluginUnit];
+  return [...crds, operator, pluginUnit];
 }

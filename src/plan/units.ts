@@ -8,7 +8,7 @@ import type { PlannedFile } from './types.js';
  * (`operator.ts`, `cluster.ts`, `app.ts`) make units and their documents; a delivery
  * (`src/delivery/*`) turns them into what Flux or Argo CD applies.
  */
-export type UnitKind = 'operator' | 'plugin' | 'cluster' | 'database' | 'app';
+export type UnitKind = 'crds' | 'operator' | 'plugin' | 'cluster' | 'database' | 'app';
 
 /** Inputs the tree relies on but does not hold; their names are recorded answers. */
 export type External = 'secret-store' | 'storage' | 'cert-manager' | 'cluster-vars';
@@ -35,6 +35,17 @@ export interface ChartInstall {
   values: Record<string, unknown> | null;
   /** Install remediation retries (-1: forever). */
   installRetries: number;
+}
+
+/** An upstream Git repository at a tag, limited to what the unit applies. */
+export interface GitSource {
+  name: string;
+  url: string;
+  tag: string;
+  /** gitignore-style patterns that leave out the rest of the repository. */
+  ignore: string[];
+  /** Deleting what it applied would delete what depends on it (CRDs: every Cluster): never pruned. */
+  prune: boolean;
 }
 
 export interface Unit {
@@ -67,6 +78,10 @@ export interface Unit {
   reconcile: Reconcile;
   health: HealthKind[];
   chart?: ChartInstall;
+  /** Applied from an upstream Git tag (a CRD bundle), not from the team's repository; `dir` is then the path in it. */
+  source?: GitSource;
+  /** Labels the unit's namespace carries (Pod Security Admission); the delivery keeps them on the Namespace it writes. */
+  namespaceLabels?: Record<string, string>;
   /** For app-side and database units: whose, and the cluster it connects to. */
   app?: AppAnswers;
   cluster?: PlacedCluster;

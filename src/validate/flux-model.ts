@@ -46,6 +46,23 @@ function configData(obj: JsonMap): Map<string, string> {
   return out;
 }
 
+/**
+ * What a Kustomization applies when it is not this repository: an OCIRepository artifact, or a
+ * GitRepository defined in the tree and pinned to a tag, semver range or commit (an upstream
+ * release such as a CRD bundle; the team's own repository follows a branch).
+ */
+function upstreamSource(obj: JsonMap, docs: readonly RawDoc[]): string | undefined {
+  const kind = str(getPath(obj, ["spec", "sourceRef", "kind"]));
+  const name = str(getPath(obj, ["spec", "sourceRef", "name"]));
+  if (kind === "OCIRepository" || kind === "Bucket") return `${kind} ${name}`;
+  if (kind !== "GitRepository") return undefined;
+  const source = docs.find((d) => d.obj.kind === "GitRepository" && metaName(d.obj) === name);
+  const ref = source ? getPath(source.obj, ["spec", "ref"]) : undefined;
+  if (!isMap(ref) || ref.branch !== undefined) return undefined;
+  const pin = str(ref.tag) ?? str(ref.semver) ?? str(ref.commit);
+  return pin ? `GitRepository ${name} (${str(getPath(source!.obj, ["spec", "url"])) ?? "?"} at ${pin})` : undefined;
+}
+
 export function buildFluxScopes(docs: readonly RawDoc[], kustomize: KustomizeModel, kustomizeNs: ReadonlyMap<string, string>, notes: Set<string>): Scope[] {
   const scopes: Scope[] = [];
   for (const raw of docs) {
@@ -57,6 +74,8 @@ export function buildFluxScopes(docs: readonly RawDoc[], kustomize: KustomizeMod
       notes.add(`${raw.file}: Kustomization ${name}: spec.path uses a variable; its output is not modelled`);
       continue;
     }
+    const upstream = upstreamSource(raw.obj, docs);
+    if (upstream) notes.add(`${raw.file}: Kustomization ${name}: applies ${upstream}, not this tree: its output is not modelled`);
     const dir = path.posix.normalize(specPath.replace(/^\.?\/?/, "")).replace(/^\.$/, "").replace(/\/$/, "");
     const components = asArray(getPath(raw.obj, ["spec", "components"]))
       .map(str)
@@ -90,7 +109,8 @@ export function buildFluxScopes(docs: readonly RawDoc[], kustomize: KustomizeMod
       hasPostBuild: isMap(postBuild),
       values,
       externalSources,
-      reached: kustomize.reach(dir, components),
+      reached: upstream ? [] : kustomize.reach(dir, components),
+      ...(upstream ? { upstream } : {}),
     });
   }
   return scopes;

@@ -12,6 +12,7 @@ import { renderArgoCharts } from "./argocd-model.js";
 import type { Problem, RawDoc, ValidateOptions, ValidateResult } from "./types.js";
 import { checkCommonMetadata } from "./xref/common-metadata.js";
 import { checkDatabaseOwners } from "./xref/database-owner.js";
+import { checkPromql } from "./xref/promql.js";
 import { checkCrdOrder } from "./xref/crd-order.js";
 import { checkDependsOn } from "./xref/depends-on.js";
 import { checkNetworkPolicies } from "./xref/network-policy.js";
@@ -128,6 +129,7 @@ export async function validateTree(opts: ValidateOptions): Promise<ValidateResul
     ...checkNetworkPolicies(render.rendered),
     ...checkPolicyCoverage(render.rendered),
     ...checkCommonMetadata(render.rendered, scopes),
+    ...checkPromql(render.rendered),
     ...checkCrdOrder(render.rendered),
   );
 

@@ -89,7 +89,7 @@ export async function kustomizeBuilds(
     jobs.push({ dir: path.join(root, dir), strip: [`${root}/`], problem: { path: k.file, line: 1, kind: "Kustomization", name: path.posix.basename(dir) || "." } });
   }
   // Flux components are the one build a scope adds; other engines' directories are built above.
-  for (const scope of scopes.filter((s) => s.engine === "flux")) {
+  for (const scope of scopes.filter((s) => s.engine === "flux" && !s.upstream)) {
     const components = asArray(getPath(scope.raw.obj, ["spec", "components"])).map(str).filter((c): c is string => !!c);
     if (components.length === 0) continue;
     const specDir = path.join(root, str(getPath(scope.raw.obj, ["spec", "path"])) ?? ".");

@@ -74,6 +74,7 @@ export function renderAll(input: RenderInput): RenderOutput {
   for (const d of input.docs) byFile.set(d.file, [...(byFile.get(d.file) ?? []), d]);
   const reachedDocs = new Set<RawDoc>();
   for (const scope of input.scopes) {
+    if (scope.upstream) continue; // its files are not in this tree (noted where the scope is read)
     if (!existsSync(path.join(input.root, scope.dir))) {
       const named = String(getPath(scope.raw.obj, scope.dirField) ?? "./");
       out.problems.push(problemAt(scope.raw, scope.dirField, `${scope.dirField.join(".")} ${named} does not exist in the tree`));

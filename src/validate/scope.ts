@@ -28,4 +28,6 @@ export interface Scope {
   values: Map<string, string>;
   externalSources: string[];
   reached: Reached[];
+  /** Set when it applies a source outside this tree (a pinned upstream release): it reaches nothing here. */
+  upstream?: string;
 }

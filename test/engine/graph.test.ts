@@ -21,6 +21,15 @@ spec:
 `;
 
 describe('graph', () => {
+  it('a Kustomization applying an upstream source (the seed 003 CRD bundle) is a node, not a missing dependency', () => {
+    const r = graph(join(ROOT, 'test', 'golden', 'profiles', 'flux-hardened-operator'));
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).not.toContain('missing:');
+    const crds = /(n\d+)\["Kustomization flux-system\/cloudnative-pg-crds /.exec(r.stdout)?.[1];
+    const operator = /(n\d+)\["Kustomization flux-system\/cloudnative-pg /.exec(r.stdout)?.[1];
+    expect(r.stdout).toContain(`  ${crds} --> ${operator}\n`);
+  });
+
   it('draws the example\'s apply order: operator, plugin, cluster, then each app; externals as such', () => {
     const r = graph(EXAMPLE);
     expect(r.status, r.stderr).toBe(0);

@@ -39,6 +39,16 @@ const clusterAnswers = fc.record({
   networkPolicies: fc.boolean(),
   appLayout: fc.constantFrom('component', 'explicit'),
   storageClass: fc.constantFrom('', 'openebs-hostpath'),
+  // The operator's hardening (schema/operator.ts); a PDB needs 2 or more replicas (refused otherwise, tested apart).
+  operatorReplicas: fc.integer({ min: 1, max: 3 }),
+  operatorPdb: fc.boolean(),
+  operatorAntiAffinity: fc.constantFrom('none', 'preferred', 'required'),
+  operatorCrds: fc.constantFrom('chart', 'bundle'),
+  operatorSecurityContext: fc.constantFrom('chart', 'restricted'),
+  operatorTolerations: fc.subarray([{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }, { key: 'dedicated', operator: 'Equal', value: 'db', effect: 'NoExecute', tolerationSeconds: 60 }]),
+  podSecurity: fc.constantFrom('none', 'baseline', 'restricted'),
+  podMonitors: fc.boolean(),
+  prometheusRule: fc.boolean(),
   secretSource: fc.constantFrom('external-secrets', 'sops'),
   restore: fc.constantFrom('none', 'latest', 'pitr'),
   imageVolume: fc.boolean(),
@@ -93,7 +103,8 @@ describe('any valid answers', () => {
           mkdirSync(join(dir, 'kubernetes/apps'), { recursive: true });
           writeFileSync(join(dir, 'kubernetes/apps/kustomization.yaml'), 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n');
         }
-        const { backupProvider, restore: _restore, imageVolume: _imageVolume, perAppLayout, ...rest } = c;
+        const { backupProvider, restore: _restore, imageVolume: _imageVolume, perAppLayout, ...answers } = c;
+        const rest = { ...answers, operatorPdb: c.operatorPdb && c.operatorReplicas > 1, operatorAntiAffinity: c.operatorReplicas > 1 ? c.operatorAntiAffinity : 'none' };
         const layoutAnswer = perApp ? { fluxLayout: perAppLayout } : {};
         const backup = c.backups ? { backupProvider, backupEndpoint: backupProvider === 's3' ? '' : endpoint(backupProvider) } : {};
         await newCluster(ctxFor(dir), { ...rest, ...layoutAnswer, ...backup, ...drawnExtras(c) });
@@ -101,7 +112,9 @@ describe('any valid answers', () => {
         if (second) await newCluster(ctxFor(dir), { clusterName: 'analytics', backups: false });
         for (const [i, a] of apps.entries()) {
           const { backupVolume, ...app } = a;
-          const dumps = a.backups ? (backupVolume === 'nfs' ? { backupVolume, nfsServer: 'nas.lan', nfsPath: '/export/pg' } : { backupVolume }) : {};
+          // Pod Security restricted refuses NFS volumes in the operator's namespace (tested apart).
+          const nfs = backupVolume === 'nfs' && !(c.podSecurity === 'restricted' && a.namespace === 'databases');
+          const dumps = a.backups ? (nfs ? { backupVolume, nfsServer: 'nas.lan', nfsPath: '/export/pg' } : { backupVolume: 'pvc' }) : {};
           const cluster = second ? { cluster: i % 2 ? 'analytics' : c.clusterName } : {};
           // postgres-init creates no extensions, so init-container apps ask for none (refused otherwise).
           const extensions = a.provisioning === 'init-container' ? [] : a.extensions;

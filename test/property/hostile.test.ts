@@ -57,6 +57,8 @@ function hostileFor(f: Field<unknown>): fc.Arbitrary<unknown> {
       return fc.oneof(fc.array(hostileString, { maxLength: 3 }), hostileString, wrongType);
     case 'map':
       return fc.oneof(fc.dictionary(hostileString, hostileString, { maxKeys: 3 }), hostileString, wrongType);
+    case 'objects':
+      return fc.oneof(fc.array(fc.dictionary(hostileString, fc.oneof(hostileString, wrongType), { maxKeys: 3 }), { maxLength: 2 }), hostileString, wrongType);
     default:
       return fc.oneof({ weight: 8, arbitrary: hostileString }, { weight: 1, arbitrary: wrongType });
   }

@@ -29,6 +29,21 @@ describe("cross-references", () => {
     ]);
   });
 
+  it("a Kustomization applying a pinned upstream GitRepository is noted; the team's own repository is still checked", async () => {
+    const r = await validateFixture("upstream-source");
+    expect(r.lines).toEqual(["ks.yaml:45: Kustomization/apps: spec.path ./kubernetes/apps does not exist in the tree"]);
+    expect([...r.notes].filter((n) => n.includes("cloudnative-pg-crds"))).toEqual([
+      "ks.yaml: Kustomization cloudnative-pg-crds: applies GitRepository cloudnative-pg-crds (https://github.com/cloudnative-pg/cloudnative-pg at v1.27.1), not this tree: its output is not modelled",
+    ]);
+  });
+
+  it("every PrometheusRule expr parses by the PromQL grammar (lezer-promql)", async () => {
+    expect((await validateFixture("promql-fail")).lines).toEqual([
+      'rules.yaml:14: PrometheusRule/team-alerts: alert Unclosed: expr does not parse as PromQL at character 42 (near "ollections_total[5m]")',
+      'rules.yaml:16: PrometheusRule/team-alerts: record job:lag:max: expr does not parse as PromQL at character 14 (near "max by (job) cnpg_pg_replication_")',
+    ]);
+  });
+
   describe("b. Secrets produced in the same namespace", () => {
     const opts = { externalSecrets: ["alpha/pg-ca", "beta/pg-ca"] };
     it("passes with ExternalSecrets, (SOPS) Secrets and component names substituted per app", async () => {

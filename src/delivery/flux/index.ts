@@ -12,7 +12,8 @@ import { fluxDecryption } from '../../plan/secret-source.js';
 import { planComponents } from './components.js';
 import { flatLayout } from './flat.js';
 import { healthCheckExprs } from './health.js';
-import { registerInNamespace } from './namespace.js';
+import { namespaceFile, registerInNamespace } from './namespace.js';
+import type { Doc } from '../../views.js';
 
 /** The Flux Kustomization a unit is applied by: its own, or that of the unit it is delivered within. */
 export function applyingUnit(units: readonly Unit[], id: string): Unit {
@@ -43,8 +44,9 @@ export function kustomizationView(m: RepoModel, units: readonly Unit[], u: Unit)
     name: u.name,
     namespace: m.repo.fluxNamespace,
     targetNamespace: u.namespace,
-    gitRepository: m.repo.gitRepository,
+    gitRepository: u.source?.name ?? m.repo.gitRepository,
     path: `./${u.dir}`,
+    prune: u.source?.prune ?? true,
     components: (u.components ?? []).map((c) => posixRelative(u.dir, c)),
     dependsOn: dependsOn(m, units, u),
     ...u.reconcile,
@@ -123,22 +125,36 @@ async function appKustomization(m: RepoModel, units: readonly Unit[], u: Unit): 
 /** A per-app cluster under the ks layout: declared in its app's ks.yaml, not the operator's. */
 const inAppKs = (u: Unit) => u.kind === 'cluster' && !!u.cluster?.perApp && !u.cluster.colocated;
 
+/** The operator's ks.yaml is registered in its namespace folder, whose Namespace is then the one labelled. */
+const inAppsNamespace = (m: RepoModel) => !posixRelative(`${m.repo.appsRoot}/${m.repo.namespace}`, `${m.repo.operatorPath}/ks.yaml`).startsWith('..');
+
 /**
  * Seed 001's layout: the operator's ks.yaml holds the Kustomizations of the operator, the plugin and
  * each shared cluster; units delivered within a cluster are resources of its directory; each app has
  * its own ks.yaml beside it, with its per-app cluster's Kustomization first (seed 004).
  */
 const ksLayout: FluxLayout = {
-  async unitFiles(_m, u) {
+  async unitFiles(m, u) {
     const files = await chartFiles(u);
-    return { files, listed: listedFiles(u, files) };
+    // Outside <appsRoot>/<namespace>/ the operator's own directory holds its labelled Namespace, listed first.
+    const ownNamespace = u.kind === 'operator' && Object.keys(u.namespaceLabels ?? {}).length && !inAppsNamespace(m) ? ['./namespace.yaml'] : [];
+    return { files, listed: [...ownNamespace, ...listedFiles(u, files)] };
   },
   async wiring(m, units) {
     const files: PlannedFile[] = [];
     const infra = units.filter((u) => !u.within && u.kind !== 'app' && u.kind !== 'database' && !inAppKs(u));
     const ksPath = `${m.repo.operatorPath}/ks.yaml`;
-    files.push(await owned(ksPath, 'operator', infra.map((u) => ['flux/kustomization.yaml.hbs', kustomizationView(m, units, u)])));
-    files.push(...(await registerInNamespace(m, m.repo.namespace, ksPath, 'operator')));
+    // An upstream source (the CRD bundle) sits beside the Kustomization that applies it.
+    const sources: Doc[] = infra.flatMap((u) =>
+      u.source ? [['operator/crds-source.yaml.hbs', { name: u.source.name, namespace: m.repo.fluxNamespace, url: u.source.url, tag: u.source.tag, ignore: `${u.source.ignore.join('\n')}\n` }] as Doc] : [],
+    );
+    files.push(await owned(ksPath, 'operator', [...sources, ...infra.map((u): Doc => ['flux/kustomization.yaml.hbs', kustomizationView(m, units, u)])]));
+    const operator = units.find((u) => u.kind === 'operator');
+    const labels = operator?.namespaceLabels ?? {};
+    const registered = await registerInNamespace(m, m.repo.namespace, ksPath, 'operator', labels);
+    files.push(...registered);
+    // Outside <appsRoot>/<namespace>/ the operator's own directory holds the labelled Namespace.
+    if (operator && Object.keys(labels).length && !inAppsNamespace(m)) files.push(await namespaceFile(`${operator.dir}/namespace.yaml`, m.repo.namespace, 'operator', labels));
     for (const u of units.filter((x) => x.kind === 'app' || inAppKs(x))) files.push(...(await appKustomization(m, units, u)));
     return files;
   },

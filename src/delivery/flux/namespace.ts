@@ -1,4 +1,6 @@
-import { ensureResources, resourcesSlots } from '../../patch.js';
+import { formatYaml } from '../../format.js';
+import { ensureMapEntries, ensureResources, mapEntriesSlots, resourcesSlots } from '../../patch.js';
+import { renderTemplate } from '../../render.js';
 import { TOOL } from '../../paths.js';
 import { scaffold } from '../../plan/emit.js';
 import { type RepoModel, posixRelative } from '../../plan/model.js';
@@ -10,19 +12,35 @@ import type { PlannedFile } from '../../plan/types.js';
  * too: Flux's targetNamespace needs the namespace to exist. An existing folder already has its own
  * way to make the namespace (a namespace.yaml, a component).
  */
-export async function registerInNamespace(m: RepoModel, namespace: string, ksPath: string, unit: string): Promise<PlannedFile[]> {
+export async function registerInNamespace(m: RepoModel, namespace: string, ksPath: string, unit: string, labels: Record<string, string> = {}): Promise<PlannedFile[]> {
   const nsDir = `${m.repo.appsRoot}/${namespace}`;
   const entry = posixRelative(nsDir, ksPath);
   if (entry.startsWith('..')) return [];
   const kustomization = `${nsDir}/kustomization.yaml`;
+  // A namespace whose labels the tool keeps needs its Namespace listed, in a folder of the user's too.
+  const kept = Object.keys(labels).length > 0;
+  const entries = (cur: string | undefined) => (cur === undefined || kept ? ['./namespace.yaml', entry] : [entry]);
   return [
     {
       mode: 'patched',
       path: kustomization,
       unit,
-      apply: (cur) => ensureResources(cur, cur === undefined ? ['./namespace.yaml', entry] : [entry]),
-      slots: (t) => resourcesSlots(t, [entry]),
+      apply: (cur) => ensureResources(cur, entries(cur)),
+      slots: (t) => resourcesSlots(t, kept ? ['./namespace.yaml', entry] : [entry]),
     },
-    await scaffold(`${nsDir}/namespace.yaml`, unit, [`Written once by ${TOOL} with this folder's kustomization.yaml; yours now.`], ['kustomize/namespace.yaml.hbs', { name: namespace }], kustomization),
+    await namespaceFile(`${nsDir}/namespace.yaml`, namespace, unit, labels, kustomization),
   ];
+}
+
+const CREATED = `Written once by ${TOOL} with this folder's kustomization.yaml; yours now.`;
+
+/**
+ * The Namespace file: written once and then the user's; with `labels` (Pod Security Admission) the
+ * tool keeps those labels in it as its entries, in a file of the user's as well, and the rest stays theirs.
+ */
+export async function namespaceFile(path: string, name: string, unit: string, labels: Record<string, string>, onlyWith?: string): Promise<PlannedFile> {
+  if (!Object.keys(labels).length) return scaffold(path, unit, [CREATED], ['kustomize/namespace.yaml.hbs', { name }], onlyWith);
+  const created = `# ${TOOL} keeps the pod-security labels; the rest is yours.\n${await formatYaml(renderTemplate('kustomize/namespace.yaml.hbs', { name }))}`;
+  const want = { kind: 'Namespace', name, path: ['metadata', 'labels'], entries: labels };
+  return { mode: 'patched', path, unit, apply: (cur) => ensureMapEntries(cur, want, created), slots: (t) => mapEntriesSlots(t, want) };
 }
