@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { expect } from 'vitest';
 import type { Context } from '../src/context.js';
 
 export const ROOT = join(import.meta.dirname, '..');
@@ -43,3 +44,24 @@ export function snapshot(dir: string): Record<string, string> {
 }
 
 export const R2 = 'https://0123456789abcdef.r2.cloudflarestorage.com';
+
+/**
+ * An answer refused: exit 2, a line starting `field:` that matches `text` (one line per refused
+ * answer, none twice), nothing written. Returns the whole message.
+ */
+export async function expectRefused(dir: string, run: () => Promise<unknown>, field: string, text: string | RegExp): Promise<string> {
+  const before = snapshot(dir);
+  const error = await run().then(
+    () => undefined,
+    (e: unknown) => e as Error & { exitCode?: number },
+  );
+  expect(error, `${field} was accepted`).toBeDefined();
+  expect(error!.exitCode, error!.message).toBe(2);
+  const lines = error!.message.split('\n');
+  const line = lines.find((l) => l.startsWith(`${field}:`));
+  expect(line, error!.message).toBeDefined();
+  expect(line).toMatch(text);
+  expect(new Set(lines).size, `${error!.message}: a line twice`).toBe(lines.length);
+  expect(snapshot(dir)).toEqual(before);
+  return error!.message;
+}

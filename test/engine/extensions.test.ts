@@ -5,25 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { newApp } from '../../src/commands/new-app.js';
 import { newCluster } from '../../src/commands/new-cluster.js';
 import { validateTree } from '../../src/validate/index.js';
-import { R2, ctxFor, snapshot, tempRepo } from '../helpers.js';
+import { R2, ctxFor, tempRepo, expectRefused as refused } from '../helpers.js';
 
 const DIR = 'kubernetes/apps/databases/cloudnative-pg/cluster';
 const MINIMAL_BOOKWORM = 'ghcr.io/cloudnative-pg/postgresql:18.3-minimal-bookworm';
 const doc = (dir: string, file: string) => parseAllDocuments(readFileSync(join(dir, DIR, file), 'utf8'))[0]!.toJS();
-
-async function refused(dir: string, run: () => Promise<unknown>, field: string, text: RegExp) {
-  const before = snapshot(dir);
-  const e = (await run().then(
-    () => undefined,
-    (x: unknown) => x,
-  )) as (Error & { exitCode?: number }) | undefined;
-  expect(e, `${field} was accepted`).toBeDefined();
-  expect(e!.exitCode, e!.message).toBe(2);
-  expect(e!.message.split('\n')).toHaveLength(1);
-  expect(e!.message.startsWith(`${field}:`), e!.message).toBe(true);
-  expect(e!.message).toMatch(text);
-  expect(snapshot(dir)).toEqual(before);
-}
 
 const cluster = (dir: string, answers: Record<string, unknown>) => () => newCluster(ctxFor(dir), { backupEndpoint: R2, ...answers });
 

@@ -10,28 +10,10 @@ import { validate } from '../../src/commands/validate.js';
 import { coerce } from '../../schema/fields.js';
 import { cronJobScheduleProblem, scheduledBackupProblem } from '../../schema/cron.js';
 import { reservedPgName } from '../../schema/rules.js';
-import { R2, ROOT, ctxFor, snapshot, tempRepo } from '../helpers.js';
+import { R2, ROOT, ctxFor, snapshot, tempRepo, expectRefused as refused } from '../helpers.js';
 
 const BIN = join(ROOT, 'dist', 'src', 'cli.js');
 const CLUSTER = 'kubernetes/apps/databases/cloudnative-pg/cluster/cluster.yaml';
-
-/** An answer refused: exit 2, a line starting `field:` holding `text` (one line per refused answer), nothing written. */
-async function refused(dir: string, run: () => Promise<unknown>, field: string, text: string | RegExp): Promise<string> {
-  const before = snapshot(dir);
-  const error = await run().then(
-    () => undefined,
-    (e: unknown) => e as Error & { exitCode?: number },
-  );
-  expect(error, `${field} was accepted`).toBeDefined();
-  expect(error!.exitCode, error!.message).toBe(2);
-  const lines = error!.message.split('\n');
-  const line = lines.find((l) => l.startsWith(`${field}:`));
-  expect(line, error!.message).toBeDefined();
-  expect(line).toMatch(text);
-  expect(new Set(lines).size, `${error!.message}: a line twice`).toBe(lines.length);
-  expect(snapshot(dir)).toEqual(before);
-  return error!.message;
-}
 
 const cluster = (dir: string, answers: Record<string, unknown>) => () => newCluster(ctxFor(dir), { backupEndpoint: R2, ...answers });
 

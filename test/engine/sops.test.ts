@@ -7,7 +7,7 @@ import { newApp } from '../../src/commands/new-app.js';
 import { newCluster } from '../../src/commands/new-cluster.js';
 import { regen } from '../../src/commands/regen.js';
 import { validateTree } from '../../src/validate/index.js';
-import { R2, ctxFor, snapshot, tempRepo } from '../helpers.js';
+import { R2, ctxFor, snapshot, tempRepo, expectRefused as refused } from '../helpers.js';
 import { loadProfile } from '../../src/profiles.js';
 
 /**
@@ -106,20 +106,6 @@ describe('secretSource sops', () => {
     expect(await problems(dir)).toEqual([]);
   }, 60_000);
 });
-
-async function refused(dir: string, run: () => Promise<unknown>, field: string, text: RegExp) {
-  const before = snapshot(dir);
-  const e = (await run().then(
-    () => undefined,
-    (x: unknown) => x,
-  )) as (Error & { exitCode?: number }) | undefined;
-  expect(e, `${field} was accepted`).toBeDefined();
-  expect(e!.exitCode, e!.message).toBe(2);
-  expect(e!.message.startsWith(`${field}:`), e!.message).toBe(true);
-  expect(e!.message).toMatch(text);
-  expect(snapshot(dir)).toEqual(before);
-  return e!.message;
-}
 
 describe('formatted as prettier prints (the tool runs no formatter)', () => {
   it('stubs, .sops.yaml and decrypting Kustomizations; a restore with extension images', async () => {
