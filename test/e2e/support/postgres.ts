@@ -1,4 +1,4 @@
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { chmodSync, chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -49,6 +49,18 @@ function check(r: SpawnSyncReturns<string>, what: string): string {
   return r.stdout;
 }
 
+const shq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * A test process that is killed (a timeout, ^C, SIGKILL) never runs its afterAll, and pg_ctl's
+ * server outlives it. A detached watchdog stops the server and removes its directory once this
+ * process is gone; a normal stop() makes it exit on its own.
+ */
+function reapWhenGone(stop: string[], dir: string): void {
+  const script = `while kill -0 ${process.pid} 2>/dev/null && [ -d ${shq(dir)} ]; do sleep 1; done; [ -d ${shq(dir)} ] && { ${stop.map(shq).join(' ')} >/dev/null 2>&1; rm -rf ${shq(dir)}; }; exit 0`;
+  spawn('sh', ['-c', script], { detached: true, stdio: 'ignore' }).unref();
+}
+
 export async function startPostgres(): Promise<Postgres> {
   const bin = pgBin();
   if (!bin) throw new Error('no PostgreSQL server binaries');
@@ -80,6 +92,7 @@ export async function startPostgres(): Promise<Postgres> {
     if (started.status === 0) break;
   }
   check(started!, 'pg_ctl start');
+  reapWhenGone(asServerUser([join(bin, 'pg_ctl'), '-D', data, '-m', 'immediate', '-w', 'stop']), dir);
   const env = { ...process.env, PGHOST: dir, PGPORT: String(port), PGUSER: superuser, PGPASSWORD: superPass, PGDATABASE: 'postgres', PATH: `${bin}:${process.env.PATH}` };
   const psql = (args: string[], extra: NodeJS.ProcessEnv = env) => run([join(bin, 'psql'), '-X', '--no-psqlrc', ...args], extra);
   const sql = (text: string, database = 'postgres') => check(psql(['-v', 'ON_ERROR_STOP=1', '-At', '-d', database, '-c', text]), `psql -c ${text.slice(0, 60)}`).replace(/\n$/, '');
