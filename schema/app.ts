@@ -82,8 +82,8 @@ function perAppRules(a: { name: string; provisioning: string; appLayout: string 
   // plus `-postgres-rw` stays under 63, and `<app>-postgres` under CNPG's 50 for a Cluster name.
   if (!/^[a-z]/.test(a.name)) add('name', 'must start with a letter under topology per-app: the cluster\'s Services are named <name>-postgres-rw (DNS-1035)');
   if (a.provisioning !== 'declarative')
-    add('provisioning', `${a.provisioning} requires topology shared (got topology per-app): a per-app cluster creates the database and its owner through bootstrap initdb`);
-  if (a.appLayout === 'component') add('appLayout', 'component requires topology shared (got topology per-app)');
+    add('provisioning', `${a.provisioning} requires topology shared (topology is per-app): a per-app cluster creates the database and its owner through bootstrap initdb`);
+  if (a.appLayout === 'component') add('appLayout', 'component requires topology shared (topology is per-app)');
 }
 
 export function appSchema(ctx: AppCtx) {
@@ -118,7 +118,7 @@ export function appSchema(ctx: AppCtx) {
     .superRefine((a, issue) => {
       const add = (path: string, message: string) => issue.addIssue({ code: 'custom', path: [path], message, input: (a as Record<string, unknown>)[path] });
       refineSubstitutedText(a, APP_TEXT_FIELDS, issue);
-      if (ctx.repo.delivery === 'argocd' && a.appLayout === 'component') add('appLayout', 'component requires delivery flux (got delivery argocd)');
+      if (ctx.repo.delivery === 'argocd' && a.appLayout === 'component') add('appLayout', 'component requires delivery flux (delivery is argocd)');
       for (const key of ['database', 'role'] as const)
         // Pasted by Flux into longer text and as whole scalars (EMBEDDED_KEYS): it must read as itself plain.
         if (!plainInBlock(a[key])) add(key, `"${a[key]}" reads as a YAML boolean, number or null once Flux substitutes it: pick another name`);
@@ -147,7 +147,7 @@ export function appSchema(ctx: AppCtx) {
       if (a.provisioning === 'init-container' && a.extensions.length)
         add('extensions', 'init-container provisioning (postgres-init) creates only the role and the database, not extensions: use provisioning declarative or create them in the app');
       if (ctx.repo.secretSource === 'sops' && a.appLayout === 'component')
-        add('appLayout', 'component requires secretSource external-secrets (got secretSource sops): use appLayout explicit, one SOPS stub per app');
+        add('appLayout', 'component requires secretSource external-secrets (secretSource is sops): use appLayout explicit, one SOPS stub per app');
       if (a.backups && a.backupVolume === 'nfs' && (!a.nfsServer || !a.nfsPath.startsWith('/')))
         add(a.nfsServer ? 'nfsPath' : 'nfsServer', 'nfsServer and an absolute nfsPath are required when backupVolume is nfs');
       // Pod Security `restricted` admits only configMap, csi, downwardAPI, emptyDir, ephemeral, PVC,

@@ -228,8 +228,8 @@ export function clusterSchema(ctx: ClusterCtx) {
       if (ctx.repo.delivery === 'argocd') {
         // The wrapper chart's Cluster template (templates/argocd/chart) carries the plugin restore only.
         if (a.restoreFrom && !(a.backups && a.backupMethod === 'plugin')) add('restoreFrom', 'requires backupMethod plugin under delivery argocd (the wrapper chart restores through the Barman Cloud plugin)');
-        if (a.imageVolumeExtensions?.length) add('imageVolumeExtensions', 'requires delivery flux (got delivery argocd): the wrapper chart\'s Cluster template does not mount extension images');
-        if (a.antiAffinityTopologyKey) add('antiAffinityTopologyKey', 'requires delivery flux (got delivery argocd): the wrapper chart\'s Cluster template keeps CNPG\'s default');
+        if (a.imageVolumeExtensions?.length) add('imageVolumeExtensions', 'requires delivery flux (delivery is argocd): the wrapper chart\'s Cluster template does not mount extension images');
+        if (a.antiAffinityTopologyKey) add('antiAffinityTopologyKey', 'requires delivery flux (delivery is argocd): the wrapper chart\'s Cluster template keeps CNPG\'s default');
       }
       for (const key of Object.keys(a.parameters)) {
         const problem = cnpgParameterProblem(key) ?? cnpgParameterValueProblem(key, a.parameters[key]!, a.instances);
@@ -242,7 +242,7 @@ export function clusterSchema(ctx: ClusterCtx) {
       if (a.backups && a.backupMethod === 'barmanObjectStore' && !hasBarmanCloud(a.imageName))
         add('imageName', 'the in-tree barmanObjectStore method needs a "system" image (barman-cloud inside); use backupMethod plugin or a -system- image');
       // The wrapper chart holds what its templates model: plugin backups (the in-tree method is deprecated).
-      if (ctx.repo.delivery === 'argocd' && a.backups && a.backupMethod === 'barmanObjectStore') add('backupMethod', 'barmanObjectStore requires delivery flux (got delivery argocd): use plugin');
+      if (ctx.repo.delivery === 'argocd' && a.backups && a.backupMethod === 'barmanObjectStore') add('backupMethod', 'barmanObjectStore requires delivery flux (delivery is argocd): use plugin');
       const second = ctx.others.find((o) => o.clusterName !== a.clusterName);
       if (ctx.repo.delivery === 'argocd' && second) add('clusterName', `delivery argocd keeps one cluster in its wrapper chart (${second.clusterName} is recorded)`);
       // The init-roles hook reads its values with psql's \getenv, new in PostgreSQL 15.
@@ -250,7 +250,7 @@ export function clusterSchema(ctx: ClusterCtx) {
       const hookMajor = Number(imageMajor(hookImage) ?? NaN);
       if (ctx.repo.delivery === 'argocd' && hookMajor < 15)
         add(a.psqlImage ? 'psqlImage' : 'imageName', `the init-roles hook needs psql 15 or newer (\\getenv); ${hookImage} is PostgreSQL ${hookMajor}: set psqlImage to a newer image`);
-      if (ctx.repo.delivery !== 'argocd' && a.psqlImage !== undefined) add('psqlImage', `requires delivery argocd (got delivery ${ctx.repo.delivery})`);
+      if (ctx.repo.delivery !== 'argocd' && a.psqlImage !== undefined) add('psqlImage', `requires delivery argocd (delivery is ${ctx.repo.delivery})`);
       for (const o of ctx.others) {
         if (o.clusterName === a.clusterName) continue;
         if (o.clusterDir === a.clusterDir) add('clusterDir', `"${a.clusterDir}" is already used by cluster ${o.clusterName}`);

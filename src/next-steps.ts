@@ -1,7 +1,7 @@
 import type { AppAnswers } from '../schema/app.js';
 import type { ClusterAnswers } from '../schema/cluster.js';
 import { TOOL } from './paths.js';
-import { appNames, OPERATOR_KS, type RepoModel } from './plan/model.js';
+import { appNames, OPERATOR_KS, posixRelative, type RepoModel } from './plan/model.js';
 import { secretSourceOf } from './plan/secret-source.js';
 import { placementOf } from './plan/topology.js';
 
@@ -21,6 +21,12 @@ export function clusterNextSteps(m: RepoModel, c: ClusterAnswers): string[] {
         ? sopsStep(m, secrets)
         : 'each app\'s cluster gets its SOPS stubs with new-app (README, "SOPS")'
       : `in the secret store ${m.repo.secretStore}, create ${items.join(', and ')}`,
+    // The tool lists the operator's ks.yaml only in a namespace folder below appsRoot (seed 003's bases/ is not).
+    ...(m.repo.delivery === 'flux' && m.repo.fluxLayout === 'ks' && posixRelative(`${m.repo.appsRoot}/${m.repo.namespace}`, `${m.repo.operatorPath}/ks.yaml`).startsWith('..')
+      ? [
+          `list ${m.repo.operatorPath}/ks.yaml in the kustomization Flux applies for this cluster (the tool registers a ks.yaml only below ${m.repo.appsRoot}/<namespace>/), and keep ConfigMap ${m.repo.clusterVarsConfigMap} applied in ${m.repo.fluxNamespace}`,
+        ]
+      : []),
     m.repo.delivery === 'argocd'
       ? `commit and push; ${applies(m, `the operator, then cluster ${c.clusterName} one sync wave later (once the operator is healthy)`)}`
       : m.repo.topology === 'per-app'
@@ -43,7 +49,9 @@ export function appNextSteps(m: RepoModel, a: AppAnswers): string[] {
   const secrets = [...own, ...(a.provisioning === 'declarative' && !p.perApp ? [n.rolePassword] : []), n.pguser, ...(a.provisioning === 'init-container' ? [n.initdb] : [])];
   return numbered([
     sops ? sopsStep(m, secrets, ' (the role\'s password the same wherever it appears)') : `in the secret store ${a.secretStore}, create item ${a.storeItem} with property ${a.passwordProperty} (the app's database password)${login}`,
-    a.provisioning === 'init-container'
+    m.repo.delivery === 'argocd'
+      ? `commit and push; ${applies(m, `role and database ${a.database} on cluster ${p.name}`)}; the app's side is ${a.path}/app (its kustomization.yaml lists ./cnpg): sync it with the app's own Application`
+      : a.provisioning === 'init-container'
       ? `commit and push; ${applies(m, `the app's side in namespace ${a.namespace}; its init container then creates role and database ${a.database} on cluster ${p.name}`)}`
       : `commit and push; ${applies(m, `role and database ${a.database} on cluster ${p.name}, then the app's side in namespace ${a.namespace}`)}`,
     `point the app at Secret ${n.pguser} (keys host, ro_host, port, username, password, dbname, uri, jdbc-uri; README, "For app authors")`,

@@ -6,6 +6,7 @@ import { newApp } from '../../src/commands/new-app.js';
 import { newCluster } from '../../src/commands/new-cluster.js';
 import { regen } from '../../src/commands/regen.js';
 import { loadProfile } from '../../src/profiles.js';
+import { ARGOCD_REPO } from '../e2e/support/argocd-tree.js';
 import { ctxFor, snapshot, tempRepo } from '../helpers.js';
 
 const CHART = 'apps/cluster/cloudnative-pg/Chart.yaml';
@@ -30,7 +31,7 @@ async function refusal(run: () => Promise<unknown>): Promise<string> {
 describe('delivery argocd', () => {
   it('the wrapper chart\'s version moves once per change of its files, and regen finds nothing to do in between', async () => {
     const dir = tempRepo();
-    await newCluster(ctxFor(dir), await loadProfile('argocd-wrapper-chart'));
+    await newCluster(ctxFor(dir), { ...(await loadProfile('argocd-wrapper-chart')), ...ARGOCD_REPO });
     expect(chartVersion(dir)).toBe('0.1.0');
     expect(recorded(dir).wrapperChartDigest).toMatch(/^sha256:[a-f0-9]{64}$/);
     expect((await check(dir)).code).toBe(0);
@@ -57,7 +58,7 @@ describe('delivery argocd', () => {
 
   it('a hand edit of the chart is drift like any owned file; regen puts it back without a bump', async () => {
     const dir = tempRepo();
-    await newCluster(ctxFor(dir), await loadProfile('argocd-wrapper-chart'));
+    await newCluster(ctxFor(dir), { ...(await loadProfile('argocd-wrapper-chart')), ...ARGOCD_REPO });
     const values = join(dir, 'apps/cluster/cloudnative-pg/values.yaml');
     const text = readFileSync(values, 'utf8');
     writeFileSync(values, text.replace('instances: 2', 'instances: 3'));
@@ -70,12 +71,12 @@ describe('delivery argocd', () => {
   });
 
   it('refuses answers that do not fit the delivery, naming both', async () => {
-    const profile = await loadProfile('argocd-wrapper-chart');
-    expect(await refusal(() => newCluster(ctxFor(tempRepo()), { argocdProject: 'platform' }))).toBe('argocdProject: requires delivery argocd (got delivery flux) (got "platform")');
-    expect(await refusal(() => newCluster(ctxFor(tempRepo()), { ...profile, appLayout: 'component' }))).toMatch(/^appLayout: component requires delivery flux \(got delivery argocd\)/);
+    const profile = { ...(await loadProfile('argocd-wrapper-chart')), ...ARGOCD_REPO };
+    expect(await refusal(() => newCluster(ctxFor(tempRepo()), { argocdProject: 'platform' }))).toBe('argocdProject: requires delivery argocd (delivery is flux) (got "platform")');
+    expect(await refusal(() => newCluster(ctxFor(tempRepo()), { ...profile, appLayout: 'component' }))).toMatch(/^appLayout: component requires delivery flux \(delivery is argocd\)/);
     const { argocdRepoURL: _, ...noRepo } = profile;
     expect(await refusal(() => newCluster(ctxFor(tempRepo()), noRepo))).toMatch(/^argocdRepoURL: is required for delivery argocd/);
-    expect(await refusal(() => newCluster(ctxFor(tempRepo()), { ...profile, backupMethod: 'barmanObjectStore' }))).toMatch(/^backupMethod: barmanObjectStore requires delivery flux \(got delivery argocd\)/);
+    expect(await refusal(() => newCluster(ctxFor(tempRepo()), { ...profile, backupMethod: 'barmanObjectStore' }))).toMatch(/^backupMethod: barmanObjectStore requires delivery flux \(delivery is argocd\)/);
     expect(await refusal(() => newCluster(ctxFor(tempRepo()), { ...profile, psqlImage: 'dhi.io/postgres:18@sha256:abc' }))).toMatch(/^psqlImage: must end its digest as @sha256/);
     expect(await refusal(() => newCluster(ctxFor(tempRepo()), { ...profile, psqlImage: 'dhi.io/postgres:14.9-debian12' }))).toMatch(
       /^psqlImage: the init-roles hook needs psql 15 or newer \(\\getenv\); dhi\.io\/postgres:14\.9-debian12 is PostgreSQL 14/,
@@ -91,6 +92,6 @@ describe('delivery argocd', () => {
     const dir = tempRepo();
     await newCluster(ctxFor(dir), profile);
     expect(await refusal(() => newCluster(ctxFor(dir), { clusterName: 'second', clusterDir: 'second', backups: false }))).toMatch(/^clusterName: delivery argocd keeps one cluster in its wrapper chart \(cnpg-main is recorded\)/);
-    expect(await refusal(() => newApp(ctxFor(dir), { name: 'wiki', namespace: 'apps', appLayout: 'component' }))).toMatch(/^appLayout: component requires delivery flux \(got delivery argocd\)/);
+    expect(await refusal(() => newApp(ctxFor(dir), { name: 'wiki', namespace: 'apps', appLayout: 'component' }))).toMatch(/^appLayout: component requires delivery flux \(delivery is argocd\)/);
   });
 });

@@ -106,13 +106,13 @@ describe('per-app answers that do not fit', () => {
   };
 
   it('names both answers', async () => {
-    expect(await refused({ topology: 'shared' })).toContain('fluxLayout: flat requires topology per-app (got topology shared)');
-    expect(await refused({ appLayout: 'component' })).toBe('appLayout: component requires topology shared (got topology per-app) (got "component")');
+    expect(await refused({ topology: 'shared' })).toContain('fluxLayout: flat requires topology per-app (topology is shared)');
+    expect(await refused({ appLayout: 'component' })).toBe('appLayout: component requires topology shared (topology is per-app) (got "component")');
   });
 
   it('refuses app answers a per-app cluster cannot serve', async () => {
     expect(await refused({}, { name: '1app', namespace: 'one', database: 'one' })).toContain('name: must start with a letter under topology per-app');
-    expect(await refused({}, { name: 'gitea', namespace: 'dev', provisioning: 'init-container' })).toContain('provisioning: init-container requires topology shared (got topology per-app)');
+    expect(await refused({}, { name: 'gitea', namespace: 'dev', provisioning: 'init-container' })).toContain('provisioning: init-container requires topology shared (topology is per-app)');
     // Two per-app clusters in one namespace would both make the template's backup-keys Secret there.
     expect(await refused({ other: { name: 'temporal', namespace: 'apps' } }, { name: 'gitea', namespace: 'apps' })).toContain('makes Secret apps/minio-backup-credentials, which app temporal already has');
   });

@@ -32,7 +32,10 @@ describe.each(PROFILES)('profile %s', (profile) => {
     // with its root kustomization.yaml).
     const base = join(ROOT, 'test', 'profiles', `${profile}.base`);
     if (existsSync(base)) cpSync(base, dir, { recursive: true });
-    const made = run(dir, ['new-cluster', '--profile', profile]);
+    // Answers a profile cannot know (the repository Argo CD reads), given as the team would: flags.
+    const flagsFile = join(ROOT, 'test', 'profiles', `${profile}.flags`);
+    const flags = existsSync(flagsFile) ? readFileSync(flagsFile, 'utf8').trim().split(/\s+/).filter(Boolean) : [];
+    const made = run(dir, ['new-cluster', '--profile', profile, ...flags]);
     expect(made.out, made.out).toMatch(/created/);
     expect(made.code).toBe(0);
     const appsFile = join(ROOT, 'test', 'profiles', `${profile}.apps.yaml`);
