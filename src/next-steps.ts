@@ -1,9 +1,11 @@
 import type { AppAnswers } from '../schema/app.js';
 import type { ClusterAnswers } from '../schema/cluster.js';
 import { TOOL } from './paths.js';
-import { appNames, OPERATOR_KS, posixRelative, type RepoModel } from './plan/model.js';
+import { operatorKsPath, operatorKsRegistered } from './delivery/flux/namespace.js';
+import { appNames, OPERATOR_KS, type RepoModel } from './plan/model.js';
 import { secretSourceOf } from './plan/secret-source.js';
 import { placementOf } from './plan/topology.js';
+import { operatorRelease } from './versions.js';
 
 /**
  * What the user must do after a run, by name: the secret-store items the generated references
@@ -22,9 +24,9 @@ export function clusterNextSteps(m: RepoModel, c: ClusterAnswers): string[] {
         : 'each app\'s cluster gets its SOPS stubs with new-app (README, "SOPS")'
       : `in the secret store ${m.repo.secretStore}, create ${items.join(', and ')}`,
     // The tool lists the operator's ks.yaml only in a namespace folder below appsRoot (seed 003's bases/ is not).
-    ...(m.repo.delivery === 'flux' && m.repo.fluxLayout === 'ks' && posixRelative(`${m.repo.appsRoot}/${m.repo.namespace}`, `${m.repo.operatorPath}/ks.yaml`).startsWith('..')
+    ...(m.repo.delivery === 'flux' && m.repo.fluxLayout === 'ks' && !operatorKsRegistered(m)
       ? [
-          `list ${m.repo.operatorPath}/ks.yaml in the kustomization Flux applies for this cluster (the tool registers a ks.yaml only below ${m.repo.appsRoot}/<namespace>/), and keep ConfigMap ${m.repo.clusterVarsConfigMap} applied in ${m.repo.fluxNamespace}`,
+          `list ${operatorKsPath(m)} in the kustomization Flux applies for this cluster (the tool registers a ks.yaml only below ${m.repo.appsRoot}/<namespace>/), and keep ConfigMap ${m.repo.clusterVarsConfigMap} applied in ${m.repo.fluxNamespace}`,
         ]
       : []),
     m.repo.delivery === 'argocd'
@@ -39,6 +41,10 @@ export function clusterNextSteps(m: RepoModel, c: ClusterAnswers): string[] {
     `onboard an app: ${TOOL} new-app --name <app> --namespace <namespace>`,
   ]);
 }
+
+/** `operatorInstall: crds-only`: an apps cluster that gets the CRDs and nothing else. */
+export const crdsOnlyNextSteps = (m: RepoModel): string[] =>
+  numbered([`commit and push; list ${operatorKsPath(m)} where Flux applies it: the CRDs of operator ${operatorRelease(m.repo.chartVersion)!.operator} only`]);
 
 export function appNextSteps(m: RepoModel, a: AppAnswers): string[] {
   const p = placementOf(m, a);

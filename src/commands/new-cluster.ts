@@ -2,13 +2,12 @@ import { clusterFields, clusterSchema } from '../../schema/cluster.js';
 import { type Answers, fillDefaults } from '../../schema/fields.js';
 import { type RepoAnswers, repoFields, repoSchema } from '../../schema/repo.js';
 import type { RepoModel } from '../plan/model.js';
-import { operatorRelease } from '../versions.js';
 import { validateAnswers } from '../answers.js';
 import { applyModel, lockedRun } from '../apply.js';
 import type { Context } from '../context.js';
 import { didYouMean } from '../suggest.js';
 import { InputError } from '../errors.js';
-import { clusterNextSteps } from '../next-steps.js';
+import { clusterNextSteps, crdsOnlyNextSteps } from '../next-steps.js';
 import { loadModel } from '../records.js';
 
 export const newClusterFields = [...repoFields, ...clusterFields];
@@ -25,7 +24,7 @@ async function crdsOnly(ctx: Context, repo: RepoAnswers, flags: Answers, model: 
     throw new InputError(`operatorInstall: crds-only runs no operator, but clusters ${model.clusters.map((c) => c.clusterName).join(', ')} are recorded (got "crds-only")`);
   const next: RepoModel = { repo, clusters: [], apps: [] };
   const changes = await applyModel(ctx, next);
-  ctx.out(`next steps:\n  1. commit and push; list ${repo.operatorPath}/ks.yaml where Flux applies it: the CRDs of operator ${operatorRelease(repo.chartVersion)!.operator} only`);
+  if (!ctx.json) for (const line of crdsOnlyNextSteps(next)) ctx.out(line);
   return changes;
 }
 

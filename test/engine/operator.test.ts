@@ -245,6 +245,12 @@ describe('operatorInstall crds-only (an apps cluster that gets the CRDs only)', 
     expect(await regen(ctxFor(dir), { check: true })).toBe(0);
   }, 30_000);
 
+  it('--dry-run --json prints one JSON document, its next steps left out like every command\'s', async () => {
+    const ctx = ctxFor(tempRepo(), { dryRun: true, json: true });
+    await newCluster(ctx, { operatorInstall: 'crds-only', chartVersion: '0.27.1' });
+    expect(JSON.parse(ctx.lines.join('\n')).files.map((f: { path: string }) => f.path)).toContain('kubernetes/apps/databases/cloudnative-pg/ks.yaml');
+  });
+
   it.each([
     [{ operatorInstall: 'crds-only', backupEndpoint: R2 }, /^backupEndpoint: operatorInstall crds-only records no cluster, so it takes no cluster answers \(got backupEndpoint\)$/],
     [{ operatorInstall: 'crds-only', operatorCrds: 'chart' }, /^operatorCrds: operatorInstall crds-only installs the CRD bundle: it needs operatorCrds bundle \(got "chart"\)$/],

@@ -12,7 +12,7 @@ import { fluxDecryption } from '../../plan/secret-source.js';
 import { planComponents } from './components.js';
 import { flatLayout } from './flat.js';
 import { healthCheckExprs } from './health.js';
-import { namespaceFile, registerInNamespace } from './namespace.js';
+import { namespaceFile, operatorKsPath, operatorKsRegistered, registerInNamespace } from './namespace.js';
 import type { Doc } from '../../views.js';
 
 /** The Flux Kustomization a unit is applied by: its own, or that of the unit it is delivered within. */
@@ -101,8 +101,8 @@ async function appKustomization(m: RepoModel, units: readonly Unit[], u: Unit): 
     defaults: {
       targetNamespace: u.namespace,
       path: ks.path,
-      sourceRef: { kind: 'GitRepository', name: m.repo.gitRepository },
-      prune: true,
+      sourceRef: { kind: 'GitRepository', name: ks.gitRepository },
+      prune: ks.prune,
       interval,
       retryInterval,
       timeout,
@@ -125,8 +125,11 @@ async function appKustomization(m: RepoModel, units: readonly Unit[], u: Unit): 
 /** A per-app cluster under the ks layout: declared in its app's ks.yaml, not the operator's. */
 const inAppKs = (u: Unit) => u.kind === 'cluster' && !!u.cluster?.perApp && !u.cluster.colocated;
 
-/** The operator's ks.yaml is registered in its namespace folder, whose Namespace is then the one labelled. */
-const inAppsNamespace = (m: RepoModel) => !posixRelative(`${m.repo.appsRoot}/${m.repo.namespace}`, `${m.repo.operatorPath}/ks.yaml`).startsWith('..');
+/**
+ * Where the operator's labelled Namespace lives: in its namespace folder when the operator's ks.yaml
+ * is registered there, else in the operator's own directory (listed first in its kustomization).
+ */
+const namespaceInOwnDir = (m: RepoModel, u: Unit) => u.kind === 'operator' && Object.keys(u.namespaceLabels ?? {}).length > 0 && !operatorKsRegistered(m);
 
 /**
  * Seed 001's layout: the operator's ks.yaml holds the Kustomizations of the operator, the plugin and
@@ -136,14 +139,12 @@ const inAppsNamespace = (m: RepoModel) => !posixRelative(`${m.repo.appsRoot}/${m
 const ksLayout: FluxLayout = {
   async unitFiles(m, u) {
     const files = await chartFiles(u);
-    // Outside <appsRoot>/<namespace>/ the operator's own directory holds its labelled Namespace, listed first.
-    const ownNamespace = u.kind === 'operator' && Object.keys(u.namespaceLabels ?? {}).length && !inAppsNamespace(m) ? ['./namespace.yaml'] : [];
-    return { files, listed: [...ownNamespace, ...listedFiles(u, files)] };
+    return { files, listed: [...(namespaceInOwnDir(m, u) ? ['./namespace.yaml'] : []), ...listedFiles(u, files)] };
   },
   async wiring(m, units) {
     const files: PlannedFile[] = [];
     const infra = units.filter((u) => !u.within && u.kind !== 'app' && u.kind !== 'database' && !inAppKs(u));
-    const ksPath = `${m.repo.operatorPath}/ks.yaml`;
+    const ksPath = operatorKsPath(m);
     // An upstream source (the CRD bundle) sits beside the Kustomization that applies it.
     const sources: Doc[] = infra.flatMap((u) =>
       u.source ? [['operator/crds-source.yaml.hbs', { name: u.source.name, namespace: m.repo.fluxNamespace, url: u.source.url, tag: u.source.tag, ignore: `${u.source.ignore.join('\n')}\n` }] as Doc] : [],
@@ -153,8 +154,7 @@ const ksLayout: FluxLayout = {
     const labels = operator?.namespaceLabels ?? {};
     const registered = await registerInNamespace(m, m.repo.namespace, ksPath, 'operator', labels);
     files.push(...registered);
-    // Outside <appsRoot>/<namespace>/ the operator's own directory holds the labelled Namespace.
-    if (operator && Object.keys(labels).length && !inAppsNamespace(m)) files.push(await namespaceFile(`${operator.dir}/namespace.yaml`, m.repo.namespace, 'operator', labels));
+    if (operator && namespaceInOwnDir(m, operator)) files.push(await namespaceFile(`${operator.dir}/namespace.yaml`, m.repo.namespace, 'operator', labels));
     for (const u of units.filter((x) => x.kind === 'app' || inAppKs(x))) files.push(...(await appKustomization(m, units, u)));
     return files;
   },

@@ -6,6 +6,16 @@ import { scaffold } from '../../plan/emit.js';
 import { type RepoModel, posixRelative } from '../../plan/model.js';
 import type { PlannedFile } from '../../plan/types.js';
 
+/** Where registerInNamespace lists `ksPath` from, or undefined when it lies outside `<appsRoot>/<namespace>/`. */
+export function namespaceEntry(m: RepoModel, namespace: string, ksPath: string): string | undefined {
+  const entry = posixRelative(`${m.repo.appsRoot}/${namespace}`, ksPath);
+  return entry.startsWith('..') ? undefined : entry;
+}
+
+/** The operator's ks.yaml as the ks layout writes it, and whether its namespace folder lists it. */
+export const operatorKsPath = (m: RepoModel): string => `${m.repo.operatorPath}/ks.yaml`;
+export const operatorKsRegistered = (m: RepoModel): boolean => namespaceEntry(m, m.repo.namespace, operatorKsPath(m)) !== undefined;
+
 /**
  * Lists `ksPath` (a ks.yaml) in its namespace folder's kustomization.yaml, when it lives under
  * `<appsRoot>/<namespace>/`. When the folder is new, the tool creates it with a Namespace object
@@ -14,8 +24,8 @@ import type { PlannedFile } from '../../plan/types.js';
  */
 export async function registerInNamespace(m: RepoModel, namespace: string, ksPath: string, unit: string, labels: Record<string, string> = {}): Promise<PlannedFile[]> {
   const nsDir = `${m.repo.appsRoot}/${namespace}`;
-  const entry = posixRelative(nsDir, ksPath);
-  if (entry.startsWith('..')) return [];
+  const entry = namespaceEntry(m, namespace, ksPath);
+  if (entry === undefined) return [];
   const kustomization = `${nsDir}/kustomization.yaml`;
   // A namespace whose labels the tool keeps needs its Namespace listed, in a folder of the user's too.
   const kept = Object.keys(labels).length > 0;
