@@ -148,6 +148,13 @@ describe('cnpg-scaffold bin', () => {
     const dirty = run(dir, 'new-cluster', '--yes', '--dest', '.', '--instances', '3', '--force');
     expect(dirty.code).toBe(1);
     expect(dirty.err).toContain('uncommitted changes');
+    // Edited by hand and not committed: one refusal names both flags, not one per run.
+    const both = run(dir, 'new-cluster', '--yes', '--dest', '.', '--instances', '3');
+    expect(both.code).toBe(1);
+    expect(both.err.trim().split('\n')).toHaveLength(1);
+    expect(both.err).toContain('cluster.yaml (changed by hand since the tool wrote it); uncommitted changes in ');
+    expect(both.err).toContain('pass --force and --allow-dirty together to write anyway');
+    expect(run(dir, 'new-cluster', '--yes', '--dest', '.', '--instances', '3', '--force', '--allow-dirty').code).toBe(0);
   });
 
   it('guards uncommitted work in --dest, wherever the command runs from', () => {
