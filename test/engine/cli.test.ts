@@ -49,6 +49,8 @@ describe('cnpg-scaffold bin', () => {
     expect(steps).toContain('in the secret store onepassword, create item cloudnative-pg with property POSTGRES_SUPER_PASS');
     expect(steps).toContain('item r2-keys with properties ACCESS_KEY_ID and SECRET_ACCESS_KEY');
     expect(steps).toContain('Flux applies the operator, then cluster postgres');
+    // Run from a checkout: the CI job's registry release may not exist, so the user learns how to pin it.
+    expect(steps).toContain('until that release is there, pin the tool with --toolPackage');
     const app = run(dir, 'new-app', '--yes', '--dest', '.', '--allow-dirty', '--name', 'wiki', '--namespace', 'docs', '--storeItem', 'wiki-db');
     expect(app.code, app.err).toBe(0);
     expect(app.out).toMatch(/next steps:\n {2}1\. in the secret store onepassword, create item wiki-db with property POSTGRES_PASSWORD/);
