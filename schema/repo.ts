@@ -4,7 +4,7 @@ import type { AnswerSchema, Field } from './fields.js';
 import { overlaps } from '../src/repo-path.js';
 import { refineProfile } from './profile-rules.js';
 import { operatorFields, operatorShape, refineOperator } from './operator.js';
-import { dns1123Label, gitUrl, httpUrl, imageRef, kubeName, labelValue, quantity, repoPath, varName } from './rules.js';
+import { dns1123Label, gitUrl, httpUrl, imageRef, kubeName, labelValue, quantity, repoPath, toolPackageSpec, varName } from './rules.js';
 
 /** Answers that hold once per GitOps repository: the operator, Flux wiring and shared conventions. */
 export interface RepoCtx {
@@ -191,6 +191,13 @@ export const repoFields: readonly Field<RepoCtx>[] = [
     choices: ['github', 'none'],
     default: (_a, ctx) => ctx.recorded?.ciWorkflow ?? 'github',
   },
+  {
+    name: 'toolPackage',
+    kind: 'string',
+    message: 'How the CI job gets cnpg-scaffold: "" for the npm release that last wrote the tree, or a pinned git URL (#<commit>) or .tgz',
+    default: recordedOr('toolPackage', ''),
+    when: (a) => a.ciWorkflow === 'github',
+  },
   ...operatorFields,
 ];
 
@@ -240,6 +247,8 @@ export const repoSchema = z
     // Added after schema 1 shipped: a record written before it did not ask for a CI job, so it gets none
     // (new answers default to github); regen --check then shows the record gaining `ciWorkflow: none`.
     ciWorkflow: z.enum(['github', 'none'], { message: 'must be "github" or "none"' }).default('none'),
+    // Optional: records written before it existed run the npm release, as their CI job does.
+    toolPackage: z.union([z.literal(''), toolPackageSpec]).optional(),
     // Delivery argocd only (schema/profile-rules.ts): absent from every Flux record.
     argocdNamespace: dns1123Label().optional(),
     argocdProject: kubeName.optional(),

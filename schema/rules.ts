@@ -86,6 +86,19 @@ export const gitUrl = z
   .string()
   .regex(/^(https?:\/\/[A-Za-z0-9.-]+(:\d+)?\/[^\s@]*|ssh:\/\/([a-z0-9_-]+@)?[A-Za-z0-9.-]+(:\d+)?\/[^\s]*|[a-z0-9_-]+@[A-Za-z0-9.-]+:[^\s]+)$/, 'must be a git URL (https://host/path, ssh://host/path or git@host:path)');
 
+/**
+ * How a CI job gets the tool without a registry release: a git URL pinned to a commit, a tarball by
+ * URL or by path in the repository (npm's own package specs, run as `npx --package <spec>`). No "@"
+ * past the package name but ssh's `git@`, so no credentials in a URL (screenStrings refuses those
+ * first), and nothing a shell or YAML would read.
+ */
+export const toolPackageSpec = z
+  .string()
+  .regex(
+    /^(cnpg-scaffold@\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?|(git\+https:\/\/|git\+ssh:\/\/(git@)?|github:)[A-Za-z0-9._~/:-]+#[0-9a-f]{7,40}|https:\/\/[A-Za-z0-9._~/:-]+\.tgz|\.\/[A-Za-z0-9._/-]+\.tgz)$/,
+    'must be a pinned package: cnpg-scaffold@<version>, a git URL ending #<commit>, or a .tgz URL or ./path',
+  );
+
 /** Names of Flux variables (`${NAME}`), as substituted by kustomize-controller. */
 export const varName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a variable name (letters, digits, "_")');
 

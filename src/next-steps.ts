@@ -1,6 +1,6 @@
 import type { AppAnswers } from '../schema/app.js';
 import type { ClusterAnswers } from '../schema/cluster.js';
-import { TOOL } from './paths.js';
+import { INSTALLED_AS_PACKAGE, TOOL, TOOL_VERSION } from './paths.js';
 import { operatorKsPath, operatorKsRegistered } from './delivery/flux/namespace.js';
 import { appNames, OPERATOR_KS, type RepoModel } from './plan/model.js';
 import { secretSourceOf } from './plan/secret-source.js';
@@ -12,7 +12,7 @@ import { operatorRelease } from './versions.js';
  * expect, then commit, then what the GitOps engine will do with it. Printed after every writing run
  * of new-cluster and new-app (and after --dry-run, as what would follow).
  */
-export function clusterNextSteps(m: RepoModel, c: ClusterAnswers): string[] {
+export function clusterNextSteps(m: RepoModel, c: ClusterAnswers, installedAsPackage = INSTALLED_AS_PACKAGE): string[] {
   const items = [`item ${c.superuserItem} with property ${c.superuserProperty} (the superuser password)`];
   if (c.backups) items.push(`item ${c.backupCredentialsItem} with properties ACCESS_KEY_ID and SECRET_ACCESS_KEY (the object store's keys)`);
   // Per-app: the template places no Cluster yet; each app's cluster gets its stubs with new-app.
@@ -38,9 +38,21 @@ export function clusterNextSteps(m: RepoModel, c: ClusterAnswers): string[] {
     ...(c.backups && c.restoreFrom
       ? [`once cluster ${c.clusterName} is restored and healthy: ${TOOL} new-cluster --clusterName ${c.clusterName} --restoreFrom "" --restoreTargetTime "" (README, "Restores")`]
       : []),
+    ...ciToolStep(m, installedAsPackage),
     `onboard an app: ${TOOL} new-app --name <app> --namespace <namespace>`,
   ]);
 }
+
+/**
+ * Run from a checkout, the tool cannot know that the CI job's `npx cnpg-scaffold@<version>` will
+ * find this version on the registry: the user is told how to pin what they run instead.
+ */
+const ciToolStep = (m: RepoModel, installedAsPackage: boolean): string[] =>
+  m.repo.ciWorkflow === 'github' && !m.repo.toolPackage && !installedAsPackage
+    ? [
+        `the CI job runs ${TOOL}@${TOOL_VERSION} from the npm registry; until that release is there, pin the tool with --toolPackage (a git URL ending #<commit>, or a .tgz from npm pack; README, "Install")`,
+      ]
+    : [];
 
 /** `operatorInstall: crds-only`: an apps cluster that gets the CRDs and nothing else. */
 export const crdsOnlyNextSteps = (m: RepoModel): string[] =>

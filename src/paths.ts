@@ -20,5 +20,11 @@ export const PACKAGE_ROOT = (() => {
 
 export const TEMPLATES_DIR = join(PACKAGE_ROOT, 'templates');
 
+/**
+ * Whether this copy of the tool was installed as a package (by npm or npx), rather than run from a
+ * checkout: only then is it known that the registry, a git URL or a tarball serves this version.
+ */
+export const INSTALLED_AS_PACKAGE = PACKAGE_ROOT.split(/[\\/]/).includes('node_modules');
+
 /** This package's version: recorded in the manifest, so CI can run the version that wrote a tree. */
 export const TOOL_VERSION: string = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')).version;

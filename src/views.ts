@@ -92,7 +92,7 @@ export interface TemplateViews {
   'argocd/chart/templates/init-roles-job.yaml.hbs': ChartTemplateView;
   'argocd/chart/templates/objectstore.yaml.hbs': ChartTemplateView;
   'argocd/chart/templates/scheduledbackup.yaml.hbs': ChartTemplateView;
-  'ci/github-workflow.yaml.hbs': { nodeVersion: number; manifest: Str; schemaLocations: readonly Str[] };
+  'ci/github-workflow.yaml.hbs': { nodeVersion: number; manifest: Str; schemaLocations: readonly Str[]; toolPackage: Str };
   'cluster/cluster.yaml.hbs': {
     name: Str;
     partOf: Str;

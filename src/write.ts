@@ -28,37 +28,59 @@ function isToolOutput(c: Change, manifest: Map<string, ManifestEntry>): boolean 
   return manifest.get(c.path)?.sha256 === sha256(c.current);
 }
 
-/** Refuses to run over a hand-edited file or uncommitted work, before anything is written. */
+/** One reason not to write, and the flag that lifts it. */
+interface Refusal {
+  reason: string;
+  flag: '--force' | '--allow-dirty';
+}
+
+/**
+ * Refuses to run over a hand-edited file or uncommitted work, before anything is written. Every
+ * obstacle is found first and named in one error with every flag that lifts them, so a user who
+ * needs both `--force` and `--allow-dirty` learns it from one run, not two.
+ */
 export async function checkWritable(changes: Change[], opts: WriteOptions): Promise<void> {
   const touched = changes.filter((c) => c.action !== 'unchanged');
   if (touched.length === 0) return;
   // Also under --dry-run: a path that leads out of the repository is refused before anything else.
   await resolveTargets(opts.fs ?? nodeFs, opts.dest, touched.map((c) => ({ path: c.path, deletes: c.action === 'delete', record: c.mode === 'record' })));
+  const refusals = [...(opts.force ? [] : handEdits(changes, touched)), ...(opts.allowDirty ? [] : await uncommitted(touched, opts.dest))];
+  if (refusals.length === 0) return;
+  const flags = [...new Set(refusals.map((r) => r.flag))];
+  const lift = flags.length === 1 ? `pass ${flags[0]} to write anyway` : `pass ${flags.join(' and ')} together to write anyway`;
+  throw new ConflictError(`${refusals.map((r) => r.reason).join('; ')}; ${lift}`);
+}
+
+/** Files the tool would overwrite that it did not write as they are: `--force` writes over them. */
+function handEdits(changes: Change[], touched: Change[]): Refusal[] {
+  const refusals: Refusal[] = [];
   const leftovers = changes.filter((c) => c.conflict === 'leftover');
-  if (leftovers.length && !opts.force) {
+  if (leftovers.length) {
     const list = leftovers.map((c) => `${c.path} (${c.unit})`).join(', ');
-    throw new ConflictError(`${list}: still hold entries of units no longer recorded; remove those entries (or the files) by hand first, or pass --force to write the rest anyway`);
+    refusals.push({ flag: '--force', reason: `${list}: still hold entries of units no longer recorded; remove those entries (or the files) by hand first` });
   }
-  const conflicts = touched.filter((c) => c.conflict);
-  if (conflicts.length && !opts.force) {
+  const conflicts = touched.filter((c) => c.conflict && c.conflict !== 'leftover');
+  if (conflicts.length) {
     const why = (c: Change) =>
       c.editedSlots ? `its entries ${c.editedSlots.join(', ')} changed by hand; --force sets them and keeps the rest of the file` : c.conflict === 'edited' ? 'changed by hand since the tool wrote it' : 'not written by the tool';
-    const list = conflicts.map((c) => `${c.path} (${why(c)})`);
-    throw new ConflictError(`refusing to overwrite ${list.join(', ')}; pass --force to overwrite`);
+    refusals.push({ flag: '--force', reason: `refusing to overwrite ${conflicts.map((c) => `${c.path} (${why(c)})`).join(', ')}` });
   }
-  if (opts.allowDirty) return;
-  const dirty = gitDirtyPaths(opts.dest);
-  if (!dirty) throw new ConflictError(`${opts.dest} is not in a git work tree; pass --allow-dirty to write anyway`);
+  return refusals;
+}
+
+/** The user's uncommitted work among the files about to change: `--allow-dirty` writes over it. */
+async function uncommitted(touched: Change[], dest: string): Promise<Refusal[]> {
+  const dirty = gitDirtyPaths(dest);
+  if (!dirty) return [{ flag: '--allow-dirty', reason: `${dest} is not in a git work tree` }];
   // Every file about to change counts, records and the manifest too; a file deleted without a commit
   // is work as well: writing it again would undo the deletion.
-  const manifest = await readManifest(opts.dest);
+  const manifest = await readManifest(dest);
   const userWork = touched.filter((c) => dirty.has(c.path) && !isToolOutput(c, manifest));
-  if (userWork.length) {
-    // One readable line however many files: the first few, then how many more.
-    const named = userWork.slice(0, 5).map((c) => `${c.path}${c.current === undefined ? ' (deleted)' : ''}`);
-    const more = userWork.length > named.length ? ` and ${userWork.length - named.length} more` : '';
-    throw new ConflictError(`uncommitted changes in ${named.join(', ')}${more}; commit or stash them, or pass --allow-dirty`);
-  }
+  if (userWork.length === 0) return [];
+  // One readable line however many files: the first few, then how many more.
+  const named = userWork.slice(0, 5).map((c) => `${c.path}${c.current === undefined ? ' (deleted)' : ''}`);
+  const more = userWork.length > named.length ? ` and ${userWork.length - named.length} more` : '';
+  return [{ flag: '--allow-dirty', reason: `uncommitted changes in ${named.join(', ')}${more}; commit or stash them` }];
 }
 
 export interface CommitOptions {

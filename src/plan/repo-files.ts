@@ -25,7 +25,7 @@ export async function planRepoFiles(m: RepoModel): Promise<PlannedFile[]> {
       'Fails a pull request when the committed tree is not what the recorded answers generate,',
       'or when a manifest would be rejected on apply.',
     ];
-    const view = { nodeVersion: CI_NODE, manifest: recordPaths.manifest, schemaLocations: CI_SCHEMA_LOCATIONS };
+    const view = { nodeVersion: CI_NODE, manifest: recordPaths.manifest, schemaLocations: CI_SCHEMA_LOCATIONS, toolPackage: m.repo.toolPackage ?? '' };
     files.push(await scaffold(WORKFLOW_PATH, UNIT, comment, ['ci/github-workflow.yaml.hbs', view]));
   }
   files.push(...(await sopsConfig(m.repo, UNIT)));

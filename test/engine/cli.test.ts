@@ -49,6 +49,8 @@ describe('cnpg-scaffold bin', () => {
     expect(steps).toContain('in the secret store onepassword, create item cloudnative-pg with property POSTGRES_SUPER_PASS');
     expect(steps).toContain('item r2-keys with properties ACCESS_KEY_ID and SECRET_ACCESS_KEY');
     expect(steps).toContain('Flux applies the operator, then cluster postgres');
+    // Run from a checkout: the CI job's registry release may not exist, so the user learns how to pin it.
+    expect(steps).toContain('until that release is there, pin the tool with --toolPackage');
     const app = run(dir, 'new-app', '--yes', '--dest', '.', '--allow-dirty', '--name', 'wiki', '--namespace', 'docs', '--storeItem', 'wiki-db');
     expect(app.code, app.err).toBe(0);
     expect(app.out).toMatch(/next steps:\n {2}1\. in the secret store onepassword, create item wiki-db with property POSTGRES_PASSWORD/);
@@ -148,6 +150,13 @@ describe('cnpg-scaffold bin', () => {
     const dirty = run(dir, 'new-cluster', '--yes', '--dest', '.', '--instances', '3', '--force');
     expect(dirty.code).toBe(1);
     expect(dirty.err).toContain('uncommitted changes');
+    // Edited by hand and not committed: one refusal names both flags, not one per run.
+    const both = run(dir, 'new-cluster', '--yes', '--dest', '.', '--instances', '3');
+    expect(both.code).toBe(1);
+    expect(both.err.trim().split('\n')).toHaveLength(1);
+    expect(both.err).toContain('cluster.yaml (changed by hand since the tool wrote it); uncommitted changes in ');
+    expect(both.err).toContain('pass --force and --allow-dirty together to write anyway');
+    expect(run(dir, 'new-cluster', '--yes', '--dest', '.', '--instances', '3', '--force', '--allow-dirty').code).toBe(0);
   });
 
   it('guards uncommitted work in --dest, wherever the command runs from', () => {

@@ -116,7 +116,7 @@ describe('the CI job for users\' repositories', () => {
     const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
     writeFileSync(
       join(bin, 'npx'),
-      `#!/bin/sh\n[ "$1" = --yes ] && [ "$2" = "cnpg-scaffold@${version}" ] || { echo "unexpected npx $*" >&2; exit 9; }\nshift 2\nexec "${process.execPath}" "${join(ROOT, 'dist/src/cli.js')}" "$@"\n`,
+      `#!/bin/sh\n[ "$1 $2 $3 $4" = "--yes --package cnpg-scaffold@${version} cnpg-scaffold" ] || { echo "unexpected npx $*" >&2; exit 9; }\nshift 4\nexec "${process.execPath}" "${join(ROOT, 'dist/src/cli.js')}" "$@"\n`,
       { mode: 0o755 },
     );
     const githubEnv = join(bin, 'github-env');
