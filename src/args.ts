@@ -17,12 +17,13 @@ export interface GlobalFlags {
   schemaLocation: string[];
   ignoreMissingSchemas: boolean;
   strict: boolean;
+  to?: string;
 }
 
 const GLOBAL_BOOLS: Record<string, keyof GlobalFlags> = {
   yes: 'yes', y: 'yes', 'dry-run': 'dryRun', json: 'json', force: 'force', 'allow-dirty': 'allowDirty', debug: 'debug', help: 'help', h: 'help', check: 'check', 'ignore-missing-schemas': 'ignoreMissingSchemas', strict: 'strict',
 };
-const GLOBAL_VALUES: Record<string, keyof GlobalFlags> = { dest: 'dest', answers: 'answers', profile: 'profile', 'schema-location': 'schemaLocation' };
+const GLOBAL_VALUES: Record<string, keyof GlobalFlags> = { dest: 'dest', answers: 'answers', profile: 'profile', 'schema-location': 'schemaLocation', to: 'to' };
 
 /** The common flags each command reads; any other is refused, never silently ignored (`new-app --check` wrote files). */
 export const COMMAND_FLAGS: Record<string, readonly (keyof GlobalFlags)[]> = {
@@ -30,6 +31,7 @@ export const COMMAND_FLAGS: Record<string, readonly (keyof GlobalFlags)[]> = {
   'new-app': ['yes', 'dest', 'answers', 'dryRun', 'json', 'force', 'allowDirty'],
   regen: ['check', 'dest', 'dryRun', 'json', 'force', 'allowDirty', 'strict'],
   validate: ['dest', 'schemaLocation', 'ignoreMissingSchemas', 'strict'],
+  upgrade: ['to', 'dest', 'dryRun', 'json', 'force', 'allowDirty', 'strict'],
   graph: ['dest'],
 };
 

@@ -65,6 +65,7 @@ Commands:
   regen         re-render everything from the recorded answers (--check: fail on drift)
   validate      check a tree: schemas, CEL rules, Flux substitution, references, kustomize builds
   graph         the tree's apply order (Flux dependsOn, Argo CD sync waves) as Mermaid in Markdown
+  upgrade       move the repository to a newer release (chart, operator, default image, plugin)
 
 Run '${TOOL} <command> --help' for its flags; '${TOOL} --version' prints the version.`;
 
@@ -101,6 +102,23 @@ that still hold entries of a unit whose answers were removed.
 Without --check, rewrites what drifted, all or nothing. Exit codes: 0 clean or done, 1 drift or
 refused, 2 invalid recorded answers or manifest (the file and field are named).
 ${SUPPORT}`,
+  upgrade: `Usage: ${TOOL} upgrade [--to CHART] [--dry-run] [--dest DIR]
+
+Moves the recorded answers to a newer row of the release table and rewrites the tree from them:
+chartVersion (and so the operator and its CRDs), the default PostgreSQL image of each cluster still
+on the old default (same flavour; an image of your own is kept and named), and pluginChartVersion
+to the newest plugin chart that runs with the new operator. Crossing operator 1.30 moves the apps'
+roles from Cluster.spec.managed.roles to DatabaseRole objects. The steps to take afterwards, in
+order, are printed at the end.
+  --to CHART      the cloudnative-pg chart version to move to (default: the newest known)
+  --dry-run       print the diff of every file that would change, write nothing
+  --json          with --dry-run: the changes as one JSON document
+  --force         overwrite files changed by hand since the tool wrote them
+  --allow-dirty   write over uncommitted changes, or outside a git repository
+  --strict        refuse (exit 1) a --to whose operator is past end of life or has a fixed advisory
+Same safety as every writing command: the repository lock, all or nothing, no write over your
+uncommitted changes. Exit codes: 0 done or nothing to do, 1 refused (conflict, dirty tree, --strict),
+2 invalid input (an unknown or older --to, answers the new operator does not accept; nothing written).`,
   validate: `Usage: ${TOOL} validate [--dest DIR] [--schema-location LOC]...
 
 Checks every YAML document under DIR: JSON schema, CRD CEL rules, Flux substitution, cross-references,
