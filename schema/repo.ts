@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { OPERATOR_RELEASES, PLUGIN_RELEASES, newestOperator, newestPlugin } from '../src/versions.js';
+import { OPERATOR_RELEASES, PLUGIN_RELEASES, newestOperator, newestPlugin, operatorRelease, pluginMismatch, pluginRelease } from '../src/versions.js';
 import type { AnswerSchema, Field } from './fields.js';
 import { overlaps } from '../src/repo-path.js';
 import { refineProfile } from './profile-rules.js';
@@ -271,6 +271,10 @@ export const repoSchema = z
   .superRefine((r, issue) => {
     refineProfile(r, issue);
     refineOperator(r, issue);
+    const operator = operatorRelease(r.chartVersion);
+    const plugin = pluginRelease(r.pluginChartVersion);
+    const mismatch = operator && plugin && pluginMismatch(operator, plugin);
+    if (mismatch) issue.addIssue({ code: 'custom', path: ['pluginChartVersion'], message: mismatch, input: r.pluginChartVersion });
     if (overlaps(r.operatorPath, r.componentsPath))
       issue.addIssue({ code: 'custom', path: ['componentsPath'], message: `must not overlap operatorPath (${r.operatorPath}): their files would mix`, input: r.componentsPath });
   });

@@ -12,6 +12,7 @@ const FIELDS: Record<string, () => Promise<readonly unknown[]>> = {
   regenerate: async () => [],
   validate: async () => [],
   graph: async () => [],
+  upgrade: async () => [],
 };
 
 async function main(argv: string[], interrupts: Interrupts): Promise<number> {
@@ -26,7 +27,7 @@ async function main(argv: string[], interrupts: Interrupts): Promise<number> {
     return 0;
   }
   const loadFields = FIELDS[command];
-  if (!loadFields) throw new InputError(`unknown command ${JSON.stringify(command)} (new-cluster, new-app, regen, validate, graph)`);
+  if (!loadFields) throw new InputError(`unknown command ${JSON.stringify(command)} (new-cluster, new-app, regen, validate, graph, upgrade)`);
   const fields = await loadFields();
   const name = command === 'regenerate' ? 'regen' : command;
   const { flags, given } = parseArgs(rest, fields as never, COMMAND_FLAGS[name], name);
@@ -55,6 +56,8 @@ async function main(argv: string[], interrupts: Interrupts): Promise<number> {
       return (await import('./commands/regen.js')).regen(ctx, { check: flags.check });
     case 'graph':
       return (await import('./commands/graph.js')).graph(ctx);
+    case 'upgrade':
+      return (await import('./commands/upgrade.js')).upgrade(ctx, { to: flags.to });
     default:
       return (await import('./commands/validate.js')).validate(ctx, { schemaLocations: flags.schemaLocation, ignoreMissingSchemas: flags.ignoreMissingSchemas });
   }

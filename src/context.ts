@@ -38,6 +38,12 @@ export interface Context {
   fs?: WriteFs;
   /** SIGINT/SIGTERM handling for this run (the CLI installs it); without it signals act as usual. */
   interrupts?: Interrupts;
+  /** Warnings (stderr, so `--json` output stays one document); console.error unless a test collects them. */
+  warn?: (line: string) => void;
+  /** The clock support status is judged by (end-of-life dates); the real one unless a test sets a day. */
+  now?: () => Date;
+  /** `--strict`: an end-of-life or vulnerable pin is an error, not a warning. */
+  strict?: boolean;
 }
 
 /** `--dest`, or the git top-level of the user's directory (INIT_CWD under npm run). */
@@ -123,5 +129,8 @@ export function makeContext(flags: GlobalFlags, out: (line: string) => void, pro
     prompt: interactive ? prompt : undefined,
     out,
     progress: ttyProgress(),
+    warn: (line) => console.error(line),
+    now: () => new Date(),
+    strict: flags.strict,
   };
 }

@@ -23,6 +23,13 @@ export class ConflictError extends CliError {
   }
 }
 
+/** `--strict`: the repository pins an operator past end of life or with a fixed advisory. Exit 1, nothing written. */
+export class UnsupportedReleaseError extends CliError {
+  constructor(message: string) {
+    super(message, 1);
+  }
+}
+
 /** A value as an error line shows it: JSON, cut short so one line stays readable (a 10k-character answer is not echoed whole). */
 export function shown(value: unknown, max = 80): string {
   const text = JSON.stringify(value) ?? String(value);

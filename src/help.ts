@@ -14,6 +14,11 @@ const COMMON = `Common flags:
   --debug             print stack traces
 Exit codes: 0 done, 1 failure, conflict or drift, 2 invalid input (nothing written).`;
 
+/** What every command that reads the pinned release says about it (new-cluster, regen, validate, upgrade). */
+const SUPPORT = `A pinned operator past its end of life (CNPG supported releases) or affected by an advisory a
+later patch fixes is one warning line each on stderr, naming the fix; --strict makes it an error:
+exit 1 before anything is written.`;
+
 /** How a value is written on the flag line. */
 const TYPE: Record<Field<never>['kind'], string> = { string: 'text', int: 'number', bool: '', list: 'a,b,...', map: 'k=v,...', enum: '', objects: '[{k: v}, ...]' };
 
@@ -60,6 +65,7 @@ Commands:
   regen         re-render everything from the recorded answers (--check: fail on drift)
   validate      check a tree: schemas, CEL rules, Flux substitution, references, kustomize builds
   graph         the tree's apply order (Flux dependsOn, Argo CD sync waves) as Mermaid in Markdown
+  upgrade       move the repository to a newer release (chart, operator, default image, plugin)
 
 Run '${TOOL} <command> --help' for its flags; '${TOOL} --version' prints the version.`;
 
@@ -71,7 +77,7 @@ export function commandHelp(command: string, fields: readonly Field<never>[], gr
       command === 'new-cluster'
         ? `\n  --profile NAME      start from a team's answers shipped with ${TOOL} (${profileNames().join(', ')});\n                      --answers and flags override it; nothing is asked\n`
         : '';
-    return `Usage: ${usage}\n\nEvery prompt is a flag of the same name and a key of an --answers file.\n\n${fieldLines(groups, defaults)}\n${profiles}\n${COMMON}`;
+    return `Usage: ${usage}\n\nEvery prompt is a flag of the same name and a key of an --answers file.\n\n${fieldLines(groups, defaults)}\n${profiles}\n${COMMON}${command === 'new-cluster' ? `\n${SUPPORT}` : ''}`;
   }
   return STATIC_HELP[command]!;
 }
@@ -92,8 +98,27 @@ that still hold entries of a unit whose answers were removed.
   --force         overwrite files changed by hand; write even while leftover entries remain
   --allow-dirty   write over uncommitted changes, or outside a git repository
   --dry-run       print what would change, write nothing
+  --strict        an end-of-life or vulnerable operator pin is an error (exit 1), not a warning
 Without --check, rewrites what drifted, all or nothing. Exit codes: 0 clean or done, 1 drift or
-refused, 2 invalid recorded answers or manifest (the file and field are named).`,
+refused, 2 invalid recorded answers or manifest (the file and field are named).
+${SUPPORT}`,
+  upgrade: `Usage: ${TOOL} upgrade [--to CHART] [--dry-run] [--dest DIR]
+
+Moves the recorded answers to a newer row of the release table and rewrites the tree from them:
+chartVersion (and so the operator and its CRDs), the default PostgreSQL image of each cluster still
+on the old default (same flavour; an image of your own is kept and named), and pluginChartVersion
+to the newest plugin chart that runs with the new operator. Crossing operator 1.30 moves the apps'
+roles from Cluster.spec.managed.roles to DatabaseRole objects. The steps to take afterwards, in
+order, are printed at the end.
+  --to CHART      the cloudnative-pg chart version to move to (default: the newest known)
+  --dry-run       print the diff of every file that would change, write nothing
+  --json          with --dry-run: the changes as one JSON document
+  --force         overwrite files changed by hand since the tool wrote them
+  --allow-dirty   write over uncommitted changes, or outside a git repository
+  --strict        refuse (exit 1) a --to whose operator is past end of life or has a fixed advisory
+Same safety as every writing command: the repository lock, all or nothing, no write over your
+uncommitted changes. Exit codes: 0 done or nothing to do, 1 refused (conflict, dirty tree, --strict),
+2 invalid input (an unknown or older --to, answers the new operator does not accept; nothing written).`,
   validate: `Usage: ${TOOL} validate [--dest DIR] [--schema-location LOC]...
 
 Checks every YAML document under DIR: JSON schema, CRD CEL rules, Flux substitution, cross-references,
@@ -103,5 +128,7 @@ kubectl kustomize builds (when kubectl is on PATH). One line per problem: path:l
                           template such as https://host/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json,
                           or "default" for the schemas shipped with ${TOOL} (the only location when none is given)
   --ignore-missing-schemas  a kind with no schema in any location is a note instead of a problem
-Exit 1 when there is any problem; a kind with no schema is a problem unless --ignore-missing-schemas.`,
+  --strict                  an end-of-life or vulnerable operator pin is an error (exit 1), not a warning
+Exit 1 when there is any problem; a kind with no schema is a problem unless --ignore-missing-schemas.
+${SUPPORT} (validate reports the tree first.)`,
 };

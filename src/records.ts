@@ -111,24 +111,45 @@ export async function loadModel(cwd: string): Promise<RepoModel | undefined> {
     if (others.length) throw new InputError(`${recordPaths.repo}: missing, but clusters or apps are recorded beside it: restore it from git`);
     return undefined;
   }
-  const repo: RepoAnswers = validateAnswers(repoSchema, rawRepo, `${recordPaths.repo}: `);
+  const read = async (dir: string, path: (name: string) => string) => {
+    const units: RawUnit[] = [];
+    for (const name of await listNames(cwd, `${RECORD_DIR}/answers/${dir}`)) units.push({ name, raw: await readRecord(cwd, path(name)) });
+    return units;
+  };
+  return checkModel({ repo: rawRepo, clusters: await read('clusters', recordPaths.cluster), apps: await read('apps', recordPaths.app) });
+}
+
+interface RawUnit {
+  name: string;
+  raw: unknown;
+}
+
+/**
+ * Answers checked as records are: each unit against the schemas and the units before it, errors
+ * named by the record that holds the answer. loadModel reads records through it, and a command that
+ * changes recorded answers (upgrade) checks its result through it before anything is written.
+ */
+export function checkModel(raw: { repo: unknown; clusters: readonly RawUnit[]; apps: readonly RawUnit[] }): RepoModel {
+  const repo: RepoAnswers = validateAnswers(repoSchema, raw.repo, `${recordPaths.repo}: `);
   const clusters: ClusterAnswers[] = [];
-  for (const name of await listNames(cwd, `${RECORD_DIR}/answers/clusters`)) {
-    const raw = await readRecord(cwd, recordPaths.cluster(name));
+  for (const { name, raw: r } of raw.clusters) {
     // Rules across units hold for records too: each is checked against the ones read before it.
-    const c = validateAnswers(clusterSchema({ repo, others: clusters }), raw, `${recordPaths.cluster(name)}: `);
+    const c = validateAnswers(clusterSchema({ repo, others: clusters }), r, `${recordPaths.cluster(name)}: `);
     if (c.clusterName !== name) throw new InputError(`${recordPaths.cluster(name)}: clusterName: must match the file name (got ${JSON.stringify(c.clusterName)})`);
     clusters.push(c);
   }
   const apps: AppAnswers[] = [];
-  for (const name of await listNames(cwd, `${RECORD_DIR}/answers/apps`)) {
-    const raw = await readRecord(cwd, recordPaths.app(name));
-    const a = validateAnswers(appSchema({ repo, clusters, others: apps }), raw, `${recordPaths.app(name)}: `);
+  for (const { name, raw: r } of raw.apps) {
+    const a = validateAnswers(appSchema({ repo, clusters, others: apps }), r, `${recordPaths.app(name)}: `);
     if (a.name !== name) throw new InputError(`${recordPaths.app(name)}: name: must match the file name (got ${JSON.stringify(a.name)})`);
     apps.push(a);
   }
   return { repo, clusters, apps };
 }
+
+/** A model's answers checked again as records, after a command set some of them. */
+export const recheckModel = (m: RepoModel): RepoModel =>
+  checkModel({ repo: m.repo, clusters: m.clusters.map((c) => ({ name: c.clusterName, raw: c })), apps: m.apps.map((a) => ({ name: a.name, raw: a })) });
 
 /**
  * Secrets, as `namespace/name`, that recorded answers name and the user provides outside the

@@ -9,6 +9,7 @@ import { didYouMean } from '../suggest.js';
 import { InputError } from '../errors.js';
 import { clusterNextSteps, crdsOnlyNextSteps } from '../next-steps.js';
 import { loadModel } from '../records.js';
+import { reportSupport } from '../support.js';
 
 export const newClusterFields = [...repoFields, ...clusterFields];
 
@@ -41,6 +42,7 @@ export async function newCluster(ctx: Context, given: Answers) {
     const repoRaw = fillDefaults(repoFields, answers, { recorded: model?.repo });
     const given = new Set(Object.keys(answers));
     const repo = validateAnswers(repoSchema, repoRaw, '', given);
+    reportSupport(ctx, repo);
     // What the user gave (flags, answers file), not what a prompt asked along the way.
     if (repo.operatorInstall === 'crds-only') return crdsOnly(ctx, repo, flags, model);
     const name = String(answers.clusterName ?? 'postgres');

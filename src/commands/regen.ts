@@ -7,6 +7,7 @@ import { InputError } from '../errors.js';
 import { TOOL } from '../paths.js';
 import { planRepo } from '../plan/index.js';
 import { loadModel, recordFiles, recordPaths } from '../records.js';
+import { reportSupport } from '../support.js';
 import { checkWritable, commitChanges } from '../write.js';
 
 /** One line per drifted file: what differs and what `regen` would do about it. */
@@ -37,6 +38,7 @@ async function regenLocked(ctx: Context, opts: { check: boolean }): Promise<numb
   const started = Date.now();
   const model = await loadModel(ctx.dest);
   if (!model) throw new InputError(`${recordPaths.repo}: missing: nothing is recorded in ${ctx.dest} (run new-cluster first)`);
+  reportSupport(ctx, model.repo);
   const units = 1 + model.clusters.length + model.apps.length;
   const progress = ctx.progress ?? (() => {});
   let changes: Change[];

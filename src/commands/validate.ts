@@ -2,6 +2,7 @@ import { HELM_RENDER_ENV } from '../validate/argocd-model.js';
 import type { Context } from '../context.js';
 import { externalKustomizations, externalSecrets, loadModel } from '../records.js';
 import { InputError } from '../errors.js';
+import { reportSupport } from '../support.js';
 import { formatProblem, validateTree } from '../validate/index.js';
 import { unknownTemplateVariables } from '../validate/schema-store.js';
 
@@ -31,5 +32,7 @@ export async function validate(ctx: Context, opts: { schemaLocations: string[]; 
   ctx.out(
     `validate: ${result.checkedDocuments} documents, ${result.checkedKustomizations} kustomizations, ${result.problems.length} problem(s) in ${Date.now() - started} ms`,
   );
+  // After the tree's report, so CI sees both; --strict then fails the run.
+  if (model) reportSupport(ctx, model.repo);
   return result.problems.length ? 1 : 0;
 }
