@@ -5,7 +5,7 @@ import { promptSession } from './session.js';
 import { summaryLines } from './summary.js';
 
 /** inquirer's prompt as plop hands it over: the promise carries the UI, whose `answers` fill as the user answers. */
-type Inquirer = { prompt: (questions: never) => Promise<Answers> & { ui?: { answers: Answers } } };
+type Inquirer = { prompt: (questions: never) => Promise<Answers> & { ui?: { answers: Answers; rl?: { on: (event: 'SIGINT', listener: () => void) => void } } } };
 
 const RESUME = [
   { name: 'resume: keep them and ask the rest', value: 'resume' },
@@ -19,25 +19,30 @@ const RESUME = [
  */
 export async function askAnswers(inquirer: Inquirer, partsFor: (saved: Answers | undefined) => QuestionPart<unknown>[]): Promise<Answers> {
   const s = promptSession();
+  // Ctrl-C in a prompt reaches readline, not the process: inquirer re-sends SIGINT, but with the
+  // terminal released the process could end before handling it; the run's own handling starts here.
+  const ask = (questions: unknown[]) => {
+    const asked = inquirer.prompt(questions as never);
+    asked.ui?.rl?.on('SIGINT', s.interrupt);
+    return asked;
+  };
   let known = s.known;
   let reviewed: Answers | undefined;
   if (s.saved) {
-    const { use } = await inquirer.prompt([{ type: 'list', name: 'use', message: `Answers kept from a run that stopped (${s.saved.path})`, choices: RESUME }] as never);
+    const { use } = await ask([{ type: 'list', name: 'use', message: `Answers kept from a run that stopped (${s.saved.path})`, choices: RESUME }]);
     if (use === 'resume') known = { ...s.saved.answers, ...known };
     else if (use === 'review') reviewed = s.saved.answers;
   }
   const parts = partsFor(reviewed);
   const broken = parts.flatMap((p) => partRules(p, known).brokenKnown());
   if (broken.length) throw new InputError(broken.join('\n'));
-  const asking = inquirer.prompt(parts.flatMap((p) => questionsFor(p, known)) as never);
+  const asking = ask(parts.flatMap((p) => questionsFor(p, known)));
   const typed = (answers: Answers) => ({ ...known, ...Object.fromEntries(Object.entries(answers).filter(([, v]) => v !== OTHER)) });
   s.live(() => typed(asking.ui?.answers ?? {}));
   const answers = typed(await asking);
   s.out('');
   for (const line of summaryLines(parts, known, answers)) s.out(line);
-  const { go } = await inquirer.prompt([
-    { type: 'confirm', name: 'go', message: s.dryRun ? 'Show what these answers would change (dry run)?' : `Write these answers to ${s.dest}?`, default: true },
-  ] as never);
+  const { go } = await ask([{ type: 'confirm', name: 'go', message: s.dryRun ? 'Show what these answers would change (dry run)?' : `Write these answers to ${s.dest}?`, default: true }]);
   if (!go) throw new DeclinedError();
   return answers;
 }

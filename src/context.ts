@@ -31,6 +31,8 @@ export interface PromptInput {
   dryRun: boolean;
   /** Given what returns the answers so far, while the prompts run (kept if the run stops). */
   live: (current: () => Answers) => void;
+  /** Ctrl-C in a prompt: the run stops as on SIGINT (the answers are kept first). */
+  interrupt: () => void;
 }
 
 /** Asks for answers; given what is known so far, returns the answers the user gave (the known ones included). */

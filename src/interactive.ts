@@ -39,6 +39,7 @@ export async function promptedRun<T>(
       live: (answers: () => Answers) => {
         current = answers;
       },
+      interrupt: () => ctx.interrupts?.receive('SIGINT'),
     };
     const answers = { ...given, ...(await ctx.prompt(command, given, input)) };
     current = () => answers;
