@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { newAppParts } from '../../generators/new-app.js';
@@ -8,6 +9,7 @@ import { newApp } from '../../src/commands/new-app.js';
 import { newCluster } from '../../src/commands/new-cluster.js';
 import { loadModel } from '../../src/records.js';
 import { repoChoices } from '../../src/repo-choices.js';
+import { SavedAnswers } from '../../src/saved-answers.js';
 import { R2, ctxFor, tempRepo } from '../helpers.js';
 
 const APP_RECORD = '.cnpg/answers/apps/wiki.yaml';
@@ -92,5 +94,20 @@ describe('the prompts check each answer with its unit\'s rules', () => {
     const choices = await repoChoices(dir, (await loadModel(dir))!);
     expect(choices.namespaces).toEqual(['databases', 'default', 'docs', 'media']);
     expect(choices.secretStores).toEqual(['onepassword', 'vault']);
+  });
+});
+
+describe('answers kept outside the repository', () => {
+  it('keeps only the command\'s answers, never one that could hold a credential, readable by the user alone', async () => {
+    const state = mkdtempSync(join(tmpdir(), 'cnpg-state-'));
+    const store = new SavedAnswers(state, tempRepo(), 'new-app');
+    const path = await store.save({ name: 'wiki', storeItem: 'AKIAIOSFODNN7EXAMPLE', keepDays: '9', stray: 'x' }, new Set(['name', 'storeItem', 'keepDays']));
+    expect(path).toBe(store.path);
+    expect(readFileSync(path!, 'utf8')).not.toContain('AKIA');
+    expect(statSync(path!).mode & 0o777).toBe(0o600);
+    expect(await store.load()).toEqual({ name: 'wiki', keepDays: '9' });
+    await store.drop();
+    expect(existsSync(path!)).toBe(false);
+    expect(await store.load()).toBeUndefined();
   });
 });
