@@ -1,10 +1,22 @@
-import { appFields } from '../schema/app.js';
+import { appAnswers } from '../schema/app.js';
 import type { Answers } from '../schema/fields.js';
+import type { RepoChoices } from '../src/repo-choices.js';
 import type { RepoModel } from '../src/plan/model.js';
-import { questionsFor } from './questions.js';
+import type { QuestionPart } from './questions.js';
 
-/** new-app's prompts; the cluster question lists the clusters recorded in the repository. */
-export function newAppQuestions(known: Answers, model: RepoModel) {
-  const ctx = { repo: model.repo, clusters: model.clusters, others: model.apps };
-  return questionsFor(appFields, known, () => ctx, { cluster: model.clusters.map((c) => c.clusterName) });
+/**
+ * new-app's prompts: the cluster question lists the recorded clusters; the name, the namespace and
+ * the secret store offer what the repository has. A recorded app's answers are the defaults.
+ */
+export function newAppParts(model: RepoModel, choices: RepoChoices, saved?: Answers): QuestionPart<unknown>[] {
+  const part = {
+    spec: appAnswers,
+    title: (a: Answers) => `app ${String(a.name)}`,
+    ctxOf: (a: Answers) => ({ repo: model.repo, clusters: model.clusters, others: model.apps.filter((o) => o.name !== a.name) }),
+    recorded: (a: Answers) => model.apps.find((o) => o.name === a.name),
+    saved,
+    choices: { cluster: model.clusters.map((c) => c.clusterName) },
+    offered: { name: model.apps.map((a) => a.name), namespace: choices.namespaces, secretStore: choices.secretStores },
+  };
+  return [part as QuestionPart<unknown>];
 }

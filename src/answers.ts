@@ -10,13 +10,18 @@ export function fieldPath(path: readonly (string | number)[]): string {
   return path.map((p, i) => (/^[\w.-]+$/.test(String(p)) ? `${i ? '.' : ''}${String(p)}` : `[${shown(String(p), 40)}]`)).join('');
 }
 
+/** A broken answer as its error line says it; `field` is the answer (the path's first key) it belongs to. */
+export interface AnswerIssue {
+  field: string;
+  line: string;
+  /** The rule's words alone (a list shows them beside the choice they refuse). */
+  message: string;
+}
+
 /** One line per broken answer (the first rule each breaks): the field, the rule, the value. */
-export function answerError(where: string, error: z.ZodError, data: unknown, given?: ReadonlySet<string>): InputError {
-  const lines = new Map<string, string>();
-  // A default derived from a broken answer breaks too (`cluster-Bad` from `Bad`): name only the answers given then.
-  const givenBroken = given && error.issues.some((i) => given.has(String(i.path[0])));
-  for (const issue of error.issues) {
-    if (givenBroken && !given.has(String(issue.path[0]))) continue;
+export function answerIssues(where: string, issues: readonly z.core.$ZodIssue[], data: unknown): AnswerIssue[] {
+  const lines = new Map<string, AnswerIssue>();
+  for (const issue of issues) {
     const path = issue.path.map(String);
     let value: unknown = data;
     for (const p of path) value = value && typeof value === 'object' ? (value as Record<string, unknown>)[p] : undefined;
@@ -29,9 +34,16 @@ export function answerError(where: string, error: z.ZodError, data: unknown, giv
         : value === undefined
           ? issue.message.startsWith('is required') ? issue.message : 'is required (it has no default)'
           : issue.message;
-    lines.set(field, `${where}${field}: ${message} (${got})`);
+    lines.set(field, { field: path[0] ?? '(answers)', line: `${where}${field}: ${message} (${got})`, message });
   }
-  return new InputError([...lines.values()].join('\n'));
+  return [...lines.values()];
+}
+
+/** Every broken answer, one line each; a default derived from a broken answer given (`cluster-Bad` from `Bad`) is not named on top of it. */
+export function answerError(where: string, error: z.ZodError, data: unknown, given?: ReadonlySet<string>): InputError {
+  const givenBroken = given && error.issues.some((i) => given.has(String(i.path[0])));
+  const issues = givenBroken ? error.issues.filter((i) => given.has(String(i.path[0]))) : error.issues;
+  return new InputError(answerIssues(where, issues, data).map((i) => i.line).join('\n'));
 }
 
 /**

@@ -35,14 +35,17 @@ export async function lockedRun<T>(ctx: Context, command: string, writes: boolea
   });
 }
 
-/** Plans the whole repository from `model`, then writes what differs (or, with --dry-run, says so). */
-export async function applyModel(ctx: Context, model: RepoModel): Promise<Change[]> {
+/**
+ * Plans the whole repository from `model`, then writes what differs (or, with --dry-run, says so).
+ * `diffs`: a writing run shows each update as a diff too (a recorded unit answered differently).
+ */
+export async function applyModel(ctx: Context, model: RepoModel, { diffs = false } = {}): Promise<Change[]> {
   const plan = await planRepo(model);
   const changes = await computeChanges(ctx.dest, plan, recordFiles(plan.model));
   await checkWritable(changes, { dest: ctx.dest, force: ctx.force, allowDirty: ctx.allowDirty, fs: ctx.fs });
   const touched = changes.filter((c) => c.action !== 'unchanged');
   const prefix = touched.some((c) => c.action === 'create' && c.path === WORKFLOW_PATH) ? workTreePrefix(ctx) : '';
-  reportChanges(ctx, changes);
+  reportChanges(ctx, changes, diffs);
   if (!ctx.dryRun) await commitChanges(ctx.dest, changes, { fs: ctx.fs, interrupts: ctx.interrupts });
   if (ctx.json) return changes;
   if (prefix) ctx.out(`note: GitHub runs workflows only from the repository root: move ${WORKFLOW_PATH} there and give its job \`defaults: {run: {working-directory: ${prefix.replace(/\/$/, '')}}}\``);

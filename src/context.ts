@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { existsSync, realpathSync } from 'node:fs';
-import { dirname, isAbsolute, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { parse } from 'yaml';
 import type { GlobalFlags } from './args.js';
 import type { WriteFs } from './fs-seam.js';
@@ -13,9 +14,29 @@ import { PATH_MAX, SEGMENT_MAX } from './repo-path.js';
 const LINUX_PATH_MAX = 4096;
 import { ttyProgress, type Progress } from './progress.js';
 import type { Answers } from '../schema/fields.js';
+import type { RepoModel } from './plan/model.js';
+import type { RepoChoices } from './repo-choices.js';
 
-/** Asks for answers; given what is known so far, returns the answers the user gave. */
-export type PromptFn = (generator: 'new-cluster' | 'new-app', known: Answers, defaults: { ctx: unknown }) => Promise<Answers>;
+/** What the prompts are given besides the answers already known (src/interactive.ts builds it). */
+export interface PromptInput {
+  /** The repository's records (defaults, recorded units), read before the lock. */
+  model: RepoModel | undefined;
+  /** List choices found in the repository. */
+  choices: RepoChoices;
+  /** Answers a stopped run kept, offered first. */
+  saved?: { path: string; answers: Answers };
+  /** Where the summary of the answers goes. */
+  out: (line: string) => void;
+  dest: string;
+  dryRun: boolean;
+  /** Given what returns the answers so far, while the prompts run (kept if the run stops). */
+  live: (current: () => Answers) => void;
+  /** Ctrl-C in a prompt: the run stops as on SIGINT (the answers are kept first). */
+  interrupt: () => void;
+}
+
+/** Asks for answers; given what is known so far, returns the answers the user gave (the known ones included). */
+export type PromptFn = (generator: 'new-cluster' | 'new-app', known: Answers, input: PromptInput) => Promise<Answers>;
 
 /** What every command works with; tests build one pointing at a temp dir with canned answers. */
 export interface Context {
@@ -31,6 +52,8 @@ export interface Context {
   allowDirty: boolean;
   /** Prompts run only in a TTY without --yes/--answers; tests inject their own. */
   prompt?: PromptFn;
+  /** Where interactive runs keep typed answers when they stop before writing (src/saved-answers.ts). */
+  stateHome?: string;
   out: (line: string) => void;
   /** A transient status line on long runs (a TTY's stderr); tests leave it out. */
   progress?: Progress;
@@ -115,6 +138,12 @@ export async function loadAnswersFile(userCwd: string, file: string | undefined,
   return data as Answers;
 }
 
+/** `$XDG_STATE_HOME`, or `~/.local/state` when it is unset or not absolute (the XDG base directory spec ignores a relative one). */
+export function stateHome(env: NodeJS.ProcessEnv, home: string): string {
+  const xdg = env.XDG_STATE_HOME;
+  return xdg && isAbsolute(xdg) ? xdg : join(home, '.local', 'state');
+}
+
 export function makeContext(flags: GlobalFlags, out: (line: string) => void, prompt?: PromptFn): Context {
   const cwd = process.env.INIT_CWD ?? process.cwd();
   const interactive = Boolean(process.stdin.isTTY) && !flags.yes && !flags.answers && !flags.profile;
@@ -127,6 +156,7 @@ export function makeContext(flags: GlobalFlags, out: (line: string) => void, pro
     force: flags.force,
     allowDirty: flags.allowDirty,
     prompt: interactive ? prompt : undefined,
+    ...(interactive ? { stateHome: stateHome(process.env, homedir()) } : {}),
     out,
     progress: ttyProgress(),
     warn: (line) => console.error(line),

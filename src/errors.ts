@@ -45,3 +45,10 @@ export class InterruptedError extends CliError {
     super(`interrupted by ${signal}: ${outcome}`, signal === 'SIGINT' ? 130 : 143);
   }
 }
+
+/** The user answered "no" at the summary of an interactive run. Exit 1, nothing written. */
+export class DeclinedError extends CliError {
+  constructor() {
+    super('stopped at the summary: nothing was written', 1);
+  }
+}

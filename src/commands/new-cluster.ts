@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { clusterFields, clusterSchema } from '../../schema/cluster.js';
 import { type Answers, fillDefaults } from '../../schema/fields.js';
 import { type RepoAnswers, repoFields, repoSchema } from '../../schema/repo.js';
@@ -7,6 +8,7 @@ import { applyModel, lockedRun } from '../apply.js';
 import type { Context } from '../context.js';
 import { didYouMean } from '../suggest.js';
 import { InputError } from '../errors.js';
+import { promptedRun } from '../interactive.js';
 import { clusterNextSteps, crdsOnlyNextSteps } from '../next-steps.js';
 import { loadModel } from '../records.js';
 import { reportSupport } from '../support.js';
@@ -29,15 +31,18 @@ async function crdsOnly(ctx: Context, repo: RepoAnswers, flags: Answers, model: 
   return changes;
 }
 
-/** `new-cluster`: records the repository's and one cluster's answers, then writes the tree. */
+/**
+ * `new-cluster`: records the repository's and one cluster's answers, then writes the tree. For a
+ * recorded cluster its answers are the defaults and a change is applied as an update, shown as a diff.
+ */
 export async function newCluster(ctx: Context, given: Answers) {
   const flags = given;
   const known = new Set(newClusterFields.map((f) => f.name));
   for (const k of Object.keys(given)) if (!known.has(k)) throw new InputError(`${k}: unknown answer for new-cluster${didYouMean(k, [...known])}`);
-  // Prompts come first, outside the lock (a user may take minutes); their defaults use a first read.
-  const answers = ctx.prompt ? { ...given, ...(await ctx.prompt('new-cluster', given, { ctx: await loadModel(ctx.dest) })) } : given;
+  const first = ctx.prompt ? await loadModel(ctx.dest) : undefined;
+  return promptedRun(ctx, 'new-cluster', newClusterFields, given, first, (answers) =>
   // The lock is held from this read of the records to the end of the write.
-  return lockedRun(ctx, 'new-cluster', !ctx.dryRun, async () => {
+  lockedRun(ctx, 'new-cluster', !ctx.dryRun, async () => {
     const model = await loadModel(ctx.dest);
     const repoRaw = fillDefaults(repoFields, answers, { recorded: model?.repo });
     const given = new Set(Object.keys(answers));
@@ -52,8 +57,10 @@ export async function newCluster(ctx: Context, given: Answers) {
     const clusterRaw = fillDefaults(clusterFields, { ...recorded, ...answers }, { repo, others, apps });
     const cluster = validateAnswers(clusterSchema({ repo, others, apps }), clusterRaw, '', given);
     const next = { repo, clusters: [...others, cluster].sort((a, b) => a.clusterName.localeCompare(b.clusterName)), apps };
-    const changes = await applyModel(ctx, next);
+    // A recorded unit answered again: what changes is shown, not only named.
+    const changed = (model !== undefined && !isDeepStrictEqual(model.repo, repo)) || (recorded !== undefined && !isDeepStrictEqual(recorded, cluster));
+    const changes = await applyModel(ctx, next, { diffs: changed });
     if (!ctx.json) for (const line of clusterNextSteps(next, cluster)) ctx.out(line);
     return changes;
-  });
+  }));
 }

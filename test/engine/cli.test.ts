@@ -109,7 +109,6 @@ describe('cnpg-scaffold bin', () => {
       [['--name', 'other', '--cluster', 'nope'], 'recorded cluster'],
       [['--name', 'other', '--extensions', 'postgis'], 'not offered'],
       [['--name', 'other', '--database', 'wiki'], 'already the database'],
-      [['--name', 'wiki', '--namespace', 'elsewhere'], 'already onboarded'],
       [['--name', 'on'], 'YAML'],
     ];
     for (const [args, text] of cases) {

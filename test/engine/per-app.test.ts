@@ -117,3 +117,18 @@ describe('per-app answers that do not fit', () => {
     expect(await refused({ other: { name: 'temporal', namespace: 'apps' } }, { name: 'gitea', namespace: 'apps' })).toContain('makes Secret apps/minio-backup-credentials, which app temporal already has');
   });
 });
+
+describe('flat layout: one Namespace object per namespace', () => {
+  it('an app in the operator\'s namespace or in default declares none of its own', async () => {
+    const dir = bootstrapped();
+    await renderProfile(dir);
+    const profile = await loadAnswersFile(ROOT, PROFILE);
+    await newApp(ctxFor(dir), { name: 'metrics', namespace: String(profile.namespace ?? 'cnpg-system'), backups: false });
+    await newApp(ctxFor(dir), { name: 'blog', namespace: 'default', backups: false });
+    expect(existsSync(join(dir, K8S, 'temporal/namespace.yaml'))).toBe(true);
+    for (const app of ['metrics', 'blog']) {
+      expect(existsSync(join(dir, K8S, app, 'namespace.yaml')), app).toBe(false);
+      expect(readFileSync(join(dir, K8S, app, 'kustomization.yaml'), 'utf8'), app).not.toContain('namespace.yaml');
+    }
+  });
+});

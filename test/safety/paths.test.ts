@@ -126,12 +126,12 @@ describe('path answers', () => {
     oneLine(r.err);
     expect(r.err.length).toBeLessThan(300);
     expect(r.err).toContain('(10002 characters)');
-    // The same for an onboarded app, whose recorded answers are compared first.
+    // The same for an onboarded app, whose recorded answers are the defaults the new one replaces.
     expect(run(dir, ['new-app', '--yes', '--dest', '.', '--name', 'x']).code).toBe(0);
     const again = run(dir, ['new-app', '--yes', '--dest', '.', '--name', 'x', '--path', 'a'.repeat(10_000)]);
     expect(again.code).toBe(2);
     oneLine(again.err);
-    expect(again.err).toContain('already onboarded');
+    expect(again.err).toContain('(10002 characters)');
     expect(again.err.length).toBeLessThan(400);
   });
 

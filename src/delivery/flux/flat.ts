@@ -7,6 +7,7 @@ import type { PlannedFile } from '../../plan/types.js';
 import type { Unit } from '../../plan/units.js';
 import { OPERATOR_HELM_REPOSITORY, OPERATOR_HELM_REPOSITORY_URL, operatorRelease } from '../../versions.js';
 import { type FluxLayout, kustomizationView, listedFiles } from './index.js';
+import { KUBERNETES_NAMESPACES } from './namespace.js';
 
 /** The tool's Flux Kustomizations, one file at the k8s cluster's root (`appsRoot`). */
 export const FLAT_KUSTOMIZATIONS = 'cnpg-kustomizations.yaml';
@@ -75,6 +76,17 @@ function readme(m: RepoModel, units: readonly Unit[], op: Unit): PlannedFile {
  * every directory below (fluxcd/pkg kustomize/kustomize_generator.go), the same deadlock: the tool
  * needs the user's root kustomization.yaml and only adds its entries there.
  */
+/**
+ * Whether an app's new directory declares its Namespace: not one Kubernetes makes (`default`), nor one
+ * another directory of the tool's declares already (the operator's, an app before it by name), since
+ * two Kustomizations applying one object take it from each other.
+ */
+function declaresNamespace(m: RepoModel, u: Unit): boolean {
+  if (KUBERNETES_NAMESPACES.has(u.namespace) || u.namespace === m.repo.namespace) return false;
+  const first = m.apps.find((a) => a.namespace === u.namespace);
+  return !first || first.name === (u.app ?? u.cluster?.apps[0])?.name;
+}
+
 export const flatLayout: FluxLayout = {
   async unitFiles(m, u) {
     const chart = await helmRelease(m, u);
@@ -83,7 +95,7 @@ export const flatLayout: FluxLayout = {
       const ns = await owned(`${u.dir}/namespace.yaml`, u.owner, [['kustomize/namespace.yaml.hbs', { name: m.repo.namespace }]]);
       return { files: [ns, ...chart], listed: listedFiles(u, [ns, ...chart]) };
     }
-    if (u.userKustomization) {
+    if (u.userKustomization && declaresNamespace(m, u)) {
       // A new app directory gets its namespace too (the Kustomization's targetNamespace must exist);
       // an existing one already has its own way to make it.
       const path = `${u.dir}/kustomization.yaml`;

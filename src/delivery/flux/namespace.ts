@@ -19,8 +19,9 @@ export const operatorKsRegistered = (m: RepoModel): boolean => namespaceEntry(m,
 /**
  * Lists `ksPath` (a ks.yaml) in its namespace folder's kustomization.yaml, when it lives under
  * `<appsRoot>/<namespace>/`. When the folder is new, the tool creates it with a Namespace object
- * too: Flux's targetNamespace needs the namespace to exist. An existing folder already has its own
- * way to make the namespace (a namespace.yaml, a component).
+ * too (Flux's targetNamespace needs the namespace to exist), unless Kubernetes makes the namespace
+ * itself (`default`). An existing folder already has its own way to make the namespace (a
+ * namespace.yaml, a component).
  */
 export async function registerInNamespace(m: RepoModel, namespace: string, ksPath: string, unit: string, labels: Record<string, string> = {}): Promise<PlannedFile[]> {
   const nsDir = `${m.repo.appsRoot}/${namespace}`;
@@ -29,18 +30,23 @@ export async function registerInNamespace(m: RepoModel, namespace: string, ksPat
   const kustomization = `${nsDir}/kustomization.yaml`;
   // A namespace whose labels the tool keeps needs its Namespace listed, in a folder of the user's too.
   const kept = Object.keys(labels).length > 0;
-  const entries = (cur: string | undefined) => (cur === undefined || kept ? ['./namespace.yaml', entry] : [entry]);
-  return [
-    {
-      mode: 'patched',
-      path: kustomization,
-      unit,
-      apply: (cur) => ensureResources(cur, entries(cur)),
-      slots: (t) => resourcesSlots(t, kept ? ['./namespace.yaml', entry] : [entry]),
-    },
-    await namespaceFile(`${nsDir}/namespace.yaml`, namespace, unit, labels, kustomization),
-  ];
+  const creates = kept || !KUBERNETES_NAMESPACES.has(namespace);
+  const entries = (cur: string | undefined) => ((cur === undefined && creates) || kept ? ['./namespace.yaml', entry] : [entry]);
+  const registered: PlannedFile = {
+    mode: 'patched',
+    path: kustomization,
+    unit,
+    apply: (cur) => ensureResources(cur, entries(cur)),
+    slots: (t) => resourcesSlots(t, kept ? ['./namespace.yaml', entry] : [entry]),
+  };
+  return creates ? [registered, await namespaceFile(`${nsDir}/namespace.yaml`, namespace, unit, labels, kustomization)] : [registered];
 }
+
+/**
+ * The namespaces Kubernetes itself creates (kubernetes.io, Namespaces, "Initial namespaces"): a new
+ * folder for one of them gets no Namespace object, which would only claim an object the cluster owns.
+ */
+export const KUBERNETES_NAMESPACES: ReadonlySet<string> = new Set(['default', 'kube-node-lease', 'kube-public', 'kube-system']);
 
 const CREATED = `Written once by ${TOOL} with this folder's kustomization.yaml; yours now.`;
 
