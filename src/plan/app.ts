@@ -1,13 +1,13 @@
 import type { AppAnswers } from '../../schema/app.js';
-import { ensureResources, resourcesSlots } from '../patch.js';
+import { ensureResources, removeResources, resourcesSlots } from '../patch.js';
 import { type AppValues, appValues, componentsOf, substituteFor } from './app-values.js';
 import { BACKUP_ENV, backupScript } from './backup-script.js';
 import { type Doc, kustomization, owned } from './emit.js';
-import { type RepoModel, appNames, clusterPolicyName, databaseRoleCr } from './model.js';
+import { type RepoModel, appNames, clusterPolicyName, databaseRoleCr, ensureOf, reclaimPolicy } from './model.js';
 import { sqlExtension } from './extensions.js';
 import { type SecretSpec, secretFiles, secretNeeds } from './secret-source.js';
 import type { PlacedCluster } from './topology.js';
-import type { PlannedFile } from './types.js';
+import { type PlannedFile, unpatchFor } from './types.js';
 import type { Unit } from './units.js';
 
 const ownerOf = (a: AppAnswers) => `app/${a.name}`;
@@ -21,7 +21,7 @@ const versionOf = (p: PlacedCluster, name: string) => {
 /** The app's Database: its owner, and the extensions CNPG creates in it, in list order. */
 const databaseDoc = (a: AppAnswers, p: PlacedCluster): Doc => [
   'database/database.yaml.hbs',
-  { objectName: a.name, cluster: p.name, database: a.database, role: a.role, extensions: a.extensions.map((name) => ({ name, ...versionOf(p, name) })) },
+  { objectName: a.name, cluster: p.name, database: a.database, role: a.role, ensure: ensureOf(a), reclaimPolicy: reclaimPolicy(a), extensions: a.extensions.map((name) => ({ name, ...versionOf(p, name) })) },
 ];
 
 /**
@@ -68,7 +68,7 @@ export async function databaseUnit(m: RepoModel, a: AppAnswers, p: PlacedCluster
     if (a.extensions.length) await add(colocated ? 'postgres-database.yaml' : 'database.yaml', [databaseDoc(a, p)]);
   } else if (a.provisioning === 'declarative') {
     await addSecret('externalsecret.yaml', passwordSecret(n.rolePassword, false, 'the role'));
-    if (databaseRoleCr(m)) await add('databaserole.yaml', [['database/databaserole.yaml.hbs', { objectName: a.name, cluster: p.name, role: a.role, secretName: n.rolePassword }]]);
+    if (databaseRoleCr(m)) await add('databaserole.yaml', [['database/databaserole.yaml.hbs', { objectName: a.name, cluster: p.name, role: a.role, secretName: n.rolePassword, reclaimPolicy: reclaimPolicy(a) }]]);
     await add('database.yaml', [databaseDoc(a, p)]);
   }
   if (m.repo.networkPolicies) {
@@ -209,7 +209,14 @@ export async function appUnit(m: RepoModel, a: AppAnswers, p: PlacedCluster): Pr
       }
     }
     files.push(await kustomization(`${appDir}/cnpg/kustomization.yaml`, owner, names));
-    files.push({ mode: 'patched', path: `${appDir}/kustomization.yaml`, unit: owner, apply: (cur) => ensureResources(cur, ['./cnpg']), slots: (t) => resourcesSlots(t, ['./cnpg']) });
+    files.push({
+      mode: 'patched',
+      path: `${appDir}/kustomization.yaml`,
+      unit: owner,
+      apply: (cur) => ensureResources(cur, ['./cnpg']),
+      slots: (t) => resourcesSlots(t, ['./cnpg']),
+      unpatch: unpatchFor(owner, (t) => removeResources(t, ['./cnpg'])),
+    });
   }
   return {
     id: ownerOf(a),

@@ -53,7 +53,7 @@ export interface WrapperChartInput {
     storage: { size: string; storageClass?: string };
     resources: { requests: { cpu: string; memory: string }; limits: { memory: string } };
     parameters: Record<string, string>;
-    managedRoles: { name: string; passwordSecret: string }[];
+    managedRoles: { name: string; passwordSecret: string; ensure?: 'absent' }[];
     backup?: WrapperBackup;
     /** Bootstrap by recovery from the backups of `source` in the same ObjectStore (README, "Restores"). */
     restore?: { source: string; targetTime?: string };
