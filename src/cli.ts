@@ -12,6 +12,8 @@ const FIELDS: Record<string, () => Promise<readonly unknown[]>> = {
   regenerate: async () => [],
   validate: async () => [],
   graph: async () => [],
+  // Only --name: the app's other answers are recorded.
+  'remove-app': async () => [{ name: 'name', kind: 'string', message: 'App to remove' }],
 };
 
 async function main(argv: string[], interrupts: Interrupts): Promise<number> {
@@ -26,7 +28,7 @@ async function main(argv: string[], interrupts: Interrupts): Promise<number> {
     return 0;
   }
   const loadFields = FIELDS[command];
-  if (!loadFields) throw new InputError(`unknown command ${JSON.stringify(command)} (new-cluster, new-app, regen, validate, graph)`);
+  if (!loadFields) throw new InputError(`unknown command ${JSON.stringify(command)} (new-cluster, new-app, remove-app, regen, validate, graph)`);
   const fields = await loadFields();
   const name = command === 'regenerate' ? 'regen' : command;
   const { flags, given } = parseArgs(rest, fields as never, COMMAND_FLAGS[name], name);
@@ -55,6 +57,9 @@ async function main(argv: string[], interrupts: Interrupts): Promise<number> {
       return (await import('./commands/regen.js')).regen(ctx, { check: flags.check });
     case 'graph':
       return (await import('./commands/graph.js')).graph(ctx);
+    case 'remove-app':
+      await (await import('./commands/remove-app.js')).removeApp(ctx, { name: given.name as string | undefined, dropData: flags.dropData });
+      return 0;
     default:
       return (await import('./commands/validate.js')).validate(ctx, { schemaLocations: flags.schemaLocation, ignoreMissingSchemas: flags.ignoreMissingSchemas });
   }

@@ -25,3 +25,9 @@ export function reportChanges(ctx: Context, changes: readonly Change[]): void {
     ctx.out(`would update ${c.path}${c.conflict ? ' (--force)' : ''}${c.path === recordPaths.manifest ? '' : `\n${unifiedDiff(c)}`}`);
   for (const c of touched.filter((x) => x.action === 'delete')) ctx.out(`would delete ${c.path}`);
 }
+
+/** The closing count of a writing run (or of what a dry run would do). */
+export function summaryLine(ctx: Context, changes: readonly Change[]): string {
+  const count = (a: string) => changes.filter((c) => c.action === a).length;
+  return `${ctx.dryRun ? 'dry run, nothing written: ' : ''}${count('create')} created, ${count('update')} updated, ${count('delete')} deleted, ${count('unchanged')} unchanged in ${ctx.dest}`;
+}
