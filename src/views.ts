@@ -127,6 +127,21 @@ export interface TemplateViews {
   /** `initdb`: the owner's password for a per-app cluster's bootstrap (trimmed); else a role's. */
   'database/externalsecret.yaml.hbs': { secretName: Str; secretStore: Str; role: Str; storeItem: Str; passwordProperty: Str; initdb?: boolean };
   'database/networkpolicy.yaml.hbs': { name: Str; app: Str; cluster: Str; namespace: Str; podLabels: Str[] };
+  'docs/app-database.md.hbs': {
+    app: Str;
+    namespace: Str;
+    cluster: Str;
+    clusterNamespace: Str;
+    host: Str;
+    roHost: Str;
+    port: Str;
+    database: Str;
+    role: Str;
+    secret: Str;
+    source: Str;
+    keys: { key: Str; about: Str }[];
+    env: { name: Str; key: Str }[];
+  };
   'docs/operator-readme.md.hbs': {
     k8sCluster: Str;
     namespace: Str;

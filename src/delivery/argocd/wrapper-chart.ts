@@ -166,7 +166,8 @@ function editDocs(body: string, namespace: string, wave?: number): string {
  * may have any destination, and the connection Secret must be in the app's namespace.
  */
 export async function namespacedFile(file: PlannedFile, namespace: string): Promise<PlannedFile> {
-  if (file.mode !== 'owned') return file;
+  // Kubernetes objects only: an app's DATABASE.md is no manifest.
+  if (file.mode !== 'owned' || !file.path.endsWith('.yaml')) return file;
   return { ...file, contents: await formatOwnedYaml(file.unit, editDocs(ownedBody(file), namespace)) };
 }
 
