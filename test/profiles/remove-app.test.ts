@@ -1,61 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { HELM_RENDER_ENV } from '../../src/validate/argocd-model.js';
-import { helmRenderer } from '../e2e/support/helm.js';
-import { missingHelmRenderer } from '../e2e/support/tools.js';
-import { ROOT, snapshot, tempRepo } from '../helpers.js';
+import { snapshot } from '../helpers.js';
+import { appsOf, buildProfile as build, CLI, expectClean, PROFILES, run } from './support.js';
 
 /**
  * remove-app on each shipped profile, through the real CLI: the profile's tree with its example
  * apps, then the first app removed (twice where a first run only marks). The tree must equal the
  * profile's tree built without that app, regenerate without drift and validate clean.
  */
-const CLI = join(ROOT, 'dist', 'src', 'cli.js');
-const PROFILES = readdirSync(join(ROOT, 'profiles'))
-  .filter((f) => f.endsWith('.yaml'))
-  .map((f) => f.slice(0, -5))
-  .sort();
-
-function run(dir: string, args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args, '--dest', dir, '--allow-dirty'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  return { code: r.status, out: `${r.stdout}${r.stderr}` };
-}
-
-const appsOf = (profile: string): Record<string, unknown>[] => {
-  const file = join(ROOT, 'test', 'profiles', `${profile}.apps.yaml`);
-  return existsSync(file) ? (parse(readFileSync(file, 'utf8')) as Record<string, unknown>[]) : [];
-};
-
-/** The profile's tree with `apps` onboarded in order, as profiles.test.ts builds it. */
-function build(profile: string, apps: Record<string, unknown>[]): string {
-  const dir = tempRepo();
-  const base = join(ROOT, 'test', 'profiles', `${profile}.base`);
-  if (existsSync(base)) cpSync(base, dir, { recursive: true });
-  const flagsFile = join(ROOT, 'test', 'profiles', `${profile}.flags`);
-  const flags = existsSync(flagsFile) ? readFileSync(flagsFile, 'utf8').trim().split(/\s+/).filter(Boolean) : [];
-  expect(run(dir, ['new-cluster', '--profile', profile, ...flags]).code).toBe(0);
-  for (const [i, answers] of apps.entries()) {
-    const file = join(dir, `..${i}-remove.answers.yaml`);
-    writeFileSync(file, JSON.stringify(answers));
-    const app = run(dir, ['new-app', '--answers', file]);
-    rmSync(file);
-    expect(app.code, app.out).toBe(0);
-  }
-  return dir;
-}
-
-function expectClean(dir: string) {
-  const check = run(dir, ['regen', '--check']);
-  expect(check.code, check.out).toBe(0);
-  const env = missingHelmRenderer().length ? process.env : { ...process.env, [HELM_RENDER_ENV]: helmRenderer() };
-  const valid = spawnSync(process.execPath, [CLI, 'validate', '--dest', dir], { encoding: 'utf8', env });
-  const problems = `${valid.stdout}${valid.stderr}`.split('\n').filter((l) => l && !l.startsWith('note:') && !l.startsWith('validate:'));
-  expect(problems).toEqual([]);
-}
-
 /**
  * The wrapper chart's version is bumped whenever its files change (src/delivery/argocd): removing an
  * app is such a change, building without it is not. Everything else must be equal.
