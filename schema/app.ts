@@ -113,6 +113,8 @@ export function appSchema(ctx: AppCtx) {
       nfsPath: z.string(),
       appLayout: z.enum(['component', 'explicit'], { message: 'must be "component" or "explicit"' }),
       podLabel: labelValue.min(1, 'must not be empty'),
+      /** Set by remove-app between its two runs (src/removal.ts); no prompt or flag sets it. */
+      removal: z.enum(['retain', 'drop-data'], { message: 'must be retain or drop-data (written by remove-app)' }).optional(),
     })
     .strict()
     .superRefine((a, issue) => {

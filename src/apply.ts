@@ -11,7 +11,7 @@ import { Interrupts } from './interrupts.js';
 import { recoverInterrupted, refuseIfInterrupted } from './journal.js';
 import { withRepoLock } from './lock.js';
 import { resolveReal } from './targets.js';
-import { reportChanges } from './report.js';
+import { reportChanges, summaryLine } from './report.js';
 
 /**
  * Runs a command's read-plan-write under the repository lock, after undoing what a killed run
@@ -49,10 +49,7 @@ export async function applyModel(ctx: Context, model: RepoModel, { diffs = false
   if (!ctx.dryRun) await commitChanges(ctx.dest, changes, { fs: ctx.fs, interrupts: ctx.interrupts });
   if (ctx.json) return changes;
   if (prefix) ctx.out(`note: GitHub runs workflows only from the repository root: move ${WORKFLOW_PATH} there and give its job \`defaults: {run: {working-directory: ${prefix.replace(/\/$/, '')}}}\``);
-  const count = (a: string) => changes.filter((c) => c.action === a).length;
-  ctx.out(
-    `${ctx.dryRun ? 'dry run, nothing written: ' : ''}${count('create')} created, ${count('update')} updated, ${count('delete')} deleted, ${count('unchanged')} unchanged in ${ctx.dest}`,
-  );
+  ctx.out(summaryLine(ctx, changes));
   return changes;
 }
 

@@ -13,6 +13,8 @@ const FIELDS: Record<string, () => Promise<readonly unknown[]>> = {
   validate: async () => [],
   graph: async () => [],
   upgrade: async () => [],
+  // Only --name: the app's other answers are recorded.
+  'remove-app': async () => [{ name: 'name', kind: 'string', message: 'App to remove' }],
 };
 
 async function main(argv: string[], interrupts: Interrupts): Promise<number> {
@@ -27,7 +29,7 @@ async function main(argv: string[], interrupts: Interrupts): Promise<number> {
     return 0;
   }
   const loadFields = FIELDS[command];
-  if (!loadFields) throw new InputError(`unknown command ${JSON.stringify(command)} (new-cluster, new-app, regen, validate, graph, upgrade)`);
+  if (!loadFields) throw new InputError(`unknown command ${JSON.stringify(command)} (new-cluster, new-app, regen, validate, graph, upgrade, remove-app)`);
   const fields = await loadFields();
   const name = command === 'regenerate' ? 'regen' : command;
   const { flags, given } = parseArgs(rest, fields as never, COMMAND_FLAGS[name], name);
@@ -58,6 +60,9 @@ async function main(argv: string[], interrupts: Interrupts): Promise<number> {
       return (await import('./commands/graph.js')).graph(ctx);
     case 'upgrade':
       return (await import('./commands/upgrade.js')).upgrade(ctx, { to: flags.to });
+    case 'remove-app':
+      await (await import('./commands/remove-app.js')).removeApp(ctx, { name: given.name as string | undefined, dropData: flags.dropData });
+      return 0;
     default:
       return (await import('./commands/validate.js')).validate(ctx, { schemaLocations: flags.schemaLocation, ignoreMissingSchemas: flags.ignoreMissingSchemas });
   }

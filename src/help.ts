@@ -62,6 +62,7 @@ Usage: ${TOOL} <command> [flags]
 Commands:
   new-cluster   the CNPG operator and a shared PostgreSQL cluster
   new-app       onboard an app's database onto a shared cluster
+  remove-app    offboard an app: its files and entries go, its data stays (--drop-data drops it)
   regen         re-render everything from the recorded answers (--check: fail on drift)
   validate      check a tree: schemas, CEL rules, Flux substitution, references, kustomize builds
   graph         the tree's apply order (Flux dependsOn, Argo CD sync waves) as Mermaid in Markdown
@@ -83,6 +84,26 @@ export function commandHelp(command: string, fields: readonly Field<never>[], gr
 }
 
 const STATIC_HELP: Record<string, string> = {
+  'remove-app': `Usage: ${TOOL} remove-app --name APP [--drop-data] [flags]
+
+Offboards a recorded app: its files, its entries in your files (kustomization resources, ks.yaml
+dependsOn/components/substitutions), its policies (both ways), its backup CronJob and its answers go
+from Git, so the GitOps engine stops managing them. What stays in the cluster is printed, with how to
+drop it later.
+  (default)     the data stays: the Database and role carry reclaim policy retain, so CNPG leaves the
+                database and role in PostgreSQL when their objects go; the dumps' PVC is never pruned.
+                A per-app cluster (topology per-app) is the app's: a first run marks its objects
+                kustomize.toolkit.fluxcd.io/prune: disabled (deleting a Cluster deletes its PVCs),
+                a second run, once Flux applied that, removes the files and the Cluster keeps running.
+  --drop-data   drop the data: a first run marks the Database ensure: absent and
+                databaseReclaimPolicy: delete, the role for deletion (DatabaseRole:
+                databaseRoleReclaimPolicy: delete; managed role: ensure: absent), recorded as
+                pending (regen --check stays clean); a second run, once the cluster applied it
+                (the first run says how to check), removes the files. A per-app cluster goes at once.
+  --dry-run     print what would change (diffs, deletions), write nothing; --json for scripts
+  --force       also delete the app's files changed by hand
+  --allow-dirty write over uncommitted changes, or outside a git repository
+Exit codes: 0 done, 1 refused (hand edits, dirty tree), 2 unknown app or bad flags (nothing written).`,
   graph: `Usage: ${TOOL} graph [--dest DIR] > graph.md
 
 Prints the apply order of every Flux Kustomization and Argo CD Application in the tree (the user's

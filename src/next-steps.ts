@@ -2,7 +2,7 @@ import type { AppAnswers } from '../schema/app.js';
 import type { ClusterAnswers } from '../schema/cluster.js';
 import { INSTALLED_AS_PACKAGE, TOOL, TOOL_VERSION } from './paths.js';
 import { operatorKsPath, operatorKsRegistered } from './delivery/flux/namespace.js';
-import { appNames, OPERATOR_KS, type RepoModel } from './plan/model.js';
+import { appNames, databaseRoleCr, OPERATOR_KS, type RepoModel } from './plan/model.js';
 import { secretSourceOf } from './plan/secret-source.js';
 import { placementOf } from './plan/topology.js';
 import { operatorRelease } from './versions.js';
@@ -90,3 +90,68 @@ function applies(m: RepoModel, what: string): string {
 }
 
 const numbered = (steps: string[]) => ['next steps:', ...steps.map((s, i) => `  ${i + 1}. ${s}`)];
+
+/** remove-app's first run: what the cluster must apply before the files go, how to see it did, then the second run. */
+export function removalMarkedSteps(m: RepoModel, a: AppAnswers): string[] {
+  const p = placementOf(m, a);
+  const again = `${TOOL} remove-app --name ${a.name}${a.removal === 'drop-data' ? ' --drop-data' : ''}`;
+  if (p.perApp)
+    return numbered([
+      `commit and push; ${applies(m, `cluster ${p.name}'s objects marked kustomize.toolkit.fluxcd.io/prune: disabled (a deleted Cluster takes its PVCs with it)`)}`,
+      // SOPS files are the user's (encrypted): the tool cannot mark them, and the running Cluster still reads them.
+      ...(secretSourceOf(m.repo) === 'sops'
+        ? [
+            `the cluster's Secrets are your SOPS files: add the same annotation to ${[p.answers.superuserSecret, appNames(a.name).credentials, ...(p.answers.backups ? [p.answers.backupCredentialsSecret] : [])].map((s) => `${s}.sops.yaml`).join(', ')} (sops edit <file>), or Flux deletes those Secrets with the files`,
+          ]
+        : []),
+      `check: kubectl get cluster.postgresql.cnpg.io ${p.name} -n ${p.namespace} -o jsonpath='{.metadata.annotations.kustomize\\.toolkit\\.fluxcd\\.io/prune}' prints disabled`,
+      `then remove the files: ${again}`,
+    ]);
+  const role = databaseRoleCr(m)
+    ? `kubectl get databaserole.postgresql.cnpg.io ${a.name} -n ${p.namespace} -o jsonpath='{.spec.databaseRoleReclaimPolicy} {.status.applied}' prints "delete true"`
+    : `kubectl cnpg psql ${p.name} -n ${p.namespace} -- -tAc "SELECT count(*) FROM pg_roles WHERE rolname = '${a.role}'" prints 0`;
+  return numbered([
+    `commit and push; ${applies(m, `Database ${a.name} with ensure: absent (CNPG drops database ${a.database}) and role ${a.role} ${databaseRoleCr(m) ? 'with databaseRoleReclaimPolicy: delete (dropped when its object goes)' : 'with ensure: absent (dropped)'}`)}`,
+    `check: kubectl get database.postgresql.cnpg.io ${a.name} -n ${p.namespace} -o jsonpath='{.spec.ensure} {.status.applied}' prints "absent true"${databaseRoleCr(m) ? '' : `, and ${role}`}`,
+    `then remove the files: ${again}${databaseRoleCr(m) ? `; once pruned, ${role.replace(/ prints "delete true"$/, '')} finds no object (the role is dropped)` : ''}`,
+  ]);
+}
+
+/** remove-app's last run: what stays in the cluster and how to drop it later, then commit. */
+export function removalNextSteps(m: RepoModel, a: AppAnswers): string[] {
+  const p = placementOf(m, a);
+  const drop = a.removal === 'drop-data';
+  const ns = p.namespace;
+  const stays: string[] = [];
+  if (p.perApp) {
+    stays.push(
+      drop
+        ? `cluster ${p.name} is deleted by ${engine(m)} with its PVCs (CNPG makes the Cluster their owner)`
+        : `cluster ${p.name} (namespace ${ns}) keeps running, unmanaged, with its PVCs, Secrets, policies and scheduled backups; to drop it: kubectl delete cluster.postgresql.cnpg.io ${p.name} -n ${ns} (its PVCs go with it), then its objects left beside it (kubectl get objectstore,scheduledbackup,externalsecret,ciliumnetworkpolicy,database -n ${ns})`,
+    );
+    if (p.answers.backups) stays.push(`its base backups and WALs under ${p.answers.backupDestinationPath} stay in the object store: delete them there when no longer needed`);
+  } else if (a.provisioning === 'init-container') {
+    stays.push(`database ${a.database} and role ${a.role} on cluster ${p.name}: postgres-init made them, not CNPG; to drop them: kubectl cnpg psql ${p.name} -n ${ns} -- -c 'DROP DATABASE "${a.database}"' -c 'DROP ROLE "${a.role}"'`);
+  } else if (drop) {
+    stays.push(`nothing of database ${a.database}: CNPG dropped it${databaseRoleCr(m) ? `, and drops role ${a.role} when its DatabaseRole is pruned` : ` and role ${a.role}`}`);
+  } else {
+    const role = databaseRoleCr(m) ? 'its DatabaseRole has reclaim policy retain' : 'leaving Cluster.spec.managed.roles, it is no longer managed';
+    stays.push(
+      `database ${a.database} and role ${a.role} on cluster ${p.name} (namespace ${ns}): the Database has reclaim policy retain; the role: ${role}; to drop them: kubectl cnpg psql ${p.name} -n ${ns} -- -c 'DROP DATABASE "${a.database}"' -c 'DROP ROLE "${a.role}"'`,
+    );
+  }
+  stays.push(
+    secretSourceOf(m.repo) === 'sops'
+      ? `the app's Secrets go with their SOPS files (${engine(m)} prunes them)`
+      : `the Secrets External Secrets made go with their ExternalSecrets; item ${a.storeItem} (property ${a.passwordProperty}) stays in the secret store ${a.secretStore}: delete it there when no longer needed`,
+  );
+  if (a.backups && a.backupVolume === 'pvc') stays.push(`the logical dumps in PVC ${a.backupPvc} (namespace ${a.namespace}) stay: it is never pruned; kubectl delete pvc ${a.backupPvc} -n ${a.namespace} drops them`);
+  if (a.backups && a.backupVolume === 'nfs') stays.push(`the logical dumps under ${a.nfsServer}:${a.nfsPath} stay`);
+  return [
+    'what stays in the cluster:',
+    ...stays.map((s) => `  - ${s}`),
+    ...numbered([`commit and push; ${engine(m)} then removes app ${a.name}'s objects (the namespace ${a.namespace} stays: it is never pruned)`]),
+  ];
+}
+
+const engine = (m: RepoModel) => (m.repo.delivery === 'argocd' ? 'Argo CD' : 'Flux');

@@ -205,6 +205,64 @@ class Editor {
     for (const v of missing) seq.add(this.doc.createNode(v));
     return true;
   }
+
+  /** From the start of the line `from` is on to past the end of the line `to` is on. */
+  private lines(from: number, to: number): [number, number] {
+    const start = this.text.lastIndexOf('\n', from - 1) + 1;
+    const nl = this.text.indexOf('\n', to);
+    return [start, nl === -1 ? this.text.length : nl + 1];
+  }
+
+  /**
+   * Removes the key at `path` with its value, and the map holding it when nothing else is left there
+   * (up to `spec`, never the document's top level). Block style is cut out line by line; the caller
+   * falls back to the model's rendering where a cut would not mean what the model says.
+   */
+  removePair(path: string[]): boolean {
+    const parentPath = path.slice(0, -1);
+    const parent = parentPath.length ? this.doc.getIn(parentPath, true) : this.doc.contents;
+    if (!isMap(parent)) return false;
+    const pair = parent.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === path.at(-1));
+    if (!pair) return false;
+    if (parent.items.length === 1 && parentPath.length > 1) return this.removePair(parentPath);
+    const value = (pair.value ?? pair.key) as Node;
+    this.splices.push({ ...this.cut(this.range(pair.key as Node)[0], this.range(value)[1]) });
+    parent.delete(pair.key);
+    return true;
+  }
+
+  private cut(from: number, to: number): Splice {
+    const [at, end] = this.lines(from, Math.max(from, to - 1));
+    return { at, end, text: '' };
+  }
+
+  /** Removes the keys `keys` of the map at `path` (and the map when none is left); true when any was there. */
+  removeKeys(path: string[], keys: string[]): boolean {
+    const map = this.doc.getIn(path, true);
+    if (!isMap(map)) return false;
+    const present = map.items.filter((p) => keys.includes(String(isScalar(p.key) ? p.key.value : p.key)));
+    if (!present.length) return false;
+    if (present.length === map.items.length) return this.removePair(path);
+    for (const pair of present) {
+      this.splices.push(this.cut(this.range(pair.key as Node)[0], this.range((pair.value ?? pair.key) as Node)[1]));
+      map.delete(pair.key);
+    }
+    return true;
+  }
+
+  /** Removes the items of the sequence at `path` that `drop` picks (and the key when none is left). */
+  removeFromSeq(path: string[], drop: (v: unknown) => boolean): boolean {
+    const seq = this.doc.getIn(path, true);
+    if (!isSeq(seq)) return false;
+    const gone = (seq.items as Node[]).filter((n) => drop((n as { toJSON?: () => unknown }).toJSON?.() ?? (isScalar(n) ? n.value : n)));
+    if (!gone.length) return false;
+    if (gone.length === seq.items.length) return this.removePair(path);
+    for (const n of gone) {
+      this.splices.push(this.cut(this.range(n)[0], this.range(n)[1]));
+      seq.items.splice(seq.items.indexOf(n), 1);
+    }
+    return true;
+  }
 }
 
 type Edit = (e: Editor) => boolean;
@@ -276,6 +334,12 @@ export function resourcesSlots(text: string | undefined, entries: string[]): Slo
   return Object.fromEntries(entries.filter((x) => listed.has(normResource(x))).map((x) => [`resources: ${normResource(x)}`, 'listed']));
 }
 
+/** The inverse of ensureResources: `entries` leave `resources` (the key too when none is left). */
+export function removeResources(text: string, entries: string[]): string {
+  const gone = new Set(entries.map(normResource));
+  return editDocument(text, kindIs('Kustomization'), (e) => e.removeFromSeq(['resources'], (v) => gone.has(normResource(v)))) ?? text;
+}
+
 export interface FluxKsEntries {
   name: string;
   /** Set when absent; the user's value wins. */
@@ -307,6 +371,46 @@ export function ensureFluxKustomization(current: string | undefined, want: FluxK
   const sep = current.endsWith('\n') || current === '' ? '' : eol;
   const body = parseDocument(created).toString({ lineWidth: 0 }).replace(/\n/g, eol);
   return `${current}${sep}---${eol}${body}`;
+}
+
+/**
+ * The inverse of ensureFluxKustomization in a file the user keeps: a Kustomization the tool declares
+ * beside the user's (`slotPrefix`: a per-app cluster's) goes whole; from the user's own, the tool's
+ * dependsOn, components and postBuild.substitute entries go. The fields it set only when absent
+ * (path, sourceRef, ...) are the user's values by now and stay.
+ */
+export function removeFluxKustomization(text: string, want: FluxKsEntries): string {
+  if (want.slotPrefix !== undefined) return removeDocument(text, kindIs('Kustomization', want.name));
+  const deps = new Set(want.dependsOn.map((d) => d.name));
+  const out = editDocument(text, kindIs('Kustomization', want.name), (e) => {
+    let changed = e.removeFromSeq(['spec', 'dependsOn'], (v) => deps.has((v as { name?: string } | null)?.name ?? ''));
+    if (want.components.length) changed = e.removeFromSeq(['spec', 'components'], (v) => want.components.includes(v as string)) || changed;
+    return e.removeKeys(['spec', 'postBuild', 'substitute'], Object.keys(want.substitute)) || changed;
+  });
+  return out ?? text;
+}
+
+/** Removes the first document `select` accepts, with the `---` that starts it; '' when it was the only one. */
+function removeDocument(text: string, select: (e: Editor) => boolean): string {
+  const docs = parseAllDocuments(text);
+  if (!Array.isArray(docs)) return text;
+  const style = styleOf(text);
+  const i = docs.findIndex((d) => !d.errors.length && select(new Editor(d, text, style)));
+  if (i === -1) return text;
+  if (docs.length === 1) return '';
+  // A document starts at its `---` line (the first one may have none); it ends where the next starts.
+  const marker = (j: number) => {
+    const from = j === 0 ? 0 : docs[j - 1]!.range[2];
+    const m = /^---/m.exec(text.slice(from, docs[j]!.range[0] + 3));
+    return m ? from + m.index : from;
+  };
+  const start = i === 0 ? 0 : marker(i);
+  const end = i + 1 < docs.length ? marker(i + 1) : text.length;
+  const out = text.slice(0, start) + text.slice(end);
+  const again = parseAllDocuments(out);
+  const others = docs.filter((_, j) => j !== i);
+  if (Array.isArray(again) && again.length === others.length && again.every((d, j) => !d.errors.length && isDeepStrictEqual(d.toJS(), others[j]!.toJS()))) return out;
+  return others.map((d) => d.toString({ lineWidth: 0 })).join('---\n').replace(/\n/g, style.eol);
 }
 
 /** The slots of ensureFluxKustomization: its defaults, dependencies, components and substitutions. */

@@ -29,3 +29,9 @@ export function reportChanges(ctx: Context, changes: readonly Change[], diffs = 
 
 /** An update's unified diff on the lines after its name; the manifest's lines follow the files listed: named, not printed. */
 const diffOf = (c: Change): string => (c.action !== 'update' || c.path === recordPaths.manifest ? '' : `\n${unifiedDiff(c)}`);
+
+/** The closing count of a writing run (or of what a dry run would do). */
+export function summaryLine(ctx: Context, changes: readonly Change[]): string {
+  const count = (a: string) => changes.filter((c) => c.action === a).length;
+  return `${ctx.dryRun ? 'dry run, nothing written: ' : ''}${count('create')} created, ${count('update')} updated, ${count('delete')} deleted, ${count('unchanged')} unchanged in ${ctx.dest}`;
+}

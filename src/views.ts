@@ -108,7 +108,7 @@ export interface TemplateViews {
     parameters: Record<string, string> | null;
     topologyKey: Str | null;
     extensions: { name: Str; image: { reference: Str }; extension_control_path?: readonly Str[]; dynamic_library_path?: readonly Str[]; ld_library_path?: readonly Str[] }[];
-    roles: { name: Str; passwordSecret: Str }[];
+    roles: { name: Str; ensure: 'present' | 'absent'; passwordSecret: Str }[];
     plugin: { name: Str; objectStore: Str; serverName: Str | null } | null;
     inTree: { retention: Str; store: StoreConfig } | null;
     recovery: { source: Str; targetTime: Str | null; plugin: { name: Str; objectStore: Str } | null; store: StoreConfig | null } | null;
@@ -122,11 +122,26 @@ export interface TemplateViews {
   'cluster/networkpolicy.yaml.hbs': { name: Str; cluster: Str; operatorNamespace: Str; monitoringNamespace: Str; objectStore: unknown[]; colocated: boolean; perApp: boolean };
   'cluster/objectstore.yaml.hbs': { name: Str; retention: Str; store: StoreConfig; env: EnvVar[] };
   'cluster/scheduledbackup.yaml.hbs': { name: Str; schedule: Str; cluster: Str; plugin: Str | null };
-  'database/database.yaml.hbs': { objectName: Str; cluster: Str; database: Str; role: Str; extensions: { name: Str; version?: Str }[] };
-  'database/databaserole.yaml.hbs': { objectName: Str; cluster: Str; role: Str; secretName: Str };
+  'database/database.yaml.hbs': { objectName: Str; cluster: Str; database: Str; role: Str; ensure: 'present' | 'absent'; reclaimPolicy: 'retain' | 'delete'; extensions: { name: Str; version?: Str }[] };
+  'database/databaserole.yaml.hbs': { objectName: Str; cluster: Str; role: Str; secretName: Str; reclaimPolicy: 'retain' | 'delete' };
   /** `initdb`: the owner's password for a per-app cluster's bootstrap (trimmed); else a role's. */
   'database/externalsecret.yaml.hbs': { secretName: Str; secretStore: Str; role: Str; storeItem: Str; passwordProperty: Str; initdb?: boolean };
   'database/networkpolicy.yaml.hbs': { name: Str; app: Str; cluster: Str; namespace: Str; podLabels: Str[] };
+  'docs/app-database.md.hbs': {
+    app: Str;
+    namespace: Str;
+    cluster: Str;
+    clusterNamespace: Str;
+    host: Str;
+    roHost: Str;
+    port: Str;
+    database: Str;
+    role: Str;
+    secret: Str;
+    source: Str;
+    keys: { key: Str; about: Str }[];
+    env: { name: Str; key: Str }[];
+  };
   'docs/operator-readme.md.hbs': {
     k8sCluster: Str;
     namespace: Str;

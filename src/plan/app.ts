@@ -1,13 +1,13 @@
 import type { AppAnswers } from '../../schema/app.js';
-import { ensureResources, resourcesSlots } from '../patch.js';
+import { ensureResources, removeResources, resourcesSlots } from '../patch.js';
 import { type AppValues, appValues, componentsOf, substituteFor } from './app-values.js';
 import { BACKUP_ENV, backupScript } from './backup-script.js';
-import { type Doc, kustomization, owned } from './emit.js';
-import { type RepoModel, appNames, clusterPolicyName, databaseRoleCr } from './model.js';
+import { type Doc, kustomization, owned, ownedText } from './emit.js';
+import { type RepoModel, appNames, clusterPolicyName, databaseRoleCr, ensureOf, reclaimPolicy } from './model.js';
 import { sqlExtension } from './extensions.js';
-import { type SecretSpec, secretFiles, secretNeeds } from './secret-source.js';
+import { type SecretSpec, secretFiles, secretNeeds, secretSourceOf } from './secret-source.js';
 import type { PlacedCluster } from './topology.js';
-import type { PlannedFile } from './types.js';
+import { type PlannedFile, unpatchFor } from './types.js';
 import type { Unit } from './units.js';
 
 const ownerOf = (a: AppAnswers) => `app/${a.name}`;
@@ -21,7 +21,7 @@ const versionOf = (p: PlacedCluster, name: string) => {
 /** The app's Database: its owner, and the extensions CNPG creates in it, in list order. */
 const databaseDoc = (a: AppAnswers, p: PlacedCluster): Doc => [
   'database/database.yaml.hbs',
-  { objectName: a.name, cluster: p.name, database: a.database, role: a.role, extensions: a.extensions.map((name) => ({ name, ...versionOf(p, name) })) },
+  { objectName: a.name, cluster: p.name, database: a.database, role: a.role, ensure: ensureOf(a), reclaimPolicy: reclaimPolicy(a), extensions: a.extensions.map((name) => ({ name, ...versionOf(p, name) })) },
 ];
 
 /**
@@ -68,7 +68,7 @@ export async function databaseUnit(m: RepoModel, a: AppAnswers, p: PlacedCluster
     if (a.extensions.length) await add(colocated ? 'postgres-database.yaml' : 'database.yaml', [databaseDoc(a, p)]);
   } else if (a.provisioning === 'declarative') {
     await addSecret('externalsecret.yaml', passwordSecret(n.rolePassword, false, 'the role'));
-    if (databaseRoleCr(m)) await add('databaserole.yaml', [['database/databaserole.yaml.hbs', { objectName: a.name, cluster: p.name, role: a.role, secretName: n.rolePassword }]]);
+    if (databaseRoleCr(m)) await add('databaserole.yaml', [['database/databaserole.yaml.hbs', { objectName: a.name, cluster: p.name, role: a.role, secretName: n.rolePassword, reclaimPolicy: reclaimPolicy(a) }]]);
     await add('database.yaml', [databaseDoc(a, p)]);
   }
   if (m.repo.networkPolicies) {
@@ -181,6 +181,38 @@ export function appSideDocs(v: AppValues, part: string, networkPolicies: boolean
   }
 }
 
+/** Conventional variable names for the connection keys in the doc's `env` snippet. */
+const ENV_NAMES: Record<string, string> = { host: 'DB_HOST', port: 'DB_PORT', dbname: 'DB_NAME', username: 'DB_USER', password: 'DB_PASSWORD', uri: 'DATABASE_URL' };
+
+/**
+ * `<app path>/DATABASE.md`: how the app connects, for its authors. Host, keys and what each holds are
+ * the connection Secret's own spec (appSideSecrets), so the doc says what the templates write. A
+ * Markdown file: kustomize reads only what a kustomization lists, and Flux's generated one only YAML.
+ */
+function connectionDoc(m: RepoModel, a: AppAnswers, p: PlacedCluster): PlannedFile {
+  const v = appValues(m, a);
+  const secret = appSideSecrets(v, 'cnpg')[0]!;
+  const port = secret.keys.find((k) => k.key === 'port')!.value!;
+  return ownedText(`${a.path}/DATABASE.md`, ownerOf(a), [
+    'docs/app-database.md.hbs',
+    {
+      app: a.name,
+      namespace: a.namespace,
+      cluster: p.name,
+      clusterNamespace: p.namespace,
+      host: v.host,
+      roHost: v.roHost,
+      port,
+      database: a.database,
+      role: a.role,
+      secret: secret.name,
+      source: secretSourceOf(m.repo) === 'sops' ? `Flux from the SOPS file \`${secret.name}.sops.yaml\`` : `External Secrets from the item \`${a.storeItem}\` (property \`${a.passwordProperty}\`) of the store \`${a.secretStore}\``,
+      keys: secret.keys.map((k) => ({ key: k.key, about: k.about })),
+      env: secret.keys.filter((k) => ENV_NAMES[k.key]).map((k) => ({ name: ENV_NAMES[k.key]!, key: k.key })),
+    },
+  ]);
+}
+
 /**
  * The app's own side: its connection Secret, the init-container's Secret, the logical-backup CronJob
  * and its policy. Explicit layout: files in `<app>/app/cnpg/`, listed in the app's kustomization.yaml
@@ -192,7 +224,7 @@ export async function appUnit(m: RepoModel, a: AppAnswers, p: PlacedCluster): Pr
   const owner = ownerOf(a);
   const appDir = `${a.path}/app`;
   const component = a.appLayout === 'component';
-  const files: PlannedFile[] = [];
+  const files: PlannedFile[] = [connectionDoc(m, a, p)];
   if (component) {
     files.push({ mode: 'scaffold', path: `${appDir}/kustomization.yaml`, unit: owner, contents: 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n# Add the app\'s manifests here.\nresources: []\n' });
   } else {
@@ -209,7 +241,14 @@ export async function appUnit(m: RepoModel, a: AppAnswers, p: PlacedCluster): Pr
       }
     }
     files.push(await kustomization(`${appDir}/cnpg/kustomization.yaml`, owner, names));
-    files.push({ mode: 'patched', path: `${appDir}/kustomization.yaml`, unit: owner, apply: (cur) => ensureResources(cur, ['./cnpg']), slots: (t) => resourcesSlots(t, ['./cnpg']) });
+    files.push({
+      mode: 'patched',
+      path: `${appDir}/kustomization.yaml`,
+      unit: owner,
+      apply: (cur) => ensureResources(cur, ['./cnpg']),
+      slots: (t) => resourcesSlots(t, ['./cnpg']),
+      unpatch: unpatchFor(owner, (t) => removeResources(t, ['./cnpg'])),
+    });
   }
   return {
     id: ownerOf(a),
@@ -235,7 +274,7 @@ export async function appUnit(m: RepoModel, a: AppAnswers, p: PlacedCluster): Pr
 async function colocatedAppUnit(m: RepoModel, a: AppAnswers, p: PlacedCluster): Promise<Unit> {
   const owner = ownerOf(a);
   const values = appValues(m, a);
-  const files: PlannedFile[] = [];
+  const files: PlannedFile[] = [connectionDoc(m, a, p)];
   const listed: string[] = [];
   for (const part of componentsOf(a)) {
     const named = (file: string) => `postgres-app-${part === 'cnpg' ? file : `${part.replace(/^cnpg-/, '')}-${file}`}`;

@@ -1,7 +1,7 @@
 import type { AppAnswers } from '../../schema/app.js';
 import type { ClusterAnswers } from '../../schema/cluster.js';
 import { owned } from './emit.js';
-import { type RepoModel, appNames, databaseRoleCr, objectStoreName, pluginName, posixRelative, superuserEnabled, usesPlugin } from './model.js';
+import { type RepoModel, appNames, databaseRoleCr, ensureOf, objectStoreName, pluginName, posixRelative, superuserEnabled, usesPlugin } from './model.js';
 import { objectStoreEgress, regionEnv } from './object-store-egress.js';
 import type { PlacedCluster } from './topology.js';
 import type { PlannedFile } from './types.js';
@@ -102,7 +102,7 @@ function preloadOf(c: ClusterAnswers): string[] | null {
 
 /** Roles in `Cluster.spec.managed.roles`: only for operators without the DatabaseRole CR. */
 const managedRoles = (m: RepoModel, apps: AppAnswers[]) =>
-  databaseRoleCr(m) ? [] : apps.filter((a) => a.provisioning === 'declarative').map((a) => ({ name: a.role, passwordSecret: appNames(a.name).rolePassword }));
+  databaseRoleCr(m) ? [] : apps.filter((a) => a.provisioning === 'declarative').map((a) => ({ name: a.role, ensure: ensureOf(a), passwordSecret: appNames(a.name).rolePassword }));
 
 /**
  * One PostgreSQL cluster as placed by the topology, with its credentials, backups and policy. The

@@ -5,6 +5,7 @@ import { clusterUnit } from './cluster.js';
 import type { RepoModel } from './model.js';
 import { operatorUnits } from './operator.js';
 import { planRepoFiles } from './repo-files.js';
+import { keptOnPrune } from './retain.js';
 import { placeClusters } from './topology.js';
 import type { Plan, PlannedFile } from './types.js';
 import type { Unit } from './units.js';
@@ -26,7 +27,11 @@ export async function planUnits(m: RepoModel, onUnit: (unit: string) => void = (
       // An app side delivered with its cluster (per-app) is one of the cluster's parts, like a database side.
       (app.within ? within : apps).push(app);
     }
-    units.push(await clusterUnit(m, p, within), ...within);
+    const cluster = await clusterUnit(m, p, within);
+    // remove-app, per-app cluster, data retained: the cluster's side stays in the cluster when its files go.
+    const kept = p.perApp && p.apps[0]?.removal === 'retain';
+    const keep = (u: Unit): Unit => (kept && u.kind !== 'app' ? { ...u, files: u.files.map(keptOnPrune) } : u);
+    units.push(keep(cluster), ...within.map(keep));
   }
   apps.sort((x, y) => x.name.localeCompare(y.name));
   for (const u of apps) onUnit(u.id);
@@ -61,7 +66,8 @@ function mergeByPath(files: PlannedFile[]): PlannedFile[] {
     }
     if (prev.mode === 'patched' && f.mode === 'patched') {
       const [first, second] = [prev, f];
-      byPath.set(f.path, { mode: 'patched', path: f.path, unit: prev.unit, apply: (cur) => second.apply(first.apply(cur)), slots: (t) => ({ ...first.slots(t), ...second.slots(t) }) });
+      const unpatch = (t: string, units: ReadonlySet<string>) => (second.unpatch ?? ((x) => x))((first.unpatch ?? ((x) => x))(t, units), units);
+      byPath.set(f.path, { mode: 'patched', path: f.path, unit: prev.unit, apply: (cur) => second.apply(first.apply(cur)), slots: (t) => ({ ...first.slots(t), ...second.slots(t) }), unpatch });
       continue;
     }
     if (prev.mode === 'scaffold' && f.mode === 'scaffold') continue;

@@ -26,6 +26,16 @@ export const superuserEnabled = (c: PlacedCluster): boolean =>
 export const objectStoreName = (c: ClusterAnswers): string => `${c.clusterName}-backup`;
 export const pluginName = BARMAN_PLUGIN_NAME;
 
+/**
+ * remove-app --drop-data, between its two runs: the app's Database is dropped (`ensure: absent`, and
+ * `databaseReclaimPolicy: delete` for when its object goes) and its role marked in the form its kind
+ * allows: a DatabaseRole only by deletion with `databaseRoleReclaimPolicy: delete`, a managed role by
+ * `ensure: absent` (CNPG 1.30 api/v1 databaserole_types.go, docs/src/declarative_role_management.md).
+ */
+export const dropsData = (a: AppAnswers): boolean => a.removal === 'drop-data';
+export const reclaimPolicy = (a: AppAnswers) => (dropsData(a) ? 'delete' : 'retain') as 'retain' | 'delete';
+export const ensureOf = (a: AppAnswers) => (dropsData(a) ? 'absent' : 'present') as 'present' | 'absent';
+
 /** Names derived from an app; Kubernetes names keep `-`, PostgreSQL names are the answers'. */
 export const appNames = (app: string) => ({
   pguser: `${app}-pguser-secret`,

@@ -11,8 +11,22 @@ import type { RepoModel } from './model.js';
  */
 export type PlannedFile =
   | { mode: 'owned'; path: string; unit: string; contents: string }
-  | { mode: 'patched'; path: string; unit: string; apply: (current: string | undefined) => string; slots: (text: string | undefined) => Slots }
+  | {
+      mode: 'patched';
+      path: string;
+      unit: string;
+      apply: (current: string | undefined) => string;
+      slots: (text: string | undefined) => Slots;
+      /** remove-app: the text without the entries of `units` (those of others, and the user's, stay). */
+      unpatch?: (text: string, units: ReadonlySet<string>) => string;
+    }
   | { mode: 'scaffold'; path: string; unit: string; contents: string; onlyWith?: string };
+
+/** An unpatch that removes `remove`'s entries when `unit` is among those removed. */
+export const unpatchFor =
+  (unit: string, remove: (text: string) => string) =>
+  (text: string, units: ReadonlySet<string>): string =>
+    units.has(unit) ? remove(text) : text;
 
 export interface Plan {
   files: PlannedFile[];

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { checksumEnv } from '../../plan/cluster.js';
 import { owned } from '../../plan/emit.js';
-import { type RepoModel, appNames, databaseRoleCr, objectStoreName, pluginName, superuserEnabled, usesPlugin } from '../../plan/model.js';
+import { type RepoModel, appNames, databaseRoleCr, dropsData, objectStoreName, pluginName, superuserEnabled, usesPlugin } from '../../plan/model.js';
 import { regionEnv } from '../../plan/object-store-egress.js';
 import { serverNameOf } from '../../../schema/restore.js';
 import type { PlannedFile } from '../../plan/types.js';
@@ -65,7 +65,8 @@ function chartInput(m: RepoModel, units: readonly Unit[], version: string): Wrap
   const c = p.answers;
   const plugin = usesPlugin(c);
   const declarative = p.apps.filter((a) => a.provisioning === 'declarative');
-  const initRoles = declarative.map((a) => ({ role: a.role, database: a.database, passwordSecret: appNames(a.name).rolePassword }));
+  // An app whose data remove-app drops is no longer made sure of by the hook (it would create it again).
+  const initRoles = declarative.filter((a) => !dropsData(a)).map((a) => ({ role: a.role, database: a.database, passwordSecret: appNames(a.name).rolePassword }));
   const [caSecret, caKey] = c.backupEndpointCA ? c.backupEndpointCA.split('/') : [];
   const release = operatorRelease(m.repo.chartVersion)!;
   return {
@@ -96,7 +97,8 @@ function chartInput(m: RepoModel, units: readonly Unit[], version: string): Wrap
       storage: { size: c.storageSize, ...(c.storageClass ? { storageClass: c.storageClass } : {}) },
       resources: { requests: { cpu: c.cpuRequest, memory: c.memoryRequest }, limits: { memory: c.memoryLimit } },
       parameters: c.parameters,
-      managedRoles: databaseRoleCr(m) ? [] : declarative.map((a) => ({ name: a.role, passwordSecret: appNames(a.name).rolePassword })),
+      // `ensure` only where a role is dropped: the chart's template defaults it to present.
+      managedRoles: databaseRoleCr(m) ? [] : declarative.map((a) => ({ name: a.role, passwordSecret: appNames(a.name).rolePassword, ...(dropsData(a) ? { ensure: 'absent' } : {}) })),
       ...(plugin
         ? {
             backup: {

@@ -53,7 +53,7 @@ export interface WrapperChartInput {
     storage: { size: string; storageClass?: string };
     resources: { requests: { cpu: string; memory: string }; limits: { memory: string } };
     parameters: Record<string, string>;
-    managedRoles: { name: string; passwordSecret: string }[];
+    managedRoles: { name: string; passwordSecret: string; ensure?: 'absent' }[];
     backup?: WrapperBackup;
     /** Bootstrap by recovery from the backups of `source` in the same ObjectStore (README, "Restores"). */
     restore?: { source: string; targetTime?: string };
@@ -166,7 +166,8 @@ function editDocs(body: string, namespace: string, wave?: number): string {
  * may have any destination, and the connection Secret must be in the app's namespace.
  */
 export async function namespacedFile(file: PlannedFile, namespace: string): Promise<PlannedFile> {
-  if (file.mode !== 'owned') return file;
+  // Kubernetes objects only: an app's DATABASE.md is no manifest.
+  if (file.mode !== 'owned' || !file.path.endsWith('.yaml')) return file;
   return { ...file, contents: await formatOwnedYaml(file.unit, editDocs(ownedBody(file), namespace)) };
 }
 

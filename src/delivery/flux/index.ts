@@ -1,9 +1,9 @@
 import { formatYaml } from '../../format.js';
 import { TOOL } from '../../paths.js';
-import { ensureFluxKustomization, ensureLines, ensureResources, fluxKustomizationSlots, linesSlots, resourcesSlots } from '../../patch.js';
+import { ensureFluxKustomization, ensureLines, ensureResources, fluxKustomizationSlots, linesSlots, removeFluxKustomization, removeResources, resourcesSlots } from '../../patch.js';
 import { kustomization, owned } from '../../plan/emit.js';
 import { type RepoModel, posixRelative } from '../../plan/model.js';
-import type { PlannedFile } from '../../plan/types.js';
+import { type PlannedFile, unpatchFor } from '../../plan/types.js';
 import type { Unit } from '../../plan/units.js';
 import { RECORD_DIR } from '../../records.js';
 import { renderTemplate } from '../../render.js';
@@ -117,7 +117,14 @@ async function appKustomization(m: RepoModel, units: readonly Unit[], u: Unit): 
   };
   const path = `${a.path}/ks.yaml`;
   return [
-    { mode: 'patched', path, unit: u.owner, apply: (cur) => ensureFluxKustomization(cur, want, created), slots: (t) => fluxKustomizationSlots(t, want) },
+    {
+      mode: 'patched',
+      path,
+      unit: u.owner,
+      apply: (cur) => ensureFluxKustomization(cur, want, created),
+      slots: (t) => fluxKustomizationSlots(t, want),
+      unpatch: unpatchFor(u.owner, (t) => removeFluxKustomization(t, want)),
+    },
     ...(isApp ? await registerInNamespace(m, a.namespace, path, u.owner) : []),
   ];
 }
@@ -176,7 +183,14 @@ export const fluxDelivery: Delivery = {
       // The user's file (an app's directory): the tool keeps its entries there, in this order.
       const onCreate = own.onCreate ?? [];
       if (u.userKustomization)
-        files.push({ mode: 'patched', path, unit: u.owner, apply: (cur) => ensureResources(cur, cur === undefined ? [...onCreate, ...listed] : listed), slots: (t) => resourcesSlots(t, listed) });
+        files.push({
+          mode: 'patched',
+          path,
+          unit: u.owner,
+          apply: (cur) => ensureResources(cur, cur === undefined ? [...onCreate, ...listed] : listed),
+          slots: (t) => resourcesSlots(t, listed),
+          unpatch: unpatchFor(u.owner, (t) => removeResources(t, listed)),
+        });
       else if (u.listed && !listedByParent(units, u)) files.push(await kustomization(path, u.owner, listed));
     }
     files.push(...(await layout.wiring(m, units)));

@@ -1,10 +1,10 @@
 import { formatYaml } from '../../format.js';
-import { ensureMapEntries, ensureResources, mapEntriesSlots, resourcesSlots } from '../../patch.js';
+import { ensureMapEntries, ensureResources, mapEntriesSlots, removeResources, resourcesSlots } from '../../patch.js';
 import { renderTemplate } from '../../render.js';
 import { TOOL } from '../../paths.js';
 import { scaffold } from '../../plan/emit.js';
 import { type RepoModel, posixRelative } from '../../plan/model.js';
-import type { PlannedFile } from '../../plan/types.js';
+import { type PlannedFile, unpatchFor } from '../../plan/types.js';
 
 /** Where registerInNamespace lists `ksPath` from, or undefined when it lies outside `<appsRoot>/<namespace>/`. */
 export function namespaceEntry(m: RepoModel, namespace: string, ksPath: string): string | undefined {
@@ -38,6 +38,8 @@ export async function registerInNamespace(m: RepoModel, namespace: string, ksPat
     unit,
     apply: (cur) => ensureResources(cur, entries(cur)),
     slots: (t) => resourcesSlots(t, kept ? ['./namespace.yaml', entry] : [entry]),
+    // The Namespace stays listed: other apps' folders may share it, and it is never pruned.
+    unpatch: unpatchFor(unit, (t) => removeResources(t, [entry])),
   };
   return creates ? [registered, await namespaceFile(`${nsDir}/namespace.yaml`, namespace, unit, labels, kustomization)] : [registered];
 }

@@ -26,6 +26,8 @@ export function checkDatabaseOwners(rendered: readonly RenderedDoc[]): Problem[]
     const owner = str(getPath(db.obj, ["spec", "owner"]));
     const clusterName = str(getPath(db.obj, ["spec", "cluster", "name"]));
     if (!owner || !clusterName) continue; // the schema reports missing fields
+    // A database being dropped needs no owner (remove-app --drop-data drops its role in the same step).
+    if (getPath(db.obj, ["spec", "ensure"]) === "absent") continue;
     if (unresolved(db, ["spec", "owner"], owner) || unresolved(db, ["spec", "cluster", "name"], clusterName)) continue;
     const inCluster = clusters.filter((c) => c.namespace === db.namespace && metaName(c.obj) === clusterName);
     const byRole = roleDocs.some(
