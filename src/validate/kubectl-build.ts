@@ -196,9 +196,9 @@ export async function kustomizeBuilds(
   model: KustomizeModel,
   dirs: string[],
   scopes: readonly Scope[],
-  strategy: BuildStrategy = "roots",
+  { strategy = "roots", partFiles }: { strategy?: BuildStrategy; partFiles?: number } = {},
 ): Promise<{ problems: Problem[]; built: number; notes: string[] }> {
-  const plan = planBuilds(root, model, dirs, scopes);
+  const plan = planBuilds(root, model, dirs, scopes, partFiles);
   // A tree Argo CD applies builds as Argo CD does; any other as Flux does.
   const flags = scopes.some((s) => s.engine === "argocd") && !scopes.some((s) => s.engine === "flux") ? [] : FLUX_BUILD;
   const builds = new Builds(root, kubectl, flags, plan.nodes);
