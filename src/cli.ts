@@ -56,7 +56,7 @@ async function main(argv: string[], interrupts: Interrupts): Promise<number> {
     case 'graph':
       return (await import('./commands/graph.js')).graph(ctx);
     default:
-      return (await import('./commands/validate.js')).validate(ctx, { schemaLocations: flags.schemaLocation, ignoreMissingSchemas: flags.ignoreMissingSchemas });
+      return (await import('./commands/validate.js')).validate(ctx, { schemaLocations: flags.schemaLocation, ignoreMissingSchemas: flags.ignoreMissingSchemas, skipKubectl: flags.skipKubectl });
   }
 }
 
