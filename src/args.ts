@@ -19,10 +19,11 @@ export interface GlobalFlags {
   strict: boolean;
   to?: string;
   dropData: boolean;
+  skipKubectl: boolean;
 }
 
 const GLOBAL_BOOLS: Record<string, keyof GlobalFlags> = {
-  yes: 'yes', y: 'yes', 'dry-run': 'dryRun', json: 'json', force: 'force', 'allow-dirty': 'allowDirty', debug: 'debug', help: 'help', h: 'help', check: 'check', 'ignore-missing-schemas': 'ignoreMissingSchemas', strict: 'strict', 'drop-data': 'dropData',
+  yes: 'yes', y: 'yes', 'dry-run': 'dryRun', json: 'json', force: 'force', 'allow-dirty': 'allowDirty', debug: 'debug', help: 'help', h: 'help', check: 'check', 'ignore-missing-schemas': 'ignoreMissingSchemas', strict: 'strict', 'drop-data': 'dropData', 'skip-kubectl': 'skipKubectl',
 };
 const GLOBAL_VALUES: Record<string, keyof GlobalFlags> = { dest: 'dest', answers: 'answers', profile: 'profile', 'schema-location': 'schemaLocation', to: 'to' };
 
@@ -31,7 +32,7 @@ export const COMMAND_FLAGS: Record<string, readonly (keyof GlobalFlags)[]> = {
   'new-cluster': ['yes', 'dest', 'answers', 'profile', 'dryRun', 'json', 'force', 'allowDirty', 'strict'],
   'new-app': ['yes', 'dest', 'answers', 'dryRun', 'json', 'force', 'allowDirty'],
   regen: ['check', 'dest', 'dryRun', 'json', 'force', 'allowDirty', 'strict'],
-  validate: ['dest', 'schemaLocation', 'ignoreMissingSchemas', 'strict'],
+  validate: ['dest', 'schemaLocation', 'ignoreMissingSchemas', 'skipKubectl', 'strict'],
   upgrade: ['to', 'dest', 'dryRun', 'json', 'force', 'allowDirty', 'strict'],
   graph: ['dest'],
   'remove-app': ['dest', 'dryRun', 'json', 'force', 'allowDirty', 'dropData'],
@@ -52,7 +53,7 @@ export function parseArgs(
   const takes = (key: keyof GlobalFlags, name: string) => {
     if (key !== 'help' && key !== 'debug' && !allowed.includes(key)) throw new InputError(`--${name}: not a flag of ${command} (see ${command} --help)`);
   };
-  const flags: GlobalFlags = { yes: false, dryRun: false, json: false, force: false, allowDirty: false, debug: false, help: false, check: false, schemaLocation: [], ignoreMissingSchemas: false, strict: false, dropData: false };
+  const flags: GlobalFlags = { yes: false, dryRun: false, json: false, force: false, allowDirty: false, debug: false, help: false, check: false, schemaLocation: [], ignoreMissingSchemas: false, strict: false, dropData: false, skipKubectl: false };
   const given: Record<string, unknown> = {};
   const byName = new Map(fields.map((f) => [f.name, f]));
   for (let i = 0; i < argv.length; i++) {

@@ -64,7 +64,7 @@ async function main(argv: string[], interrupts: Interrupts): Promise<number> {
       await (await import('./commands/remove-app.js')).removeApp(ctx, { name: given.name as string | undefined, dropData: flags.dropData });
       return 0;
     default:
-      return (await import('./commands/validate.js')).validate(ctx, { schemaLocations: flags.schemaLocation, ignoreMissingSchemas: flags.ignoreMissingSchemas });
+      return (await import('./commands/validate.js')).validate(ctx, { schemaLocations: flags.schemaLocation, ignoreMissingSchemas: flags.ignoreMissingSchemas, skipKubectl: flags.skipKubectl });
   }
 }
 

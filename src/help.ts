@@ -149,6 +149,7 @@ kubectl kustomize builds (when kubectl is on PATH). One line per problem: path:l
                           template such as https://host/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json,
                           or "default" for the schemas shipped with ${TOOL} (the only location when none is given)
   --ignore-missing-schemas  a kind with no schema in any location is a note instead of a problem
+  --skip-kubectl            no kubectl kustomize builds, even with kubectl on PATH (everything else is checked)
   --strict                  an end-of-life or vulnerable operator pin is an error (exit 1), not a warning
 Exit 1 when there is any problem; a kind with no schema is a problem unless --ignore-missing-schemas.
 ${SUPPORT} (validate reports the tree first.)`,

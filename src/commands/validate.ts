@@ -7,7 +7,7 @@ import { formatProblem, validateTree } from '../validate/index.js';
 import { unknownTemplateVariables } from '../validate/schema-store.js';
 
 /** `validate`: one line per problem, exit 1 when any. External inputs come from the recorded answers. */
-export async function validate(ctx: Context, opts: { schemaLocations: string[]; ignoreMissingSchemas?: boolean }): Promise<number> {
+export async function validate(ctx: Context, opts: { schemaLocations: string[]; ignoreMissingSchemas?: boolean; skipKubectl?: boolean }): Promise<number> {
   for (const loc of opts.schemaLocations) {
     const unknown = unknownTemplateVariables(loc);
     if (unknown.length) throw new InputError(`--schema-location: unknown template variable ${unknown.map((v) => `{{.${v}}}`).join(', ')} in ${loc}`);
@@ -24,6 +24,7 @@ export async function validate(ctx: Context, opts: { schemaLocations: string[]; 
     // Secrets the answers name but the tree does not make (the endpoint's CA): the user provides them.
     externalSecrets: model ? externalSecrets(model) : [],
     ignoreMissingSchemas: opts.ignoreMissingSchemas,
+    kubectl: opts.skipKubectl ? 'off' : 'auto',
     helmRenderer: process.env[HELM_RENDER_ENV] || undefined,
     onProgress: ctx.progress,
   }).finally(() => ctx.progress?.());

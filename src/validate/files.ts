@@ -53,11 +53,12 @@ export function inPaths(file: string, paths: string[] | undefined): boolean {
 
 const KUSTOMIZATION_FILES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 
+/** The kustomization files of a directory (relative paths): kustomize refuses a directory with more than one. */
+export function kustomizationFilesIn(root: string, dir: string): string[] {
+  return KUSTOMIZATION_FILES.map((name) => (dir ? `${dir}/${name}` : name)).filter((rel) => existsSync(path.join(root, rel)));
+}
+
 /** The kustomization file of a directory (relative path), if any. */
 export function kustomizationFileIn(root: string, dir: string): string | undefined {
-  for (const name of KUSTOMIZATION_FILES) {
-    const rel = dir ? `${dir}/${name}` : name;
-    if (existsSync(path.join(root, rel))) return rel;
-  }
-  return undefined;
+  return kustomizationFilesIn(root, dir)[0];
 }

@@ -51,12 +51,12 @@ function configData(obj: JsonMap): Map<string, string> {
  * GitRepository defined in the tree and pinned to a tag, semver range or commit (an upstream
  * release such as a CRD bundle; the team's own repository follows a branch).
  */
-function upstreamSource(obj: JsonMap, docs: readonly RawDoc[]): string | undefined {
+function upstreamSource(obj: JsonMap, byKindName: ReadonlyMap<string, RawDoc[]>): string | undefined {
   const kind = str(getPath(obj, ["spec", "sourceRef", "kind"]));
   const name = str(getPath(obj, ["spec", "sourceRef", "name"]));
   if (kind === "OCIRepository" || kind === "Bucket") return `${kind} ${name}`;
   if (kind !== "GitRepository") return undefined;
-  const source = docs.find((d) => d.obj.kind === "GitRepository" && metaName(d.obj) === name);
+  const source = byKindName.get(`GitRepository/${name}`)?.[0];
   const ref = source ? getPath(source.obj, ["spec", "ref"]) : undefined;
   if (!isMap(ref) || ref.branch !== undefined) return undefined;
   const pin = str(ref.tag) ?? str(ref.semver) ?? str(ref.commit);
@@ -65,6 +65,14 @@ function upstreamSource(obj: JsonMap, docs: readonly RawDoc[]): string | undefin
 
 export function buildFluxScopes(docs: readonly RawDoc[], kustomize: KustomizeModel, kustomizeNs: ReadonlyMap<string, string>, notes: Set<string>): Scope[] {
   const scopes: Scope[] = [];
+  // Sources by kind and name, in tree order: one look-up per reference instead of a scan of every document.
+  const byKindName = new Map<string, RawDoc[]>();
+  for (const d of docs) {
+    const k = `${d.obj.kind}/${metaName(d.obj)}`;
+    const list = byKindName.get(k);
+    if (list) list.push(d);
+    else byKindName.set(k, [d]);
+  }
   for (const raw of docs) {
     if (!isFluxKustomization(raw.obj)) continue;
     const namespace = staticNamespace(raw, kustomizeNs);
@@ -74,7 +82,7 @@ export function buildFluxScopes(docs: readonly RawDoc[], kustomize: KustomizeMod
       notes.add(`${raw.file}: Kustomization ${name}: spec.path uses a variable; its output is not modelled`);
       continue;
     }
-    const upstream = upstreamSource(raw.obj, docs);
+    const upstream = upstreamSource(raw.obj, byKindName);
     if (upstream) notes.add(`${raw.file}: Kustomization ${name}: applies ${upstream}, not this tree: its output is not modelled`);
     const dir = path.posix.normalize(specPath.replace(/^\.?\/?/, "")).replace(/^\.$/, "").replace(/\/$/, "");
     const components = asArray(getPath(raw.obj, ["spec", "components"]))
@@ -88,7 +96,7 @@ export function buildFluxScopes(docs: readonly RawDoc[], kustomize: KustomizeMod
       if (!isMap(ref)) continue;
       const kind = str(ref.kind) ?? "ConfigMap";
       const refName = str(ref.name) ?? "";
-      const candidates = docs.filter((d) => d.obj.kind === kind && d.obj.apiVersion === "v1" && metaName(d.obj) === refName);
+      const candidates = (byKindName.get(`${kind}/${refName}`) ?? []).filter((d) => d.obj.apiVersion === "v1");
       const source = candidates.find((d) => staticNamespace(d, kustomizeNs) === namespace) ?? candidates[0];
       if (source) for (const [k, v] of configData(source.obj)) values.set(k, v);
       else if (ref.optional !== true) externalSources.push(`${kind}/${refName}`);

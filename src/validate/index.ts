@@ -5,7 +5,7 @@ import { buildScopes } from "./scopes.js";
 import type { Scope } from "./scope.js";
 import { findKubectl, kustomizeBuilds } from "./kubectl-build.js";
 import { KustomizeModel } from "./kustomize-model.js";
-import { parseFile } from "./parse.js";
+import { parseFiles } from "./parse.js";
 import { renderAll } from "./render.js";
 import { SchemaLocator } from "./schema-store.js";
 import { renderArgoCharts } from "./argocd-model.js";
@@ -69,8 +69,7 @@ export async function modelTree(opts: Pick<ValidateOptions, "root" | "externalVa
   const tree = await listYamlFiles(root);
   progress(`validate: parsing ${tree.yaml.length} files`);
   const docs: RawDoc[] = [];
-  for (const file of tree.yaml) {
-    const parsed = await parseFile(root, file);
+  for (const parsed of await parseFiles(root, tree.yaml)) {
     docs.push(...parsed.docs);
     problems.push(...parsed.problems);
   }

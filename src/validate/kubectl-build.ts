@@ -1,17 +1,15 @@
-import { execFile } from "node:child_process";
-import { accessSync, constants } from "node:fs";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { rm } from "node:fs/promises";
+import { spawn } from "node:child_process";
+import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { stringify } from "yaml";
-import type { Scope } from "./scope.js";
+import { planBuilds, type BuildNode } from "./build-plan.js";
+import { resourceIds } from "./kustomize-output.js";
 import type { KustomizeModel } from "./kustomize-model.js";
-import { lineOf } from "./parse.js";
-import { asArray, getPath, str, type Problem } from "./types.js";
+import type { Scope } from "./scope.js";
+import type { Problem } from "./types.js";
 
-const run = promisify(execFile);
+// kubectl builds one at a time per core; more only queue for the CPU.
 const CONCURRENCY = 2;
 
 export function findKubectl(): string | undefined {
@@ -34,97 +32,182 @@ export function findKubectl(): string | undefined {
  */
 const FLUX_BUILD = ["--load-restrictor", "LoadRestrictionsNone"];
 
-/** Returns the first line of stderr on failure. */
-async function build(kubectl: string, dir: string, flags: string[]): Promise<string | undefined> {
-  try {
-    await run(kubectl, ["kustomize", ...flags, dir], { maxBuffer: 64 * 1024 * 1024, timeout: 120_000 });
-    return undefined;
-  } catch (err) {
-    const e = err as { stderr?: string; message: string };
-    const line = (e.stderr ?? "").split("\n").find((l) => l.trim()) ?? e.message.split("\n")[0] ?? "failed";
-    // kubectl logs through klog: `E1126 09:24:26.2 123 run.go:72] "command failed" err="..."`.
-    const klog = /^[EWIF]\d{4} [\d:.]+\s+\d+ [\w.]+:\d+\] "command failed" err="(.*)"$/.exec(line.trim());
-    return klog?.[1] ? klog[1].replace(/\\"/g, '"').replace(/\\\\/g, "\\") : line.trim();
-  }
+interface Built {
+  /** The first line of stderr when the build failed. */
+  error?: string;
+  /** Standard output, when asked for. */
+  output?: string;
 }
 
-async function pool<T>(items: T[], worker: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(CONCURRENCY, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await worker(item);
-    }
+/** One `kubectl kustomize`; its output is read only when `keepOutput` (a full build can be megabytes). */
+function build(kubectl: string, dir: string, flags: string[], keepOutput = false): Promise<Built> {
+  return new Promise((resolve) => {
+    const child = spawn(kubectl, ["kustomize", ...flags, dir], { stdio: ["ignore", keepOutput ? "pipe" : "ignore", "pipe"], timeout: 120_000 });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout?.on("data", (b: Buffer) => out.push(b));
+    child.stderr?.on("data", (b: Buffer) => err.push(b));
+    child.on("error", (e) => resolve({ error: e.message.split("\n")[0] ?? "failed" }));
+    child.on("close", (code, signal) => {
+      if (code === 0) return resolve({ output: keepOutput ? Buffer.concat(out).toString("utf8") : undefined });
+      const line = Buffer.concat(err).toString("utf8").split("\n").find((l) => l.trim())?.trim() ?? `exit ${code ?? signal}`;
+      // kubectl logs through klog: `E1126 09:24:26.2 123 run.go:72] "command failed" err="..."`.
+      const klog = /^[EWIF]\d{4} [\d:.]+\s+\d+ [\w.]+:\d+\] "command failed" err="(.*)"$/.exec(line);
+      resolve({ error: klog?.[1] ? klog[1].replace(/\\"/g, '"').replace(/\\\\/g, "\\") : line });
+    });
   });
-  await Promise.all(lanes);
 }
 
-interface Job {
-  dir: string; // absolute dir to build
-  problem: Omit<Problem, "message">;
-  cleanup?: string;
-  strip: string[]; // path prefixes to drop from messages (the tree root as kustomize names it)
+
+/** At most `n` tasks at once, in the order asked. */
+function limiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (task) => {
+    // A finished task hands its slot to the next waiting one, so `running` never exceeds n.
+    if (running >= n) await new Promise<void>((resolve) => waiting.push(resolve));
+    else running++;
+    try {
+      return await task();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
+    }
+  };
 }
 
 /**
- * `kubectl kustomize` on every kustomization dir (not Components), plus an overlay per Flux
- * Kustomization with `spec.components`, so that components resolve as Flux would.
+ * `every` builds each node by itself, as `kubectl kustomize` would be run on each by hand; `roots`
+ * reports the same problems with fewer builds: a node passes when a build that includes it passes,
+ * nodes with one signature pass when one of them does, and only below a failed build is anything
+ * built again (its own message is the one reported). A test compares the two on a broken tree.
  */
+export type BuildStrategy = "roots" | "every";
+
+class Builds {
+  readonly problems: Problem[] = [];
+  private readonly outcome = new Map<string, Promise<boolean>>();
+  private readonly tmp = mkdtempSync(path.join(os.tmpdir(), "cnpg-validate-"));
+  private readonly limit = limiter(CONCURRENCY);
+  private made = 0;
+  count = 0;
+
+  constructor(
+    private readonly root: string,
+    private readonly kubectl: string,
+    private readonly flags: string[],
+    private readonly nodes: ReadonlyMap<string, BuildNode>,
+  ) {}
+
+  /** A kustomization of our own in the temp dir; kustomize rejects absolute roots, so the tree is named relatively. */
+  private kustomization(body: { resources: string[]; components?: string[] }): string {
+    const dir = path.join(this.tmp, String(this.made++));
+    mkdirSync(dir);
+    const rel = (p: string) => path.relative(dir, path.join(this.root, p)).split(path.sep).join("/");
+    const doc = { apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: body.resources.map(rel), ...(body.components ? { components: body.components.map(rel) } : {}) };
+    writeFileSync(path.join(dir, "kustomization.yaml"), stringify(doc));
+    return dir;
+  }
+
+  private run(dir: string, keepOutput = false): Promise<Built> {
+    this.count++;
+    return this.limit(() => build(this.kubectl, dir, this.flags, keepOutput));
+  }
+
+  /** The node built by itself; a failure is its problem. */
+  private async alone(node: BuildNode): Promise<boolean> {
+    const overlay = node.overlay && this.kustomization({ resources: [node.overlay.specDir], components: node.overlay.components });
+    const dir = overlay ?? path.join(this.root, node.dir!);
+    const { error } = await this.run(dir);
+    if (error === undefined) return true;
+    // Paths relative to the root read better (and keep test output stable); an overlay reaches the tree relatively.
+    const strip = overlay ? [`${this.root}/`, `${path.relative(overlay, this.root).split(path.sep).join("/")}/`] : [`${this.root}/`];
+    let message = strip.reduce((m, prefix) => m.split(prefix).join(""), error);
+    if (overlay) message = message.split(overlay).join("<overlay>");
+    this.problems.push({ ...node.problem, message: `kubectl kustomize failed: ${message}` });
+    return false;
+  }
+
+  /**
+   * An aggregate (build-plan.ts) passes when each part passes and no two parts make a resource with
+   * one id (kustomize's "may not add resource with an already registered id"). Only under Flux's
+   * load restrictions: a part lists files of the aggregate from the temp dir.
+   */
+  private async inParts(node: BuildNode): Promise<boolean> {
+    if (!node.parts || this.flags !== FLUX_BUILD) return false;
+    const built = await Promise.all(node.parts.map((part) => this.run(this.kustomization({ resources: part }), true)));
+    const seen = new Set<string>();
+    for (const b of built) {
+      const ids = b.error === undefined && b.output !== undefined ? resourceIds(b.output) : undefined;
+      if (!ids) return false;
+      for (const id of ids) {
+        if (seen.has(id)) return false;
+        seen.add(id);
+      }
+    }
+    return true;
+  }
+
+  /** Whether the node builds; memoised, so nothing is built twice. */
+  attempt(key: string): Promise<boolean> {
+    let known = this.outcome.get(key);
+    if (!known) {
+      const node = this.nodes.get(key)!;
+      known = (async () => {
+        if (await this.inParts(node)) return true;
+        const ok = await this.alone(node);
+        if (!ok) await this.settle(node.covers); // find what below it fails, as a build of each would
+        return ok;
+      })();
+      this.outcome.set(key, known);
+    }
+    return known;
+  }
+
+  /** Builds one node of each signature; the others share its pass, or are built themselves when it fails. */
+  async settle(keys: readonly string[]): Promise<void> {
+    const classes = new Map<string, string[]>();
+    for (const k of keys) {
+      if (this.outcome.has(k)) continue;
+      const sig = this.nodes.get(k)!.signature ?? k;
+      classes.set(sig, [...(classes.get(sig) ?? []), k]);
+    }
+    await Promise.all(
+      [...classes.values()].map(async ([first, ...rest]) => {
+        const ok = await this.attempt(first!);
+        for (const k of rest) if (ok) this.outcome.set(k, Promise.resolve(true));
+        if (!ok) await Promise.all(rest.map((k) => this.attempt(k)));
+      }),
+    );
+  }
+
+  async every(): Promise<void> {
+    await Promise.all([...this.nodes.values()].map((node) => this.alone(node)));
+  }
+
+  cleanup(): void {
+    rmSync(this.tmp, { recursive: true, force: true });
+  }
+}
+
+/** `kubectl kustomize` on every kustomization dir (not Components), plus an overlay per Flux Kustomization with `spec.components`. */
 export async function kustomizeBuilds(
   root: string,
   kubectl: string,
   model: KustomizeModel,
   dirs: string[],
   scopes: readonly Scope[],
+  { strategy = "roots", partFiles }: { strategy?: BuildStrategy; partFiles?: number } = {},
 ): Promise<{ problems: Problem[]; built: number; notes: string[] }> {
-  const jobs: Job[] = [];
-  const notes: string[] = [];
-  for (const dir of dirs) {
-    const k = model.get(dir);
-    if (!k || k.kind === "Component") continue;
-    if (k.helmCharts) {
-      notes.push(`${k.file}: uses helmCharts (needs helm): kubectl kustomize skipped`);
-      continue;
-    }
-    jobs.push({ dir: path.join(root, dir), strip: [`${root}/`], problem: { path: k.file, line: 1, kind: "Kustomization", name: path.posix.basename(dir) || "." } });
-  }
-  // Flux components are the one build a scope adds; other engines' directories are built above.
-  for (const scope of scopes.filter((s) => s.engine === "flux" && !s.upstream)) {
-    const components = asArray(getPath(scope.raw.obj, ["spec", "components"])).map(str).filter((c): c is string => !!c);
-    if (components.length === 0) continue;
-    const specDir = path.join(root, str(getPath(scope.raw.obj, ["spec", "path"])) ?? ".");
-    if (!model.get(path.relative(root, specDir).split(path.sep).join("/"))) {
-      notes.push(`Kustomization ${scope.id}: spec.path has no kustomization.yaml; components not built with kubectl`);
-      continue;
-    }
-    // Synchronous setup: the first builds spawn before the caller goes on with CPU-bound work.
-    const tmp = mkdtempSync(path.join(os.tmpdir(), "cnpg-validate-"));
-    // kustomize rejects absolute roots: reference the tree relative to the temp dir.
-    const rel = (p: string) => path.relative(tmp, p).split(path.sep).join("/");
-    const overlay = {
-      apiVersion: "kustomize.config.k8s.io/v1beta1",
-      kind: "Kustomization",
-      resources: [rel(specDir)],
-      components: components.map((c) => rel(path.resolve(specDir, c))),
-    };
-    writeFileSync(path.join(tmp, "kustomization.yaml"), stringify(overlay));
-    jobs.push({
-      dir: tmp,
-      cleanup: tmp,
-      strip: [`${root}/`, `${rel(root)}/`],
-      problem: { path: scope.raw.file, line: lineOf(scope.raw, ["spec", "components"]), kind: "Kustomization", name: scope.name },
-    });
-  }
-  const problems: Problem[] = [];
+  const plan = planBuilds(root, model, dirs, scopes, partFiles);
   // A tree Argo CD applies builds as Argo CD does; any other as Flux does.
   const flags = scopes.some((s) => s.engine === "argocd") && !scopes.some((s) => s.engine === "flux") ? [] : FLUX_BUILD;
-  await pool(jobs, async (job) => {
-    const error = await build(kubectl, job.dir, flags);
-    if (job.cleanup) await rm(job.cleanup, { recursive: true, force: true });
-    if (!error) return;
-    // Paths relative to the root read better (and keep test output stable).
-    const message = job.strip.reduce((m, prefix) => m.split(prefix).join(""), error).split(job.cleanup ?? "\0").join("<overlay>");
-    problems.push({ ...job.problem, message: `kubectl kustomize failed: ${message}` });
-  });
-  return { problems, built: jobs.length, notes };
+  const builds = new Builds(root, kubectl, flags, plan.nodes);
+  try {
+    await (strategy === "every" ? builds.every() : builds.settle(plan.roots));
+  } finally {
+    builds.cleanup();
+  }
+  return { problems: builds.problems, built: builds.count, notes: plan.notes };
 }

@@ -13,6 +13,10 @@ export interface KustomizeDir {
   resources: string[]; // relative to root, normalised
   components: string[];
   helmCharts: boolean; // needs `--enable-helm` and a helm binary
+  /** Its top-level fields, and whether resources/components name anything remote: what build planning may assume. */
+  fields: string[];
+  remote: boolean;
+  text: string; // the kustomization file as written
 }
 
 /** A file reached through kustomize, with the namespace kustomize would give its objects. */
@@ -48,8 +52,9 @@ export class KustomizeModel {
     let entry: KustomizeDir | null = null;
     if (file) {
       try {
-        const data: unknown = parse(readFileSync(path.join(this.root, file), "utf8"), YAML_OPTIONS);
-        entry = this.read(dir, file, isMap(data) ? data : {});
+        const text = readFileSync(path.join(this.root, file), "utf8");
+        const data: unknown = parse(text, YAML_OPTIONS);
+        entry = { ...this.read(dir, file, isMap(data) ? data : {}), text };
       } catch (err) {
         this.errors.push({ file, message: (err as Error).message.split("\n")[0] ?? "" });
       }
@@ -58,7 +63,7 @@ export class KustomizeModel {
     return entry ?? undefined;
   }
 
-  private read(dir: string, file: string, data: Record<string, unknown>): KustomizeDir {
+  private read(dir: string, file: string, data: Record<string, unknown>): Omit<KustomizeDir, "text"> {
     const local = (list: unknown) =>
       asArray(list)
         .map((e) => (isMap(e) ? str(e.path) : str(e)))
@@ -88,6 +93,8 @@ export class KustomizeModel {
       resources: [...local(data.resources), ...local(data.bases)],
       components: local(data.components),
       helmCharts: asArray(data.helmCharts).length > 0,
+      fields: Object.keys(data),
+      remote: [...asArray(data.resources), ...asArray(data.bases), ...asArray(data.components)].some((e) => typeof e !== "string" || isRemote(e)),
     };
   }
 
@@ -111,9 +118,12 @@ export class KustomizeModel {
     return out;
   }
 
-  private isFile(rel: string): boolean {
-    return this.yamlFiles.includes(rel) || /\.(ya?ml|json)$/.test(rel);
+  /** A resources entry that names a file, not a directory. */
+  isFile(rel: string): boolean {
+    this.yamlSet ??= new Set(this.yamlFiles);
+    return this.yamlSet.has(rel) || /\.(ya?ml|json)$/.test(rel);
   }
+  private yamlSet: Set<string> | undefined;
 
   /** Flux's generator: files directly below, and sub-dirs ("dir/") that hold a kustomization. */
   private generatedUnits(dir: string): string[] {

@@ -23,6 +23,9 @@ export interface RenderOutput {
   notes: string[];
 }
 
+/** manifestText once per document: a component's documents are rendered once per Kustomization using it. */
+type Texts = (raw: RawDoc) => string;
+
 const DISABLED = "kustomize.toolkit.fluxcd.io/substitute";
 
 function substitutionDisabled(obj: KubeObject): boolean {
@@ -73,6 +76,12 @@ export function renderAll(input: RenderInput): RenderOutput {
   const byFile = new Map<string, RawDoc[]>();
   for (const d of input.docs) byFile.set(d.file, [...(byFile.get(d.file) ?? []), d]);
   const reachedDocs = new Set<RawDoc>();
+  const encoded = new Map<RawDoc, string>();
+  const texts: Texts = (raw) => {
+    let text = encoded.get(raw);
+    if (text === undefined) encoded.set(raw, (text = manifestText(raw)));
+    return text;
+  };
   for (const scope of input.scopes) {
     if (scope.upstream) continue; // its files are not in this tree (noted where the scope is read)
     if (!existsSync(path.join(input.root, scope.dir))) {
@@ -84,7 +93,7 @@ export function renderAll(input: RenderInput): RenderOutput {
       for (const raw of byFile.get(reached.file) ?? []) {
         if (isKustomizeInput(raw.obj)) continue;
         reachedDocs.add(raw);
-        const r = renderInScope(raw, scope, reached.namespace, input, out);
+        const r = renderInScope(raw, scope, reached.namespace, input, out, texts);
         if (r) out.rendered.push(r);
       }
     }
@@ -101,7 +110,7 @@ function problemAt(raw: RawDoc, at: (string | number)[], message: string, obj: K
   return { path: raw.file, line: lineOf(raw, at), kind: obj.kind, name: metaName(obj), message };
 }
 
-function renderInScope(raw: RawDoc, scope: Scope, kustomizeNs: string | undefined, input: RenderInput, out: RenderOutput): RenderedDoc | undefined {
+function renderInScope(raw: RawDoc, scope: Scope, kustomizeNs: string | undefined, input: RenderInput, out: RenderOutput, texts: Texts): RenderedDoc | undefined {
   let obj = raw.obj;
   const placeholderVars = new Set<string>();
   if (scope.hasPostBuild && !substitutionDisabled(raw.obj) && raw.text.includes("${")) {
@@ -111,7 +120,7 @@ function renderInScope(raw: RawDoc, scope: Scope, kustomizeNs: string | undefine
     // A source whose variable names are not known could provide any name.
     const unlisted = scope.externalSources.filter((s) => listed(s) === undefined);
     const acceptAny = unlisted.length > 0;
-    const sub = substitute(manifestText(raw), scope.values, unknown, acceptAny);
+    const sub = substitute(texts(raw), scope.values, unknown, acceptAny);
     if (acceptAny && sub.placeholders.length > 0) {
       out.notes.push(`${scope.kind} ${scope.id}: variables from ${unlisted.join(", ")} are unknown; unprovided variables are not reported`);
     }

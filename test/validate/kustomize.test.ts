@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { hasKubectl, validateFixture } from "./helpers.js";
+import path from "node:path";
+import { validate } from "../../src/commands/validate.js";
+import { ctxFor } from "../helpers.js";
+import { fixtures, hasKubectl, validateFixture } from "./helpers.js";
 
 describe("kubectl kustomize builds", () => {
   it.skipIf(!hasKubectl)("builds kustomization dirs and Flux Kustomizations with components", async () => {
@@ -34,5 +37,15 @@ describe("kubectl kustomize builds", () => {
     } finally {
       process.env.PATH = savedPath;
     }
+  });
+
+  it.skipIf(!hasKubectl)("validate --skip-kubectl leaves the builds out, with kubectl on PATH", async () => {
+    const run = async (skipKubectl: boolean) => {
+      const ctx = ctxFor(path.join(fixtures, "kustomize-fail"));
+      await validate(ctx, { schemaLocations: [], skipKubectl });
+      return ctx.lines.filter((l) => l.includes("kubectl"));
+    };
+    expect(await run(false)).toHaveLength(2);
+    expect(await run(true)).toEqual([]);
   });
 });

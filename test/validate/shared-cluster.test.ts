@@ -8,12 +8,10 @@ const opts = {
 };
 
 describe("shared-cluster tree", () => {
-  it("has no problems, quickly", async () => {
-    const started = performance.now();
+  it("has no problems", async () => {
     const r = await validateFixture("shared-cluster", opts);
     expect(r.lines).toEqual([]);
     expect(r.checkedDocuments).toBe(22);
-    expect(performance.now() - started).toBeLessThan(4000); // ~1 s cold (schema compilation) on a dev machine
   });
 
   it.skipIf(!hasKubectl)("builds with kubectl too", async () => {
