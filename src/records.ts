@@ -5,6 +5,7 @@ import { appSchema, type AppAnswers } from '../schema/app.js';
 import { clusterSchema, type ClusterAnswers } from '../schema/cluster.js';
 import { repoSchema, type RepoAnswers } from '../schema/repo.js';
 import { validateAnswers } from './answers.js';
+import { settleBounded, unwrap } from './bounded.js';
 import { CliError, InputError } from './errors.js';
 import { RECORD_DIR, TOOL } from './paths.js';
 import type { RepoModel } from './plan/model.js';
@@ -74,14 +75,24 @@ export function migrateRecord(path: string, doc: { schemaVersion?: unknown; answ
   return answers;
 }
 
-async function readRecord(cwd: string, path: string): Promise<unknown> {
-  let text: string;
+async function readRecordText(cwd: string, path: string): Promise<string | undefined> {
   try {
-    text = await readFile(join(cwd, path), 'utf8');
+    return await readFile(join(cwd, path), 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new CliError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, 1);
   }
+}
+
+async function readRecord(cwd: string, path: string): Promise<unknown> {
+  return parseRecord(path, await readRecordText(cwd, path));
+}
+
+/** Every record of `paths`, read concurrently; each read's outcome is met in order (see loadModel). */
+const readRecords = (cwd: string, paths: string[]) => settleBounded(paths, (p) => readRecordText(cwd, p));
+
+function parseRecord(path: string, text: string | undefined): unknown {
+  if (text === undefined) return undefined;
   let doc: { schemaVersion?: unknown; answers?: unknown };
   try {
     doc = parse(text) ?? {};
@@ -121,9 +132,14 @@ export async function loadModel(cwd: string): Promise<RepoModel | undefined> {
     clusters.push(c);
   }
   const apps: AppAnswers[] = [];
-  for (const name of await listNames(cwd, `${RECORD_DIR}/answers/apps`)) {
-    const raw = await readRecord(cwd, recordPaths.app(name));
-    const a = validateAnswers(appSchema({ repo, clusters, others: apps }), raw, `${recordPaths.app(name)}: `);
+  // One schema for every app: its rules read `apps` as it grows, so each record is still checked against those read before it.
+  const schema = appSchema({ repo, clusters, others: apps });
+  const names = await listNames(cwd, `${RECORD_DIR}/answers/apps`);
+  const texts = await readRecords(cwd, names.map(recordPaths.app));
+  for (const [i, name] of names.entries()) {
+    // Parsed and checked in name order, so the first problem reported is the one a sequential read would meet.
+    const raw = parseRecord(recordPaths.app(name), unwrap(texts[i]!));
+    const a = validateAnswers(schema, raw, `${recordPaths.app(name)}: `);
     if (a.name !== name) throw new InputError(`${recordPaths.app(name)}: name: must match the file name (got ${JSON.stringify(a.name)})`);
     apps.push(a);
   }
