@@ -2,6 +2,14 @@ import type { Slots } from '../patch.js';
 import type { RepoModel } from './model.js';
 
 /**
+ * Set on a file whose text the tool rendered from these YAML templates: computeChanges proves it
+ * parses (proveYaml) before writing it (or, for a patched file, before creating it).
+ */
+interface Rendered {
+  templates?: string[];
+}
+
+/**
  * What a plan holds: pure data, computed from answers alone, no I/O.
  * - owned: the tool writes the whole file; any byte that differs is drift.
  * - patched: a user's file in which the tool keeps entries; `apply` adds them to the current text,
@@ -10,9 +18,23 @@ import type { RepoModel } from './model.js';
  *   with `onlyWith`, only in the same run that creates that other file.
  */
 export type PlannedFile =
-  | { mode: 'owned'; path: string; unit: string; contents: string }
-  | { mode: 'patched'; path: string; unit: string; apply: (current: string | undefined) => string; slots: (text: string | undefined) => Slots }
-  | { mode: 'scaffold'; path: string; unit: string; contents: string; onlyWith?: string };
+  | ({ mode: 'owned'; path: string; unit: string; contents: string } & Rendered)
+  | ({
+      mode: 'patched';
+      path: string;
+      unit: string;
+      apply: (current: string | undefined) => string;
+      slots: (text: string | undefined) => Slots;
+      /** Set by resourcesPatch: what `apply` lists, so many units' entries in one file compose as one edit. */
+      resources?: ResourceEntries;
+    } & Rendered)
+  | ({ mode: 'scaffold'; path: string; unit: string; contents: string; onlyWith?: string } & Rendered);
+
+/** The entries a kustomization.yaml lists for a unit: `created` when the tool creates the file, else `existing`. */
+export interface ResourceEntries {
+  created: string[];
+  existing: string[];
+}
 
 export interface Plan {
   files: PlannedFile[];

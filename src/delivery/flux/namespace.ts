@@ -1,8 +1,8 @@
 import { formatYaml } from '../../format.js';
-import { ensureMapEntries, ensureResources, mapEntriesSlots, resourcesSlots } from '../../patch.js';
+import { ensureMapEntries, mapEntriesSlots } from '../../patch.js';
 import { renderTemplate } from '../../render.js';
 import { TOOL } from '../../paths.js';
-import { scaffold } from '../../plan/emit.js';
+import { resourcesPatch, scaffold } from '../../plan/emit.js';
 import { type RepoModel, posixRelative } from '../../plan/model.js';
 import type { PlannedFile } from '../../plan/types.js';
 
@@ -29,15 +29,8 @@ export async function registerInNamespace(m: RepoModel, namespace: string, ksPat
   const kustomization = `${nsDir}/kustomization.yaml`;
   // A namespace whose labels the tool keeps needs its Namespace listed, in a folder of the user's too.
   const kept = Object.keys(labels).length > 0;
-  const entries = (cur: string | undefined) => (cur === undefined || kept ? ['./namespace.yaml', entry] : [entry]);
   return [
-    {
-      mode: 'patched',
-      path: kustomization,
-      unit,
-      apply: (cur) => ensureResources(cur, entries(cur)),
-      slots: (t) => resourcesSlots(t, kept ? ['./namespace.yaml', entry] : [entry]),
-    },
+    resourcesPatch(kustomization, unit, { created: ['./namespace.yaml', entry], existing: kept ? ['./namespace.yaml', entry] : [entry] }),
     await namespaceFile(`${nsDir}/namespace.yaml`, namespace, unit, labels, kustomization),
   ];
 }
@@ -52,5 +45,5 @@ export async function namespaceFile(path: string, name: string, unit: string, la
   if (!Object.keys(labels).length) return scaffold(path, unit, [CREATED], ['kustomize/namespace.yaml.hbs', { name }], onlyWith);
   const created = `# ${TOOL} keeps the pod-security labels; the rest is yours.\n${await formatYaml(renderTemplate('kustomize/namespace.yaml.hbs', { name }))}`;
   const want = { kind: 'Namespace', name, path: ['metadata', 'labels'], entries: labels };
-  return { mode: 'patched', path, unit, apply: (cur) => ensureMapEntries(cur, want, created), slots: (t) => mapEntriesSlots(t, want) };
+  return { mode: 'patched', path, unit, apply: (cur) => ensureMapEntries(cur, want, created), slots: (t) => mapEntriesSlots(t, want), templates: ['kustomize/namespace.yaml.hbs'] };
 }
