@@ -92,12 +92,16 @@ function npmReadersAgree(s: string): boolean {
  * Lower-case words of letters, digits, `_` and `-` that no tag of the `yaml` package's 1.1 or 1.2 schemas
  * resolves (node_modules/yaml/dist/schema: yaml-1.1 and core bool, null, int, float, timestamp and
  * merge tests): every such tag needs a leading digit, sign or dot, except these words and the 1.1
- * float with an empty mantissa (`e5`). Names (apps, namespaces, roles) are all such words, and
- * test/yaml/scalars.test.ts compares this shortcut with the parse on every short word.
+ * float with an empty mantissa (`e5`), and no tag's test admits a `/`. Names (apps, namespaces,
+ * roles) and the relative paths made of them are all such words; test/yaml/scalars.test.ts compares
+ * this shortcut with the parse on every short word and on random longer words and paths.
  */
 const PLAIN_WORD = /^[a-z][a-z0-9_-]*$/;
 const TAGGED_WORDS = new Set(['y', 'n', 'yes', 'no', 'on', 'off', 'true', 'false', 'null']);
-export const plainWord = (s: string): boolean => PLAIN_WORD.test(s) && !TAGGED_WORDS.has(s) && !/^e[-+]?[0-9]+$/.test(s);
+/** Relative paths: `./apps/app-1`, `kubernetes/apps/ns/app`. */
+const PLAIN_PATH = /^(\.\/|[a-z])[a-z0-9_./-]*$/;
+export const plainWord = (s: string): boolean =>
+  (PLAIN_WORD.test(s) && !TAGGED_WORDS.has(s) && !/^e[-+]?[0-9]+$/.test(s)) || (s.includes('/') && PLAIN_PATH.test(s));
 
 const readersAgree = (s: string): boolean => plainWord(s) || parsedAgree(s);
 

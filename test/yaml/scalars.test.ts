@@ -97,4 +97,11 @@ describe('the plain-word shortcut never says plain where the readers disagree', 
     const word = fc.tuple(fc.constantFrom(...'aefnoty'.split('')), fc.array(char, { maxLength: 6 })).map(([a, rest]) => a + rest.join(''));
     fc.assert(fc.property(word, (w) => !plainWord(w) || parsedAgree(w)), { numRuns: 3000 });
   });
+  it('random relative paths', () => {
+    const char = fc.constantFrom(...'ae01./_-'.split(''), ...alphabet);
+    const path = fc.tuple(fc.constantFrom('./', 'a', 'e', 'n', 'y', '.'), fc.array(char, { maxLength: 8 })).map(([a, rest]) => a + rest.join(''));
+    fc.assert(fc.property(path, (p) => !plainWord(p) || parsedAgree(p)), { numRuns: 3000 });
+    for (const p of ['./apps/app-1', 'kubernetes/apps/ns-0/app-0/app', './a', 'e5/x']) expect([p, plainWord(p)]).toEqual([p, true]);
+    for (const p of ['.', '../x', './A', '/abs']) expect([p, plainWord(p)]).toEqual([p, false]);
+  });
 });
