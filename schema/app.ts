@@ -6,6 +6,7 @@ import { plainInBlock } from '../src/yaml-scalar.js';
 import { APP_TEXT_FIELDS, refineSubstitutedText } from './substitution.js';
 import type { ClusterAnswers } from './cluster.js';
 import { nameClash } from './names.js';
+import { OtherApps } from './other-apps.js';
 import type { RepoAnswers } from './repo.js';
 import { dns1123Label, k8sCron, kubeName, labelValue, pgIdentifier, quantity, repoPath, reservedPgName } from './rules.js';
 
@@ -88,6 +89,8 @@ function perAppRules(a: { name: string; provisioning: string; appLayout: string 
 
 export function appSchema(ctx: AppCtx) {
   const clusterNames = ctx.clusters.map((c) => c.clusterName);
+  // Built on first use and caught up as ctx.others grows: loadModel checks each record against those read before it.
+  let others: OtherApps | undefined;
   return z
     .object({
       name: dns1123Label(APP_NAME_MAX),
@@ -156,7 +159,8 @@ export function appSchema(ctx: AppCtx) {
       // projected and secret volumes (Kubernetes docs, Pod Security Standards): an NFS volume is refused.
       if (a.backups && a.backupVolume === 'nfs' && a.namespace === ctx.repo.namespace && ctx.repo.podSecurity === 'restricted')
         add('backupVolume', `nfs volumes are refused by Pod Security restricted, which namespace ${a.namespace} enforces (podSecurity restricted): use pvc`);
-      for (const o of ctx.others) {
+      others = OtherApps.for(others, ctx.repo, ctx.clusters, ctx.others);
+      for (const o of others.candidates(a)) {
         if (o.name === a.name) continue;
         // Per-app: each app has a cluster of its own, whatever template it was made from.
         const sameCluster = ctx.repo.topology === 'shared' && o.cluster === a.cluster;
@@ -164,7 +168,7 @@ export function appSchema(ctx: AppCtx) {
         if (sameCluster && o.role === a.role) add('role', `"${a.role}" is already the role of app ${o.name} on cluster ${a.cluster}`);
         if (overlaps(o.path, a.path)) add('path', o.path === a.path ? `"${a.path}" is already the path of app ${o.name}` : `must not overlap the path of app ${o.name} (${o.path})`);
       }
-      const clash = nameClash(ctx.repo, ctx.clusters, [...ctx.others.filter((o) => o.name !== a.name), a], `app ${a.name}`);
+      const clash = others.names.sharedWith(a) ? nameClash(ctx.repo, ctx.clusters, [...ctx.others.filter((o) => o.name !== a.name), a], `app ${a.name}`) : undefined;
       if (clash) add(clash.field, clash.message);
       // One directory per unit: an app inside the operator's or the components' tree would mix its files with theirs.
       for (const key of ['operatorPath', 'componentsPath'] as const)

@@ -108,3 +108,48 @@ export function nameClash(repo: RepoAnswers, clusters: readonly ClusterAnswers[]
   }
   return undefined;
 }
+
+/**
+ * The objects of every unit but the one being answered, by key: which units make each. nameClash
+ * compares the whole list for one unit; validating each of 1,000 recorded apps that way is
+ * quadratic. A clash exists exactly when one of the unit's keys is also another unit's, so this
+ * index answers "none" at once, and nameClash (the one rule) is asked only when one may exist.
+ */
+export class HeldNames {
+  /** key -> the first unit that makes it, and a second, different one if any. */
+  private readonly held = new Map<string, { first: string; second?: string }>();
+
+  constructor(
+    private readonly repo: RepoAnswers,
+    private readonly clusters: readonly ClusterAnswers[],
+  ) {
+    if (repo.topology !== 'per-app') for (const c of clusters) this.hold(clusterObjects(repo, c));
+    this.hold(repoObjects(repo));
+  }
+
+  /** An app recorded beside the one being answered. */
+  addApp(a: AppAnswers): void {
+    this.hold(this.appObjects(a));
+  }
+
+  /** True when `a` makes an object some other unit held here makes too. */
+  sharedWith(a: AppAnswers): boolean {
+    const unit = `app ${a.name}`;
+    return this.appObjects(a).some((n) => {
+      const h = this.held.get(n.key);
+      return h !== undefined && (h.first !== unit || (h.second !== undefined && h.second !== unit));
+    });
+  }
+
+  private appObjects(a: AppAnswers): Named[] {
+    return [...(this.repo.topology === 'per-app' ? perAppClusterObjects(this.repo, this.clusters, a) : []), ...appObjects(this.repo, a)];
+  }
+
+  private hold(objects: Named[]): void {
+    for (const n of objects) {
+      const h = this.held.get(n.key);
+      if (!h) this.held.set(n.key, { first: n.unit });
+      else if (h.second === undefined && h.first !== n.unit) h.second = n.unit;
+    }
+  }
+}

@@ -82,7 +82,7 @@ function format(r) {
 }
 
 log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}; ${RUNS} runs after a warm-up (3 for 1,000 apps)`);
-log('command                                      wall min / median / max     cpu(median)  peak RSS  / node -e 0');
+log('command                                      wall min / median / max     cpu(median)  peak RSS  wall / node -e 0');
 floor = bench('node -e 0', () => [process.execPath, '-e', '0']);
 bench('--help', () => cli('--help'));
 const empty = buildRepo(0, 1);
@@ -120,11 +120,19 @@ if (!quick) {
   // Without kubectl is `--skip-kubectl`: the same process on the same PATH, only the builds left out.
   bench('validate (1000 apps, --skip-kubectl)', () => cli('validate', '--skip-kubectl', '--dest', big), { runs: 3, apps: 1000 });
 }
-// Growth per app between the two largest repos measured, for regen --check.
+// Growth per app: the median CPU a command adds for each app recorded, between two sizes. Linear
+// means the step from 100 to 1,000 apps costs per app about what the step from 10 to 100 did.
+const growth = [];
+const perApp = (what, a, b) => {
+  if (!a || !b) return;
+  const ms = ((b.cpu.median - a.cpu.median) / (b.apps - a.apps)) * 1000;
+  growth.push({ what, from: a.apps, to: b.apps, msPerApp: ms });
+  log(`${what} grows ${ms.toFixed(2)} ms CPU per app (${a.apps} -> ${b.apps} apps)`);
+};
+const row = (name) => rows.find((r) => r.name === name);
 const checks = rows.filter((r) => r.name.startsWith('regen --check') && r.name.includes('10 namespaces'));
-if (checks.length >= 2) {
-  const [a, b] = checks.slice(-2);
-  log(`regen --check grows ${(((b.wall.median - a.wall.median) / (b.apps - a.apps)) * 1000).toFixed(2)} ms per app (${a.apps} -> ${b.apps} apps)`);
-}
-if (json) process.stdout.write(`${JSON.stringify({ node: process.version, cpus: cpus().length, rows }, null, 2)}\n`);
+for (let i = 1; i < checks.length; i++) perApp('regen --check', checks[i - 1], checks[i]);
+perApp('regen --check, one namespace', checks[0], row('regen --check (1000 apps, 1 namespace)'));
+perApp('new-app', { ...row('new-app (empty repo, writes)'), apps: 0 }, row('new-app (1000 apps recorded, writes)'));
+if (json) process.stdout.write(`${JSON.stringify({ node: process.version, cpus: cpus().length, rows, growth }, null, 2)}\n`);
 rmSync(work, { recursive: true, force: true });

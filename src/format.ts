@@ -1,3 +1,4 @@
+import { parseAllDocuments } from 'yaml';
 import { TOOL } from './paths.js';
 
 /** The first lines of every file the tool owns: what made it and how to make it again. */
@@ -22,3 +23,10 @@ export const formatOwnedYaml = (unit: string, body: string): string => formatYam
 /** Owned Markdown: the header as an HTML comment (invisible when rendered), then the text as written. */
 export const ownedMarkdown = (unit: string, body: string): string =>
   `<!--\n${header(unit).replace(/^# /gm, '')}\n-->\n${body.replace(/\n*$/, '\n')}`;
+
+/** Throws when `text`, rendered from `templates`, is not YAML: a template bug, not user input. */
+export function proveYaml(text: string, templates: readonly string[]): void {
+  for (const doc of parseAllDocuments(text)) {
+    if (doc.errors.length) throw new Error(`template ${templates.join(', ')} rendered invalid YAML: ${doc.errors[0]!.message}`);
+  }
+}

@@ -185,11 +185,14 @@ class Editor {
     return pair!.key as Node;
   }
 
-  /** Appends each of `values` missing from the sequence at `path` (creating it); true when it changed. */
-  addToSeq(path: string[], values: unknown[], same: (a: unknown, b: unknown) => boolean): boolean {
+  /**
+   * Appends each of `values` missing from the sequence at `path` (creating it); true when it changed.
+   * Items are the same when `key` gives the same value (a Set: a namespace lists a thousand apps).
+   */
+  addToSeq(path: string[], values: unknown[], key: (item: unknown) => unknown): boolean {
     const seq = this.doc.getIn(path, true) as YAMLSeq | undefined;
-    const have: unknown[] = isSeq(seq) ? seq.toJSON() : [];
-    const missing = values.filter((v, i) => !have.some((h) => same(h, v)) && values.findIndex((w) => same(w, v)) === i);
+    const seen = new Set<unknown>(isSeq(seq) ? (seq.toJSON() as unknown[]).map(key) : []);
+    const missing = values.filter((v) => !seen.has(key(v)) && seen.add(key(v)));
     if (!missing.length) return false;
     if (!isSeq(seq)) return this.setIn(path.slice(0, -1), { [path.at(-1)!]: missing }, 'differing');
     if (seq.flow) {
@@ -286,6 +289,26 @@ function reserialized(text: string, i: number, doc: Document.Parsed, style: Styl
   return text.slice(0, start) + (i === 0 && text.startsWith('\ufeff') ? '\ufeff' : '') + replacement + text.slice(end);
 }
 
+type Parsed = ReturnType<typeof parseAllDocuments>;
+
+/**
+ * Texts parsed by the last edits that changed nothing, for reading their slots next: a run compares
+ * a file's text with what it should be and then reads the tool's entries from the same text (an
+ * app's ks.yaml, a thousand times), so it is parsed once. Only unedited models are kept, the last few.
+ */
+class ParsedTexts {
+  private readonly docs = new Map<string, Parsed>();
+  constructor(private readonly max: number) {}
+  get(text: string): Parsed | undefined {
+    return this.docs.get(text);
+  }
+  keep(text: string, docs: Parsed): void {
+    if (this.docs.size >= this.max) this.docs.delete(this.docs.keys().next().value!);
+    this.docs.set(text, docs);
+  }
+}
+const unedited = new ParsedTexts(4);
+
 /** Applies `edit` to the first document `select` accepts; returns undefined when none does. */
 function editDocument(text: string, select: (e: Editor) => boolean, edit: Edit): string | undefined {
   const docs = parseAllDocuments(text);
@@ -295,7 +318,11 @@ function editDocument(text: string, select: (e: Editor) => boolean, edit: Edit):
     if (doc.errors.length) throw new Error(doc.errors[0]!.message);
     const editor = new Editor(doc, text, style);
     if (!select(editor)) continue;
-    if (!edit(editor)) return text;
+    if (!edit(editor)) {
+      // An edit that changed nothing left the model as parsed.
+      unedited.keep(text, docs);
+      return text;
+    }
     const out = spliced(text, editor.splices);
     const again = parseAllDocuments(out);
     const agrees = Array.isArray(again) && again.length === docs.length && again.every((d, j) => !d.errors.length && isDeepStrictEqual(d.toJS(), j === i ? doc.toJS() : docs[j]!.toJS()));
@@ -306,10 +333,11 @@ function editDocument(text: string, select: (e: Editor) => boolean, edit: Edit):
 
 function readDocument(text: string | undefined, select: (e: Editor) => boolean): Editor | undefined {
   if (text === undefined) return undefined;
-  const docs = parseAllDocuments(text);
+  const docs = unedited.get(text) ?? parseAllDocuments(text);
   if (!Array.isArray(docs)) return undefined;
+  const style = styleOf(text);
   for (const doc of docs) {
-    const e = new Editor(doc, text, styleOf(text));
+    const e = new Editor(doc, text, style);
     if (!doc.errors.length && select(e)) return e;
   }
   return undefined;
@@ -322,7 +350,7 @@ const normResource = (x: unknown) => String(x).replace(/^\.\//, '').replace(/\/$
 /** A kustomize `kustomization.yaml` lists each of `entries` under `resources`. */
 export function ensureResources(current: string | undefined, entries: string[]): string {
   const base = current ?? 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n';
-  const out = editDocument(base, kindIs('Kustomization'), (e) => e.addToSeq(['resources'], entries, (a, b) => normResource(a) === normResource(b)));
+  const out = editDocument(base, kindIs('Kustomization'), (e) => e.addToSeq(['resources'], entries, normResource));
   if (out === undefined) throw new Error('no kind: Kustomization document to register resources in');
   return out;
 }
@@ -352,15 +380,16 @@ export interface FluxKsEntries {
   slotPrefix?: string;
 }
 
-const byName = (a: unknown, b: unknown) => (a as { name?: unknown } | null)?.name === (b as { name: string }).name;
+const nameOf = (item: unknown) => (item as { name?: unknown } | null)?.name;
+const byName = (a: unknown, b: unknown) => nameOf(a) === nameOf(b);
 
 /** An app's `ks.yaml` holds the tool's Flux Kustomization entries; `created` is the text for a new file. */
 export function ensureFluxKustomization(current: string | undefined, want: FluxKsEntries, created: string): string {
   if (current === undefined) return created;
   const edit: Edit = (e) => {
     let changed = e.setIn(['spec'], want.defaults, 'missing');
-    changed = e.addToSeq(['spec', 'dependsOn'], want.dependsOn, byName) || changed;
-    if (want.components.length) changed = e.addToSeq(['spec', 'components'], want.components, (a, b) => a === b) || changed;
+    changed = e.addToSeq(['spec', 'dependsOn'], want.dependsOn, nameOf) || changed;
+    if (want.components.length) changed = e.addToSeq(['spec', 'components'], want.components, (c) => c) || changed;
     changed = e.setIn(['spec', 'postBuild', 'substitute'], want.substitute, 'differing') || changed;
     return changed;
   };

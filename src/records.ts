@@ -5,6 +5,7 @@ import { appSchema, type AppAnswers } from '../schema/app.js';
 import { clusterSchema, type ClusterAnswers } from '../schema/cluster.js';
 import { repoSchema, type RepoAnswers } from '../schema/repo.js';
 import { validateAnswers } from './answers.js';
+import { settleBounded, unwrap } from './bounded.js';
 import { CliError, InputError } from './errors.js';
 import { RECORD_DIR, TOOL } from './paths.js';
 import type { RepoModel } from './plan/model.js';
@@ -74,14 +75,24 @@ export function migrateRecord(path: string, doc: { schemaVersion?: unknown; answ
   return answers;
 }
 
-async function readRecord(cwd: string, path: string): Promise<unknown> {
-  let text: string;
+async function readRecordText(cwd: string, path: string): Promise<string | undefined> {
   try {
-    text = await readFile(join(cwd, path), 'utf8');
+    return await readFile(join(cwd, path), 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new CliError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, 1);
   }
+}
+
+async function readRecord(cwd: string, path: string): Promise<unknown> {
+  return parseRecord(path, await readRecordText(cwd, path));
+}
+
+/** Every record of `paths`, read concurrently; each read's outcome is met in order (see loadModel). */
+const readRecords = (cwd: string, paths: string[]) => settleBounded(paths, (p) => readRecordText(cwd, p));
+
+function parseRecord(path: string, text: string | undefined): unknown {
+  if (text === undefined) return undefined;
   let doc: { schemaVersion?: unknown; answers?: unknown };
   try {
     doc = parse(text) ?? {};
@@ -111,10 +122,12 @@ export async function loadModel(cwd: string): Promise<RepoModel | undefined> {
     if (others.length) throw new InputError(`${recordPaths.repo}: missing, but clusters or apps are recorded beside it: restore it from git`);
     return undefined;
   }
-  const read = async (dir: string, path: (name: string) => string) => {
-    const units: RawUnit[] = [];
-    for (const name of await listNames(cwd, `${RECORD_DIR}/answers/${dir}`)) units.push({ name, raw: await readRecord(cwd, path(name)) });
-    return units;
+  // Read concurrently, parsed only when checkModel reaches each record (a getter): in name order, so the
+  // first problem reported is the one a sequential read would meet.
+  const read = async (dir: string, path: (name: string) => string): Promise<RawUnit[]> => {
+    const names = await listNames(cwd, `${RECORD_DIR}/answers/${dir}`);
+    const texts = await readRecords(cwd, names.map(path));
+    return names.map((name, i) => ({ name, get raw() { return parseRecord(path(name), unwrap(texts[i]!)); } }));
   };
   return checkModel({ repo: rawRepo, clusters: await read('clusters', recordPaths.cluster), apps: await read('apps', recordPaths.app) });
 }
@@ -139,8 +152,10 @@ export function checkModel(raw: { repo: unknown; clusters: readonly RawUnit[]; a
     clusters.push(c);
   }
   const apps: AppAnswers[] = [];
+  // One schema for every app: its rules read `apps` as it grows, so each record is still checked against those read before it.
+  const schema = appSchema({ repo, clusters, others: apps });
   for (const { name, raw: r } of raw.apps) {
-    const a = validateAnswers(appSchema({ repo, clusters, others: apps }), r, `${recordPaths.app(name)}: `);
+    const a = validateAnswers(schema, r, `${recordPaths.app(name)}: `);
     if (a.name !== name) throw new InputError(`${recordPaths.app(name)}: name: must match the file name (got ${JSON.stringify(a.name)})`);
     apps.push(a);
   }

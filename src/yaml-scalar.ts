@@ -69,8 +69,44 @@ export function v2NeedsQuotes(s: string): boolean {
   return resolvePlainV2(s).kind !== 'str' || BASE60.test(s);
 }
 
+/**
+ * What npmReadersAgree found for a string: it parses twice, and a repository's answers repeat the
+ * same few values (namespaces, store names, schedules) in every app. A pure function's results, so
+ * sharing them across runs in one process changes nothing; bounded so a long process stays small.
+ */
+const agreed = new Map<string, boolean>();
+const AGREED_MAX = 50_000;
+
 /** True when `key: <s>` reads back as exactly `s` in the `yaml` package's 1.1 and 1.2 readers. */
 function npmReadersAgree(s: string): boolean {
+  let known = agreed.get(s);
+  if (known === undefined) {
+    if (agreed.size >= AGREED_MAX) agreed.clear();
+    known = readersAgree(s);
+    agreed.set(s, known);
+  }
+  return known;
+}
+
+/**
+ * Lower-case words of letters, digits, `_` and `-` that no tag of the `yaml` package's 1.1 or 1.2 schemas
+ * resolves (node_modules/yaml/dist/schema: yaml-1.1 and core bool, null, int, float, timestamp and
+ * merge tests): every such tag needs a leading digit, sign or dot, except these words and the 1.1
+ * float with an empty mantissa (`e5`), and no tag's test admits a `/`. Names (apps, namespaces,
+ * roles) and the relative paths made of them are all such words; test/yaml/scalars.test.ts compares
+ * this shortcut with the parse on every short word and on random longer words and paths.
+ */
+const PLAIN_WORD = /^[a-z][a-z0-9_-]*$/;
+const TAGGED_WORDS = new Set(['y', 'n', 'yes', 'no', 'on', 'off', 'true', 'false', 'null']);
+/** Relative paths: `./apps/app-1`, `kubernetes/apps/ns/app`. */
+const PLAIN_PATH = /^(\.\/|[a-z])[a-z0-9_./-]*$/;
+export const plainWord = (s: string): boolean =>
+  (PLAIN_WORD.test(s) && !TAGGED_WORDS.has(s) && !/^e[-+]?[0-9]+$/.test(s)) || (s.includes('/') && PLAIN_PATH.test(s));
+
+const readersAgree = (s: string): boolean => plainWord(s) || parsedAgree(s);
+
+/** What the two readers make of `key: <s>`, parsed (exported for the test that checks plainWord against it). */
+export function parsedAgree(s: string): boolean {
   for (const version of ['1.1', '1.2'] as const) {
     try {
       const v = parse(`k: ${s}\n`, { version, uniqueKeys: false }) as unknown;

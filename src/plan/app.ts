@@ -1,8 +1,7 @@
 import type { AppAnswers } from '../../schema/app.js';
-import { ensureResources, removeResources, resourcesSlots } from '../patch.js';
 import { type AppValues, appValues, componentsOf, substituteFor } from './app-values.js';
 import { BACKUP_ENV, backupScript } from './backup-script.js';
-import { type Doc, kustomization, owned, ownedText } from './emit.js';
+import { type Doc, kustomization, owned, ownedText, resourcesPatch } from './emit.js';
 import { type RepoModel, appNames, clusterPolicyName, databaseRoleCr, ensureOf, reclaimPolicy } from './model.js';
 import { sqlExtension } from './extensions.js';
 import { type SecretSpec, secretFiles, secretNeeds, secretSourceOf } from './secret-source.js';
@@ -241,14 +240,7 @@ export async function appUnit(m: RepoModel, a: AppAnswers, p: PlacedCluster): Pr
       }
     }
     files.push(await kustomization(`${appDir}/cnpg/kustomization.yaml`, owner, names));
-    files.push({
-      mode: 'patched',
-      path: `${appDir}/kustomization.yaml`,
-      unit: owner,
-      apply: (cur) => ensureResources(cur, ['./cnpg']),
-      slots: (t) => resourcesSlots(t, ['./cnpg']),
-      unpatch: unpatchFor(owner, (t) => removeResources(t, ['./cnpg'])),
-    });
+    files.push(resourcesPatch(`${appDir}/kustomization.yaml`, owner, { created: ['./cnpg'], existing: ['./cnpg'] }));
   }
   return {
     id: ownerOf(a),

@@ -7,6 +7,7 @@ import { operatorUnits } from './operator.js';
 import { planRepoFiles } from './repo-files.js';
 import { keptOnPrune } from './retain.js';
 import { placeClusters } from './topology.js';
+import { resourcesPatch } from './emit.js';
 import type { Plan, PlannedFile } from './types.js';
 import type { Unit } from './units.js';
 
@@ -54,33 +55,59 @@ export async function planRepo(m: RepoModel, onUnit: (unit: string) => void = ()
 }
 
 /** Several units may keep entries in one user file (a namespace's kustomization.yaml): compose them. */
-function mergeByPath(files: PlannedFile[]): PlannedFile[] {
-  const byPath = new Map<string, PlannedFile>();
+export function mergeByPath(files: PlannedFile[]): PlannedFile[] {
+  const byPath = new Map<string, PlannedFile[]>();
   for (const f of files) {
     const problem = outputPathProblem(f.path);
     if (problem) throw new Error(`refusing to write ${JSON.stringify(f.path)}: ${problem}`);
-    const prev = byPath.get(f.path);
-    if (!prev) {
-      byPath.set(f.path, f);
-      continue;
-    }
-    if (prev.mode === 'patched' && f.mode === 'patched') {
-      const [first, second] = [prev, f];
-      const unpatch = (t: string, units: ReadonlySet<string>) => (second.unpatch ?? ((x) => x))((first.unpatch ?? ((x) => x))(t, units), units);
-      byPath.set(f.path, { mode: 'patched', path: f.path, unit: prev.unit, apply: (cur) => second.apply(first.apply(cur)), slots: (t) => ({ ...first.slots(t), ...second.slots(t) }), unpatch });
-      continue;
-    }
-    if (prev.mode === 'scaffold' && f.mode === 'scaffold') continue;
+    const same = byPath.get(f.path);
+    if (same) same.push(f);
+    else byPath.set(f.path, [f]);
+  }
+  return [...byPath.values()].map(composed).sort((a, b) => a.path.localeCompare(b.path));
+}
+
+type Patched = Extract<PlannedFile, { mode: 'patched' }>;
+
+/** The files units plan at one path, in plan order, as the one file written there. */
+function composed(files: PlannedFile[]): PlannedFile {
+  let kept = files[0]!;
+  let patches: Patched[] = kept.mode === 'patched' ? [kept] : [];
+  for (const f of files.slice(1)) {
+    if (kept.mode === 'patched' && f.mode === 'patched') patches.push(f);
+    else if (kept.mode === 'scaffold' && f.mode === 'scaffold') continue;
     // A file written once (an app's new Namespace) that another unit keeps entries in (the
     // operator's PSA labels on the same Namespace): the patched file creates it when absent too.
-    if (prev.mode === 'patched' && f.mode === 'scaffold') continue;
-    if (prev.mode === 'scaffold' && f.mode === 'patched') {
-      byPath.set(f.path, f);
-      continue;
-    }
-    throw new Error(`two units write ${f.path} (${prev.unit} and ${f.unit})`);
+    else if (kept.mode === 'patched' && f.mode === 'scaffold') continue;
+    else if (kept.mode === 'scaffold' && f.mode === 'patched') [kept, patches] = [f, [f]];
+    else throw new Error(`two units write ${f.path} (${kept.unit} and ${f.unit})`);
   }
-  return [...byPath.values()].sort((a, b) => a.path.localeCompare(b.path));
+  return patches.length > 1 ? composedPatches(patches) : kept;
+}
+
+/**
+ * Patches of one file applied in plan order, the first one's unit named. Lists of kustomize
+ * resources (a namespace's kustomization.yaml lists every app's ks.yaml) become one list: one
+ * parse, one edit, one serialisation whatever the number of apps, the text as if each unit's
+ * entries were added in turn (each after the first finds the file existing).
+ */
+function composedPatches(patches: Patched[]): Patched {
+  const [first] = patches as [Patched, ...Patched[]];
+  // remove-app: each unit takes out its own entries, whoever composed the file.
+  const unpatch = (t: string, units: ReadonlySet<string>) => patches.reduce((text, p) => (p.unpatch ? p.unpatch(text, units) : text), t);
+  if (patches.every((p) => p.resources)) {
+    const rest = patches.slice(1).flatMap((p) => p.resources!.existing);
+    return { ...(resourcesPatch(first.path, first.unit, { created: [...first.resources!.created, ...rest], existing: [...first.resources!.existing, ...rest] }) as Patched), unpatch };
+  }
+  return {
+    mode: 'patched',
+    path: first.path,
+    unit: first.unit,
+    apply: (cur) => patches.reduce((text: string | undefined, p) => p.apply(text), cur)!,
+    slots: (t) => Object.assign({}, ...patches.map((p) => p.slots(t))),
+    unpatch,
+    ...(first.templates ? { templates: first.templates } : {}),
+  };
 }
 
 export type { Plan, PlannedFile } from './types.js';

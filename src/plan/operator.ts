@@ -36,7 +36,7 @@ async function clusterSettings(m: RepoModel): Promise<PlannedFile[]> {
   if (!path) return [];
   const want: MapEntries = { kind: 'ConfigMap', name: m.repo.clusterVarsConfigMap, path: ['data'], entries: { CNPG_OPERATOR_VERSION: operatorRelease(m.repo.chartVersion)!.operator } };
   const created = await formatYaml(renderTemplate('operator/cluster-settings.yaml.hbs', { name: m.repo.clusterVarsConfigMap, namespace: m.repo.fluxNamespace }));
-  return [{ mode: 'patched', path, unit: OWNER, apply: (cur) => ensureMapEntries(cur, want, created), slots: (t) => mapEntriesSlots(t, want) }];
+  return [{ mode: 'patched', path, unit: OWNER, apply: (cur) => ensureMapEntries(cur, want, created), slots: (t) => mapEntriesSlots(t, want), templates: ['operator/cluster-settings.yaml.hbs'] }];
 }
 
 /** The CRDs apart from the chart (`operatorCrds: bundle`), at exactly the operator's version. */

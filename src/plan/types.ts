@@ -2,6 +2,14 @@ import type { Slots } from '../patch.js';
 import type { RepoModel } from './model.js';
 
 /**
+ * Set on a file whose text the tool rendered from these YAML templates: computeChanges proves it
+ * parses (proveYaml) before writing it (or, for a patched file, before creating it).
+ */
+interface Rendered {
+  templates?: string[];
+}
+
+/**
  * What a plan holds: pure data, computed from answers alone, no I/O.
  * - owned: the tool writes the whole file; any byte that differs is drift.
  * - patched: a user's file in which the tool keeps entries; `apply` adds them to the current text,
@@ -10,8 +18,8 @@ import type { RepoModel } from './model.js';
  *   with `onlyWith`, only in the same run that creates that other file.
  */
 export type PlannedFile =
-  | { mode: 'owned'; path: string; unit: string; contents: string }
-  | {
+  | ({ mode: 'owned'; path: string; unit: string; contents: string } & Rendered)
+  | ({
       mode: 'patched';
       path: string;
       unit: string;
@@ -19,8 +27,16 @@ export type PlannedFile =
       slots: (text: string | undefined) => Slots;
       /** remove-app: the text without the entries of `units` (those of others, and the user's, stay). */
       unpatch?: (text: string, units: ReadonlySet<string>) => string;
-    }
-  | { mode: 'scaffold'; path: string; unit: string; contents: string; onlyWith?: string };
+      /** Set by resourcesPatch: what `apply` lists, so many units' entries in one file compose as one edit. */
+      resources?: ResourceEntries;
+    } & Rendered)
+  | ({ mode: 'scaffold'; path: string; unit: string; contents: string; onlyWith?: string } & Rendered);
+
+/** The entries a kustomization.yaml lists for a unit: `created` when the tool creates the file, else `existing`. */
+export interface ResourceEntries {
+  created: string[];
+  existing: string[];
+}
 
 /** An unpatch that removes `remove`'s entries when `unit` is among those removed. */
 export const unpatchFor =

@@ -91,3 +91,30 @@ export interface Unit {
 }
 
 export const needsUnit = (u: Unit, id: string): boolean => u.needs.some((n) => 'unit' in n && n.unit === id);
+
+/**
+ * The units of one plan, indexed once: a delivery looks units up by id and by what they are
+ * delivered within for every unit, which over a plain list grows with the square of the apps.
+ */
+export class UnitIndex {
+  private readonly byId = new Map<string, Unit>();
+  private readonly inside = new Map<string, Unit[]>();
+
+  constructor(readonly all: readonly Unit[]) {
+    for (const u of all) {
+      this.byId.set(u.id, u);
+      if (u.within) (this.inside.get(u.within) ?? this.inside.set(u.within, []).get(u.within)!).push(u);
+    }
+  }
+
+  get(id: string): Unit {
+    const u = this.byId.get(id);
+    if (!u) throw new Error(`no unit ${id}`);
+    return u;
+  }
+
+  /** The units delivered within `id`, in plan order. */
+  within(id: string): readonly Unit[] {
+    return this.inside.get(id) ?? [];
+  }
+}

@@ -6,7 +6,8 @@ import { newCluster } from '../../src/commands/new-cluster.js';
 import { ensureFluxKustomization } from '../../src/patch.js';
 import { formatYaml } from '../../src/format.js';
 import { renderTemplate, yamlScalar } from '../../src/render.js';
-import { doubleQuoted, resolvePlainV2, yamlBlockText } from '../../src/yaml-scalar.js';
+import fc from 'fast-check';
+import { doubleQuoted, parsedAgree, plainWord, resolvePlainV2, yamlBlockText } from '../../src/yaml-scalar.js';
 import { R2, ctxFor, tempRepo } from '../helpers.js';
 
 /** Strings YAML 1.1 readers (go-yaml v2 in sigs.k8s.io/yaml) or YAML 1.2 readers do not take as strings when plain. */
@@ -80,5 +81,27 @@ describe('the patcher sets postBuild.substitute values that YAML 1.1 reads as th
     expect(v12!.spec.postBuild.substitute).toEqual(substitute);
     expect(out).toContain('APP: wiki\n');
     expect(out).toContain('D: 0 3 * * *\n');
+  });
+});
+
+describe('the plain-word shortcut never says plain where the readers disagree', () => {
+  const alphabet = [...'abcdefghijklmnopqrstuvwxyz0123456789_-'];
+  it('every word of one or two characters, and the tagged words', () => {
+    const words = [...alphabet.slice(0, 26), ...alphabet.slice(0, 26).flatMap((a) => alphabet.map((b) => a + b))];
+    for (const w of [...words, 'yes', 'off', 'null', 'true', 'false', 'e5', 'e-5', 'e+10', 'e_5', 'inf', 'nan']) expect([w, !plainWord(w) || parsedAgree(w)]).toEqual([w, true]);
+    // The ones a reader takes as something else are refused by the shortcut itself.
+    for (const w of ['y', 'n', 'on', 'no', 'yes', 'off', 'null', 'true', 'false', 'e5', 'e-5', 'e+10']) expect([w, plainWord(w)]).toEqual([w, false]);
+  });
+  it('random longer words, weighted to the letters and digits of tagged words', () => {
+    const char = fc.constantFrom(...'aeflnorsuyt0159_-'.split(''), ...alphabet);
+    const word = fc.tuple(fc.constantFrom(...'aefnoty'.split('')), fc.array(char, { maxLength: 6 })).map(([a, rest]) => a + rest.join(''));
+    fc.assert(fc.property(word, (w) => !plainWord(w) || parsedAgree(w)), { numRuns: 3000 });
+  });
+  it('random relative paths', () => {
+    const char = fc.constantFrom(...'ae01./_-'.split(''), ...alphabet);
+    const path = fc.tuple(fc.constantFrom('./', 'a', 'e', 'n', 'y', '.'), fc.array(char, { maxLength: 8 })).map(([a, rest]) => a + rest.join(''));
+    fc.assert(fc.property(path, (p) => !plainWord(p) || parsedAgree(p)), { numRuns: 3000 });
+    for (const p of ['./apps/app-1', 'kubernetes/apps/ns-0/app-0/app', './a', 'e5/x']) expect([p, plainWord(p)]).toEqual([p, true]);
+    for (const p of ['.', '../x', './A', '/abs']) expect([p, plainWord(p)]).toEqual([p, false]);
   });
 });

@@ -192,8 +192,8 @@ export async function wrapperChartFiles(dir: string, unit: string, input: Wrappe
   });
   const values = renderTemplate('argocd/chart/values.yaml.hbs', chartValues(input));
   const files: PlannedFile[] = [
-    { mode: 'owned', path: `${dir}/Chart.yaml`, unit, contents: await formatOwnedYaml(unit, chart) },
-    { mode: 'owned', path: `${dir}/values.yaml`, unit, contents: await formatOwnedYaml(unit, values) },
+    { mode: 'owned', path: `${dir}/Chart.yaml`, unit, contents: await formatOwnedYaml(unit, chart), templates: ['argocd/chart/Chart.yaml.hbs'] },
+    { mode: 'owned', path: `${dir}/values.yaml`, unit, contents: await formatOwnedYaml(unit, values), templates: ['argocd/chart/values.yaml.hbs'] },
   ];
   for (const t of CHART_TEMPLATES) files.push(ownedHelmTemplate(`${dir}/templates/${t}`, unit, `argocd/chart/templates/${t}.hbs`, { wave: waves.cluster, hookWave: waves.hook }));
   return files;

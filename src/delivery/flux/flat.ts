@@ -105,15 +105,15 @@ export const flatLayout: FluxLayout = {
     return { files: chart, listed: listedFiles(u, chart) };
   },
   async wiring(m, units) {
-    const top = units.filter((u) => !u.within);
-    const op = units.find((u) => u.kind === 'operator')!;
+    const top = units.all.filter((u) => !u.within);
+    const op = units.all.find((u) => u.kind === 'operator')!;
     const root = `${m.repo.appsRoot}/kustomization.yaml`;
     const entries = [posixRelative(m.repo.appsRoot, kustomizationsPath(m)), posixRelative(m.repo.appsRoot, m.repo.helmRepositoryPath)];
     const repository = { name: OPERATOR_HELM_REPOSITORY, namespace: m.repo.fluxNamespace, interval: '1h', url: OPERATOR_HELM_REPOSITORY_URL };
     return [
       await owned(kustomizationsPath(m), 'operator', top.map((u) => ['flux/kustomization.yaml.hbs', kustomizationView(m, units, u)])),
       await owned(m.repo.helmRepositoryPath, 'operator', [['flux/helmrepository.yaml.hbs', repository]]),
-      readme(m, units, op),
+      readme(m, units.all, op),
       {
         mode: 'patched',
         path: root,

@@ -1,10 +1,10 @@
 import { formatYaml } from '../../format.js';
 import { TOOL } from '../../paths.js';
-import { ensureFluxKustomization, ensureLines, ensureResources, fluxKustomizationSlots, linesSlots, removeFluxKustomization, removeResources, resourcesSlots } from '../../patch.js';
-import { kustomization, owned } from '../../plan/emit.js';
+import { ensureFluxKustomization, ensureLines, fluxKustomizationSlots, linesSlots, removeFluxKustomization } from '../../patch.js';
+import { kustomization, owned, resourcesPatch } from '../../plan/emit.js';
 import { type RepoModel, posixRelative } from '../../plan/model.js';
 import { type PlannedFile, unpatchFor } from '../../plan/types.js';
-import type { Unit } from '../../plan/units.js';
+import { type Unit, UnitIndex } from '../../plan/units.js';
 import { RECORD_DIR } from '../../records.js';
 import { renderTemplate } from '../../render.js';
 import type { Delivery } from '../types.js';
@@ -16,14 +16,13 @@ import { namespaceFile, operatorKsPath, operatorKsRegistered, registerInNamespac
 import type { Doc } from '../../views.js';
 
 /** The Flux Kustomization a unit is applied by: its own, or that of the unit it is delivered within. */
-export function applyingUnit(units: readonly Unit[], id: string): Unit {
-  const u = units.find((x) => x.id === id);
-  if (!u) throw new Error(`no unit ${id}`);
+export function applyingUnit(units: UnitIndex, id: string): Unit {
+  const u = units.get(id);
   return u.within ? applyingUnit(units, u.within) : u;
 }
 
 /** `dependsOn` from a unit's needs: other units by their Kustomization, externals by the recorded name. */
-function dependsOn(m: RepoModel, units: readonly Unit[], u: Unit) {
+function dependsOn(m: RepoModel, units: UnitIndex, u: Unit) {
   return u.needs.flatMap((n) => {
     if ('unit' in n) return [{ name: applyingUnit(units, n.unit).name, namespace: m.repo.fluxNamespace }];
     return n.external === 'cluster-vars' ? [] : [{ name: n.name, namespace: m.repo.fluxNamespace }];
@@ -31,13 +30,10 @@ function dependsOn(m: RepoModel, units: readonly Unit[], u: Unit) {
 }
 
 /** Every file a unit's Kustomization applies: its own and those of the units delivered within it. */
-const appliedPaths = (units: readonly Unit[], u: Unit): string[] => [
-  ...u.files.map((f) => f.path),
-  ...units.filter((x) => x.within === u.id).flatMap((x) => appliedPaths(units, x)),
-];
+const appliedPaths = (units: UnitIndex, u: Unit): string[] => [...u.files.map((f) => f.path), ...units.within(u.id).flatMap((x) => appliedPaths(units, x))];
 
 /** The view of templates/flux/kustomization.yaml.hbs for a unit with a Kustomization of its own. */
-export function kustomizationView(m: RepoModel, units: readonly Unit[], u: Unit) {
+export function kustomizationView(m: RepoModel, units: UnitIndex, u: Unit) {
   const vars = u.needs.flatMap((n) => ('external' in n && n.external === 'cluster-vars' ? [n.name] : []));
   const substitute = u.variables ?? null;
   return {
@@ -63,7 +59,7 @@ export function kustomizationView(m: RepoModel, units: readonly Unit[], u: Unit)
 export interface FluxLayout {
   /** `onCreate`: entries only a kustomization.yaml of the user's gets, when the tool creates it. */
   unitFiles(m: RepoModel, u: Unit): Promise<{ files: PlannedFile[]; listed: string[]; onCreate?: string[] }>;
-  wiring(m: RepoModel, units: readonly Unit[]): Promise<PlannedFile[]>;
+  wiring(m: RepoModel, units: UnitIndex): Promise<PlannedFile[]>;
 }
 
 /** Files in the unit's directory, as its kustomization.yaml lists them. */
@@ -85,7 +81,7 @@ async function chartFiles(u: Unit): Promise<PlannedFile[]> {
  * topology's ks layout it also declares the app's cluster's Kustomization (`<app>-postgres`, before
  * the app's, which waits for it): its fields are set when absent, its dependsOn kept.
  */
-async function appKustomization(m: RepoModel, units: readonly Unit[], u: Unit): Promise<PlannedFile[]> {
+async function appKustomization(m: RepoModel, units: UnitIndex, u: Unit): Promise<PlannedFile[]> {
   const a = u.app ?? u.cluster!.apps[0]!;
   const isApp = u.kind === 'app';
   const ks = kustomizationView(m, units, u);
@@ -124,6 +120,7 @@ async function appKustomization(m: RepoModel, units: readonly Unit[], u: Unit): 
       apply: (cur) => ensureFluxKustomization(cur, want, created),
       slots: (t) => fluxKustomizationSlots(t, want),
       unpatch: unpatchFor(u.owner, (t) => removeFluxKustomization(t, want)),
+      templates: ['flux/kustomization.yaml.hbs'],
     },
     ...(isApp ? await registerInNamespace(m, a.namespace, path, u.owner) : []),
   ];
@@ -150,47 +147,40 @@ const ksLayout: FluxLayout = {
   },
   async wiring(m, units) {
     const files: PlannedFile[] = [];
-    const infra = units.filter((u) => !u.within && u.kind !== 'app' && u.kind !== 'database' && !inAppKs(u));
+    const infra = units.all.filter((u) => !u.within && u.kind !== 'app' && u.kind !== 'database' && !inAppKs(u));
     const ksPath = operatorKsPath(m);
     // An upstream source (the CRD bundle) sits beside the Kustomization that applies it.
     const sources: Doc[] = infra.flatMap((u) =>
       u.source ? [['operator/crds-source.yaml.hbs', { name: u.source.name, namespace: m.repo.fluxNamespace, url: u.source.url, tag: u.source.tag, ignore: `${u.source.ignore.join('\n')}\n` }] as Doc] : [],
     );
     files.push(await owned(ksPath, 'operator', [...sources, ...infra.map((u): Doc => ['flux/kustomization.yaml.hbs', kustomizationView(m, units, u)])]));
-    const operator = units.find((u) => u.kind === 'operator');
+    const operator = units.all.find((u) => u.kind === 'operator');
     const labels = operator?.namespaceLabels ?? {};
     const registered = await registerInNamespace(m, m.repo.namespace, ksPath, 'operator', labels);
     files.push(...registered);
     if (operator && namespaceInOwnDir(m, operator)) files.push(await namespaceFile(`${operator.dir}/namespace.yaml`, m.repo.namespace, 'operator', labels));
-    for (const u of units.filter((x) => x.kind === 'app' || inAppKs(x))) files.push(...(await appKustomization(m, units, u)));
+    for (const u of units.all.filter((x) => x.kind === 'app' || inAppKs(x))) files.push(...(await appKustomization(m, units, u)));
     return files;
   },
 };
 
 /** A unit listed by the kustomization.yaml of the unit it is delivered within, from the same directory. */
-const listedByParent = (units: readonly Unit[], u: Unit) => !!u.within && units.find((x) => x.id === u.within)?.dir === u.dir;
+const listedByParent = (units: UnitIndex, u: Unit) => !!u.within && units.get(u.within).dir === u.dir;
 
 /** Flux in either layout (`fluxLayout`): the units' kustomizations, the layout's files and wiring, the components. */
 export const fluxDelivery: Delivery = {
-  async deliver(m, units) {
+  async deliver(m, planned) {
+    const units = new UnitIndex(planned);
     const layout = m.repo.fluxLayout === 'flat' ? flatLayout : ksLayout;
     const files: PlannedFile[] = [];
-    for (const u of units) {
+    for (const u of units.all) {
       const own = await layout.unitFiles(m, u);
       files.push(...own.files);
       const listed = [...own.listed, ...(u.listed ?? [])];
       const path = `${u.dir}/kustomization.yaml`;
       // The user's file (an app's directory): the tool keeps its entries there, in this order.
       const onCreate = own.onCreate ?? [];
-      if (u.userKustomization)
-        files.push({
-          mode: 'patched',
-          path,
-          unit: u.owner,
-          apply: (cur) => ensureResources(cur, cur === undefined ? [...onCreate, ...listed] : listed),
-          slots: (t) => resourcesSlots(t, listed),
-          unpatch: unpatchFor(u.owner, (t) => removeResources(t, listed)),
-        });
+      if (u.userKustomization) files.push(resourcesPatch(path, u.owner, { created: [...onCreate, ...listed], existing: listed }));
       else if (u.listed && !listedByParent(units, u)) files.push(await kustomization(path, u.owner, listed));
     }
     files.push(...(await layout.wiring(m, units)));

@@ -1,8 +1,8 @@
 import { formatYaml } from '../../format.js';
-import { ensureMapEntries, ensureResources, mapEntriesSlots, removeResources, resourcesSlots } from '../../patch.js';
+import { ensureMapEntries, mapEntriesSlots } from '../../patch.js';
 import { renderTemplate } from '../../render.js';
 import { TOOL } from '../../paths.js';
-import { scaffold } from '../../plan/emit.js';
+import { resourcesPatch, scaffold } from '../../plan/emit.js';
 import { type RepoModel, posixRelative } from '../../plan/model.js';
 import { type PlannedFile, unpatchFor } from '../../plan/types.js';
 
@@ -31,16 +31,8 @@ export async function registerInNamespace(m: RepoModel, namespace: string, ksPat
   // A namespace whose labels the tool keeps needs its Namespace listed, in a folder of the user's too.
   const kept = Object.keys(labels).length > 0;
   const creates = kept || !KUBERNETES_NAMESPACES.has(namespace);
-  const entries = (cur: string | undefined) => ((cur === undefined && creates) || kept ? ['./namespace.yaml', entry] : [entry]);
-  const registered: PlannedFile = {
-    mode: 'patched',
-    path: kustomization,
-    unit,
-    apply: (cur) => ensureResources(cur, entries(cur)),
-    slots: (t) => resourcesSlots(t, kept ? ['./namespace.yaml', entry] : [entry]),
-    // The Namespace stays listed: other apps' folders may share it, and it is never pruned.
-    unpatch: unpatchFor(unit, (t) => removeResources(t, [entry])),
-  };
+  // The Namespace stays listed on remove-app: other apps' folders may share it, and it is never pruned.
+  const registered = resourcesPatch(kustomization, unit, { created: creates ? ['./namespace.yaml', entry] : [entry], existing: kept ? ['./namespace.yaml', entry] : [entry] }, [entry]);
   return creates ? [registered, await namespaceFile(`${nsDir}/namespace.yaml`, namespace, unit, labels, kustomization)] : [registered];
 }
 
@@ -60,5 +52,5 @@ export async function namespaceFile(path: string, name: string, unit: string, la
   if (!Object.keys(labels).length) return scaffold(path, unit, [CREATED], ['kustomize/namespace.yaml.hbs', { name }], onlyWith);
   const created = `# ${TOOL} keeps the pod-security labels; the rest is yours.\n${await formatYaml(renderTemplate('kustomize/namespace.yaml.hbs', { name }))}`;
   const want = { kind: 'Namespace', name, path: ['metadata', 'labels'], entries: labels };
-  return { mode: 'patched', path, unit, apply: (cur) => ensureMapEntries(cur, want, created), slots: (t) => mapEntriesSlots(t, want) };
+  return { mode: 'patched', path, unit, apply: (cur) => ensureMapEntries(cur, want, created), slots: (t) => mapEntriesSlots(t, want), templates: ['kustomize/namespace.yaml.hbs'] };
 }
