@@ -55,13 +55,13 @@ function fieldLines(groups: [string, readonly Field<never>[]][], defaults: Recor
 
 export { BACKUP_FIELD };
 
-export const MAIN_HELP = `${TOOL}: scaffold CloudNativePG onto a Flux GitOps repository.
+export const MAIN_HELP = `${TOOL}: scaffold CloudNativePG into a Flux or Argo CD GitOps repository.
 
 Usage: ${TOOL} <command> [flags]
 
 Commands:
-  new-cluster   the CNPG operator and a shared PostgreSQL cluster
-  new-app       onboard an app's database onto a shared cluster
+  new-cluster   the CNPG operator and a PostgreSQL cluster (shared, or the template of one per app)
+  new-app       onboard an app's database onto a shared cluster or its own
   remove-app    offboard an app: its files and entries go, its data stays (--drop-data drops it)
   regen         re-render everything from the recorded answers (--check: fail on drift)
   validate      check a tree: schemas, CEL rules, Flux substitution, references, kustomize builds
