@@ -12,7 +12,10 @@ export function newAppParts(model: RepoModel, choices: RepoChoices, saved?: Answ
   const part = {
     spec: appAnswers,
     title: (a: Answers) => `app ${String(a.name)}`,
-    ctxOf: (a: Answers) => ({ repo: model.repo, clusters: model.clusters, others: model.apps.filter((o) => o.name !== a.name) }),
+    ctxOf: (a: Answers) => {
+      const recorded = model.apps.some((o) => o.name === a.name);
+      return { repo: model.repo, clusters: model.clusters, others: model.apps.filter((o) => o.name !== a.name), ...(recorded ? {} : { declaredNamespaces: choices.declaredNamespaces }) };
+    },
     recorded: (a: Answers) => model.apps.find((o) => o.name === a.name),
     saved,
     choices: { cluster: model.clusters.map((c) => c.clusterName) },

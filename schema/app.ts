@@ -16,6 +16,11 @@ export interface AppCtx {
   clusters: ClusterAnswers[];
   /** Apps recorded already, other than the one being answered. */
   others: AppAnswers[];
+  /**
+   * Namespaces a file of the user's declares (src/repo-choices.ts), given only while a new app is
+   * answered: the answer is decided once, at onboarding, so regen renders the same tree every time.
+   */
+  declaredNamespaces?: ReadonlyMap<string, string>;
 }
 
 /** `<app>-pg-backups` is the longest derived name and a CronJob name has at most 52 characters. */
@@ -27,6 +32,14 @@ const pgName = (name: unknown) => String(name ?? '').replace(/-/g, '_');
 export const appFields: readonly Field<AppCtx>[] = [
   { name: 'name', kind: 'string', message: 'App name (DNS-1123 label)' },
   { name: 'namespace', kind: 'string', message: 'Namespace the app runs in', default: () => 'default' },
+  {
+    name: 'createNamespace',
+    kind: 'bool',
+    message: 'Declare the namespace (a Namespace object) in the namespace folder the tool creates for it',
+    shownDefault: 'true; false, and asked, when a YAML file of yours declares that Namespace already',
+    // Two owners of one Namespace take it from each other (Flux, Argo CD) or fail the kustomize build.
+    default: (a, ctx) => (ctx.declaredNamespaces?.has(String(a.namespace)) ? false : undefined),
+  },
   {
     name: 'path',
     kind: 'string',
@@ -95,6 +108,7 @@ export function appSchema(ctx: AppCtx) {
     .object({
       name: dns1123Label(APP_NAME_MAX),
       namespace: dns1123Label(),
+      createNamespace: z.boolean({ message: 'must be true or false' }).optional(),
       path: repoPath,
       cluster: z.string({ message: clusterNames.length ? `is required: one of ${clusterNames.join(', ')}` : 'is required: no cluster is recorded yet (run new-cluster first)' }),
       database: pgIdentifier,

@@ -14,6 +14,8 @@ export interface Field<Ctx> {
   choices?: readonly string[];
   /** Default from earlier answers and the repository's records; absent means required. */
   default?: (answers: Answers, ctx: Ctx) => unknown;
+  /** How --help states a default that depends on the repository's files, which --help does not read. */
+  shownDefault?: string;
   /** Asked only when this holds; the default is recorded otherwise. */
   when?: (answers: Answers, ctx: Ctx) => boolean;
 }

@@ -25,6 +25,7 @@ const TYPE: Record<Field<never>['kind'], string> = { string: 'text', int: 'numbe
 /** A field's default as --help shows it: the value with nothing else answered, or how it is derived. */
 function shownDefault(f: Field<never>, defaults: Record<string, unknown>): string {
   if (!f.default) return 'required';
+  if (f.shownDefault) return `default: ${f.shownDefault}`;
   const v = defaults[f.name];
   if (v === undefined) return 'default: none (asked)';
   if (f.kind === 'objects') return `default: ${JSON.stringify(v)}`;

@@ -1,8 +1,9 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { fillDefaults } from '../schema/fields.js';
 import { repoFields } from '../schema/repo.js';
+import { readManifest } from './changes.js';
 import type { RepoModel } from './plan/model.js';
 import { RECORD_DIR } from './paths.js';
 
@@ -12,6 +13,8 @@ export interface RepoChoices {
   namespaces: string[];
   /** ClusterSecretStore objects declared in the tree, and the stores the records name. */
   secretStores: string[];
+  /** Namespaces a file outside the tool's declares (a `kind: Namespace`), each with the first such file. */
+  declaredNamespaces: ReadonlyMap<string, string>;
 }
 
 /** A walk of the tree stays short on a large monorepo: a few thousand YAML files, none larger than a manifest. */
@@ -27,14 +30,33 @@ async function dirs(path: string): Promise<string[]> {
   }
 }
 
-/** Names of the ClusterSecretStores the tree's YAML files declare. */
-async function declaredSecretStores(dest: string): Promise<string[]> {
-  const found: string[] = [];
+/** Kinds the scan collects; a file is parsed only when a line of its text names one (most never do). */
+const KINDS = /^kind:\s*(ClusterSecretStore|Namespace)\s*$/m;
+
+export interface Declared {
+  secretStores: string[];
+  /** Namespace name -> the first file (repository path) that declares it. */
+  namespaces: Map<string, string>;
+}
+
+/**
+ * The ClusterSecretStores and Namespaces the tree's YAML files declare, in one bounded walk (at most
+ * MAX_FILES files, none over MAX_BYTES), in a stable order. The files the tool wrote (its manifest,
+ * scaffolds included) are not the user's declarations and are skipped.
+ */
+export async function declaredObjects(dest: string): Promise<Declared> {
+  const found: Declared = { secretStores: [], namespaces: new Map() };
+  let own: ReadonlySet<string>;
+  try {
+    own = new Set((await readManifest(dest)).keys());
+  } catch {
+    own = new Set(); // A broken manifest is the command's to report; the choices only lose the filter.
+  }
   let files = 0;
   const walk = async (dir: string): Promise<void> => {
     let entries;
     try {
-      entries = await readdir(dir, { withFileTypes: true });
+      entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     } catch {
       return;
     }
@@ -44,12 +66,16 @@ async function declaredSecretStores(dest: string): Promise<string[]> {
       if (e.isDirectory()) await walk(path);
       else if (e.isFile() && /\.ya?ml$/.test(e.name)) {
         files++;
-        if ((await stat(path)).size > MAX_BYTES) continue;
+        const rel = relative(dest, path).split(sep).join('/');
+        if (own.has(rel) || (await stat(path)).size > MAX_BYTES) continue;
         const text = await readFile(path, 'utf8');
-        if (!/^kind:\s*ClusterSecretStore\s*$/m.test(text)) continue;
+        if (!KINDS.test(text)) continue;
         for (const doc of parseAllDocuments(text)) {
           const o = doc.errors.length ? undefined : (doc.toJS() as { kind?: unknown; metadata?: { name?: unknown } } | null);
-          if (o?.kind === 'ClusterSecretStore' && typeof o.metadata?.name === 'string') found.push(o.metadata.name);
+          const name = o?.metadata?.name;
+          if (typeof name !== 'string') continue;
+          if (o?.kind === 'ClusterSecretStore') found.secretStores.push(name);
+          else if (o?.kind === 'Namespace' && !found.namespaces.has(name)) found.namespaces.set(name, rel);
         }
       }
     }
@@ -66,8 +92,10 @@ export async function repoChoices(dest: string, model: RepoModel | undefined): P
   const folders = repo.fluxLayout === 'flat' ? [] : await dirs(join(dest, String(repo.appsRoot)));
   const recordedNs = model ? [model.repo.namespace, ...model.apps.map((a) => a.namespace)] : [];
   const recordedStores = model ? [model.repo.secretStore, ...model.apps.map((a) => a.secretStore)] : [];
+  const declared = await declaredObjects(dest);
   return {
-    namespaces: sorted(['default', ...folders, ...recordedNs]),
-    secretStores: sorted([...(await declaredSecretStores(dest)), ...recordedStores]),
+    namespaces: sorted(['default', ...folders, ...recordedNs, ...declared.namespaces.keys()]),
+    secretStores: sorted([...declared.secretStores, ...recordedStores]),
+    declaredNamespaces: declared.namespaces,
   };
 }

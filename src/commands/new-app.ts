@@ -9,6 +9,7 @@ import { InputError } from '../errors.js';
 import { promptedRun } from '../interactive.js';
 import { appNextSteps } from '../next-steps.js';
 import { loadModel } from '../records.js';
+import { declaredObjects } from '../repo-choices.js';
 
 /**
  * `new-app`: records one app's answers (validated against the repo's clusters), then writes the
@@ -27,7 +28,9 @@ export async function newApp(ctx: Context, given: Answers) {
       if (name === undefined) throw new InputError('name: is required (--name <app>)');
       const recorded = model.apps.find((a) => a.name === name);
       const others = model.apps.filter((a) => a.name !== name);
-      const appCtx = { repo: model.repo, clusters: model.clusters, others };
+      // A new app's namespace declared in a file of the user's gets no Namespace of the tool's (createNamespace).
+      const declaredNamespaces = recorded ? undefined : (await declaredObjects(ctx.dest)).namespaces;
+      const appCtx = { repo: model.repo, clusters: model.clusters, others, declaredNamespaces };
       const raw = fillDefaults(appFields, { ...recorded, ...answers }, appCtx);
       const app = validateAnswers(appSchema(appCtx), raw, '', new Set(Object.keys(answers)));
       const next = { ...model, apps: [...others, app].sort((a, b) => a.name.localeCompare(b.name)) };

@@ -7,7 +7,7 @@ import type { PlannedFile } from '../../plan/types.js';
 import type { Unit } from '../../plan/units.js';
 import { OPERATOR_HELM_REPOSITORY, OPERATOR_HELM_REPOSITORY_URL, operatorRelease } from '../../versions.js';
 import { type FluxLayout, kustomizationView, listedFiles } from './index.js';
-import { KUBERNETES_NAMESPACES } from './namespace.js';
+import { ownsNamespace } from './namespace.js';
 
 /** The tool's Flux Kustomizations, one file at the k8s cluster's root (`appsRoot`). */
 export const FLAT_KUSTOMIZATIONS = 'cnpg-kustomizations.yaml';
@@ -77,12 +77,13 @@ function readme(m: RepoModel, units: readonly Unit[], op: Unit): PlannedFile {
  * needs the user's root kustomization.yaml and only adds its entries there.
  */
 /**
- * Whether an app's new directory declares its Namespace: not one Kubernetes makes (`default`), nor one
+ * Whether an app's new directory declares its Namespace: not one Kubernetes makes (`default`) or a file of
+ * the user's declares (`ownsNamespace`), nor one
  * another directory of the tool's declares already (the operator's, an app before it by name), since
  * two Kustomizations applying one object take it from each other.
  */
 function declaresNamespace(m: RepoModel, u: Unit): boolean {
-  if (KUBERNETES_NAMESPACES.has(u.namespace) || u.namespace === m.repo.namespace) return false;
+  if (!ownsNamespace(m, u.namespace) || u.namespace === m.repo.namespace) return false;
   const first = m.apps.find((a) => a.namespace === u.namespace);
   return !first || first.name === (u.app ?? u.cluster?.apps[0])?.name;
 }

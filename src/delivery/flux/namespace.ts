@@ -30,11 +30,19 @@ export async function registerInNamespace(m: RepoModel, namespace: string, ksPat
   const kustomization = `${nsDir}/kustomization.yaml`;
   // A namespace whose labels the tool keeps needs its Namespace listed, in a folder of the user's too.
   const kept = Object.keys(labels).length > 0;
-  const creates = kept || !KUBERNETES_NAMESPACES.has(namespace);
+  const creates = kept || ownsNamespace(m, namespace);
   // The Namespace stays listed on remove-app: other apps' folders may share it, and it is never pruned.
   const registered = resourcesPatch(kustomization, unit, { created: creates ? ['./namespace.yaml', entry] : [entry], existing: kept ? ['./namespace.yaml', entry] : [entry] }, [entry]);
   return creates ? [registered, await namespaceFile(`${nsDir}/namespace.yaml`, namespace, unit, labels, kustomization)] : [registered];
 }
+
+/**
+ * Whether a new folder of the tool's declares `namespace`: not one Kubernetes makes, nor one a file of
+ * the user's declares (an app in it answered createNamespace false, found when it was onboarded): two
+ * owners of one Namespace take it from each other, and kustomize refuses the id twice in one build.
+ */
+export const ownsNamespace = (m: RepoModel, namespace: string): boolean =>
+  !KUBERNETES_NAMESPACES.has(namespace) && !m.apps.some((a) => a.namespace === namespace && a.createNamespace === false);
 
 /**
  * The namespaces Kubernetes itself creates (kubernetes.io, Namespaces, "Initial namespaces"): a new
