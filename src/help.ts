@@ -104,6 +104,8 @@ drop it later.
   --dry-run     print what would change (diffs, deletions), write nothing; --json for scripts
   --force       also delete the app's files changed by hand
   --allow-dirty write over uncommitted changes, or outside a git repository
+What you keep beside the app's files stays, and stays buildable: a ks.yaml kept for your files stays
+listed, with what it applies; a file of yours listing one of the app's files is refused (exit 1).
 Exit codes: 0 done, 1 refused (hand edits, dirty tree), 2 unknown app or bad flags (nothing written).`,
   graph: `Usage: ${TOOL} graph [--dest DIR] > graph.md
 

@@ -117,8 +117,11 @@ export function removalMarkedSteps(m: RepoModel, a: AppAnswers): string[] {
   ]);
 }
 
-/** remove-app's last run: what stays in the cluster and how to drop it later, then commit. */
-export function removalNextSteps(m: RepoModel, a: AppAnswers): string[] {
+/**
+ * remove-app's last run: what stays in the cluster and how to drop it later, then commit. `kept`: the
+ * files the run left as the user's (an app's ks.yaml still listed, SOPS files they encrypted).
+ */
+export function removalNextSteps(m: RepoModel, a: AppAnswers, kept: readonly string[] = []): string[] {
   const p = placementOf(m, a);
   const drop = a.removal === 'drop-data';
   const ns = p.namespace;
@@ -140,9 +143,12 @@ export function removalNextSteps(m: RepoModel, a: AppAnswers): string[] {
       `database ${a.database} and role ${a.role} on cluster ${p.name} (namespace ${ns}): the Database has reclaim policy retain; the role: ${role}; to drop them: kubectl cnpg psql ${p.name} -n ${ns} -- -c 'DROP DATABASE "${a.database}"' -c 'DROP ROLE "${a.role}"'`,
     );
   }
+  const sopsKept = kept.filter((p) => p.endsWith('.sops.yaml'));
   stays.push(
     secretSourceOf(m.repo) === 'sops'
-      ? `the app's Secrets go with their SOPS files (${engine(m)} prunes them)`
+      ? sopsKept.length
+        ? `the Secrets of your SOPS files go (${engine(m)} prunes them${p.perApp && !drop ? ', except those you annotated prune: disabled' : ''}); the files stay in Git, encrypted and listed by nothing: git rm ${sopsKept.join(' ')}`
+        : `the app's Secrets go with their SOPS files (${engine(m)} prunes them)`
       : `the Secrets External Secrets made go with their ExternalSecrets; item ${a.storeItem} (property ${a.passwordProperty}) stays in the secret store ${a.secretStore}: delete it there when no longer needed`,
   );
   if (a.backups && a.backupVolume === 'pvc') stays.push(`the logical dumps in PVC ${a.backupPvc} (namespace ${a.namespace}) stay: it is never pruned; kubectl delete pvc ${a.backupPvc} -n ${a.namespace} drops them`);
@@ -150,8 +156,22 @@ export function removalNextSteps(m: RepoModel, a: AppAnswers): string[] {
   return [
     'what stays in the cluster:',
     ...stays.map((s) => `  - ${s}`),
-    ...numbered([`commit and push; ${engine(m)} then removes app ${a.name}'s objects (the namespace ${a.namespace} stays: it is never pruned)`]),
+    ...numbered([removedStep(m, a, kept)]),
   ];
+}
+
+/** What the engine does with the objects once the files are gone: Argo CD prunes only when told to. */
+function removedStep(m: RepoModel, a: AppAnswers, kept: readonly string[]): string {
+  const namespace = `the namespace ${a.namespace} stays: it is never pruned`;
+  if (m.repo.delivery === 'argocd') {
+    const own = `the app's side in ${a.path}/app/cnpg goes when the app's own Application prunes (automated prune, or a sync with prune)`;
+    return m.repo.argocdPrune === false
+      ? `commit and push; Application ${m.repo.argocdNamespace}/${OPERATOR_KS} does not prune (argocdPrune false): sync it with prune (argocd app sync ${OPERATOR_KS} --prune) to remove app ${a.name}'s database objects; ${own}`
+      : `commit and push; Argo CD then prunes app ${a.name}'s database objects (argocdPrune); ${own}`;
+  }
+  const ks = `${a.path}/ks.yaml`;
+  if (kept.includes(ks)) return `commit and push; Flux then removes app ${a.name}'s database side; ${ks} stays yours, listed, and applies what is left beside it (${namespace})`;
+  return `commit and push; ${engine(m)} then removes app ${a.name}'s objects (${namespace})`;
 }
 
 const engine = (m: RepoModel) => (m.repo.delivery === 'argocd' ? 'Argo CD' : 'Flux');

@@ -1,7 +1,10 @@
 import { posix } from 'node:path';
 import { type Change, type ManifestEntry, parseManifest, serializeManifest, sha256 } from './changes.js';
+import { ConflictError } from './errors.js';
+import { ensureResources } from './patch.js';
 import type { Plan, PlannedFile } from './plan/types.js';
 import { recordPaths } from './records.js';
+import { buildable, referencesOf, resourcesOf } from './removal-refs.js';
 
 /**
  * What remove-app does to the tree, from the plans with and without the app: pure, the texts and the
@@ -13,6 +16,8 @@ import { recordPaths } from './records.js';
  * - In a user's file the removed units' entries go (`unpatch`); a file the tool created, holding nothing
  *   else, goes whole once nothing else is left in its directory (a ks.yaml still applies whatever the
  *   user added to its app's directory).
+ * - What stays must still build (`keepReferencesWhole`): an entry of a file that stays keeps naming a
+ *   file that stays, and a file that stays never names one that goes.
  */
 export interface RemovalInput {
   app: string;
@@ -22,7 +27,10 @@ export interface RemovalInput {
   changes: Change[];
   /** The current text of every file the plan with the app holds (undefined: absent). */
   texts: ReadonlyMap<string, string | undefined>;
-  /** Every file on disk below a directory of one of those files, repository-relative. */
+  /**
+   * Every file on disk below a directory of one of those files, repository-relative. The texts also
+   * hold the kustomization.yaml of each directory above them, which may list them.
+   */
   filesBelow: (dir: string) => readonly string[];
 }
 
@@ -68,15 +76,18 @@ export function planRemoval(input: RemovalInput): Removal {
   const patched = withApp.files.filter((f): f is Extract<PlannedFile, { mode: 'patched' }> => f.mode === 'patched' && !!f.unpatch);
   patched.sort((a, b) => b.path.split('/').length - a.path.split('/').length);
   const released = new Set<string>();
+  const strippedOf = new Map<string, string>();
   for (const f of patched) {
     const current = texts.get(f.path);
     if (current === undefined) continue;
-    const stripped = f.unpatch!(current, removed);
+    const unpatched = f.unpatch!(current, removed);
     const next = after.get(f.path);
     if (next?.mode === 'patched') {
-      if (stripped !== current) set({ ...change(f, current, next.apply(stripped)), unit: next.unit });
+      if (unpatched !== current) set({ ...change(f, current, next.apply(unpatched)), unit: next.unit });
       continue;
     }
+    const stripped = buildable(f.path, unpatched);
+    strippedOf.set(f.path, stripped);
     if (next || !removed.has(f.unit) && stripped === current) continue;
     const dir = posix.dirname(f.path);
     const alone = input.filesBelow(dir).every((p) => p === f.path || deleted.has(p));
@@ -87,10 +98,75 @@ export function planRemoval(input: RemovalInput): Removal {
       kept.push({ path: f.path, why: stripped === current ? 'yours: nothing of the tool\'s was left in it' : 'yours: the tool\'s entries removed, the rest kept' });
     }
   }
+  keepReferencesWhole({ app: input.app, texts, filesBelow: input.filesBelow, byPath, deleted, set, released, kept, strippedOf });
   const changes = [...byPath.values()].filter((c) => c.path !== recordPaths.manifest);
   changes.push(recordDeletion(input.app, texts));
   changes.push(manifestChange(input.changes.at(-1)!, changes, released, after));
   return { changes, kept };
+}
+
+interface Whole {
+  app: string;
+  texts: ReadonlyMap<string, string | undefined>;
+  filesBelow: (dir: string) => readonly string[];
+  byPath: Map<string, Change>;
+  deleted: Set<string>;
+  set: (c: Change) => void;
+  released: Set<string>;
+  kept: Removal['kept'];
+  strippedOf: ReadonlyMap<string, string>;
+}
+
+/**
+ * What stays must build. A user's kustomization that keeps a file of theirs (an app's ks.yaml kept for
+ * what they added beside it) keeps listing it; a file the tool created that such a file needs (the
+ * ks.yaml's `path`, a namespace folder's `./namespace.yaml`) stays too, as the user's. A file of the
+ * user's that names one of the tool's own files, which must go (CNPG would keep managing what it
+ * declares), is refused: the user removes that entry first. Each step only keeps more, so it ends.
+ */
+function keepReferencesWhole(w: Whole): void {
+  const after = (path: string): string | undefined => {
+    const c = w.byPath.get(path);
+    return c ? c.desired : w.texts.get(path);
+  };
+  const present = (file: string) => !w.deleted.has(file) && (after(file) !== undefined || w.filesBelow(posix.dirname(file)).includes(file));
+  // A directory entry builds from its kustomization.yaml: other files kept below it are not enough.
+  const stays = (target: string): boolean =>
+    /\.ya?ml$/.test(target) ? present(target) : ['kustomization.yaml', 'kustomization.yml', 'Kustomization'].some((k) => present(posix.join(target, k)));
+  for (;;) {
+    // Entries the run takes out of a file that stays, though what they name stays: kept listed.
+    for (const c of [...w.byPath.values()]) {
+      if (c.action !== 'update' || c.mode !== 'patched' || c.desired === undefined) continue;
+      const gone = resourcesOf(c.current).filter((e) => !resourcesOf(c.desired).includes(e));
+      const back = gone.filter((e) => stays(posix.normalize(posix.join(posix.dirname(c.path), e)).replace(/\/$/, '')));
+      if (back.length) w.set({ ...c, desired: ensureResources(c.desired, back) });
+    }
+    const broken = [...w.texts.keys()]
+      .filter((p) => /\.ya?ml$/.test(p) && !w.deleted.has(p))
+      .flatMap((p) => {
+        const text = after(p);
+        // kustomize lets a kustomization.yaml leave out its kind; a Flux Kustomization names it.
+        return text === undefined || !(/(^|\/)kustomization\.ya?ml$/.test(p) || /^kind:\s*Kustomization\s*$/m.test(text)) ? [] : referencesOf(p, text);
+      })
+      .flatMap((r) => {
+        const below = r.dir ? w.filesBelow(r.target) : [];
+        if (!r.dir) return w.deleted.has(r.target) ? [{ ...r, file: r.target }] : [];
+        // A directory whose files all go: its kustomization.yaml is what kustomize and Flux need.
+        if (!below.length || !below.every((p) => w.deleted.has(p))) return [];
+        return [{ ...r, file: below.find((p) => /\/kustomization\.ya?ml$/.test(p) && posix.dirname(p) === r.target) ?? below[0]! }];
+      });
+    if (!broken.length) return;
+    for (const b of broken) {
+      const c = w.byPath.get(b.file)!;
+      if (c.mode === 'owned' || c.mode === 'record')
+        throw new ConflictError(`${b.from}: lists ${b.entry}, which goes with app ${w.app} (${b.file}): remove that entry, then run remove-app again`);
+      const desired = c.mode === 'patched' ? (w.strippedOf.get(b.file) ?? c.current) : c.current;
+      w.set({ ...c, action: desired === c.current ? 'unchanged' : 'update', desired });
+      w.deleted.delete(b.file);
+      w.released.add(b.file);
+      w.kept.push({ path: b.file, why: `${b.from} names it (${b.entry}) and stays: kept, yours now` });
+    }
+  }
 }
 
 /** The text the tool creates a user's file with; undefined where it never creates one (the flat layout's root). */

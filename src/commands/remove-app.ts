@@ -45,7 +45,7 @@ export async function removeApp(ctx: Context, opts: { name: string | undefined; 
     const without = await planRepo({ ...model, apps: model.apps.filter((a) => a.name !== app.name) });
     const paths = [...markedPlan.files.map((f) => f.path), recordPaths.app(app.name)];
     const texts = new Map<string, string | undefined>();
-    for (const p of paths) texts.set(p, await readText(ctx.dest, p));
+    for (const p of [...paths, ...ancestorKustomizations(paths)]) if (!texts.has(p)) texts.set(p, await readText(ctx.dest, p));
     const below = new Map<string, string[]>();
     for (const dir of new Set(paths.map((p) => posix.dirname(p)))) below.set(dir, await filesBelow(ctx.dest, dir));
     const { changes, kept } = planRemoval({
@@ -59,7 +59,7 @@ export async function removeApp(ctx: Context, opts: { name: string | undefined; 
     await write(ctx, changes);
     if (!ctx.json) {
       for (const k of kept) ctx.out(`note: ${k.path}: ${k.why}`);
-      for (const line of removalNextSteps(marked, { ...app, removal: mode })) ctx.out(line);
+      for (const line of removalNextSteps(marked, { ...app, removal: mode }, kept.map((k) => k.path))) ctx.out(line);
     }
     return changes;
   });
@@ -81,6 +81,13 @@ async function write(ctx: Context, changes: Change[]): Promise<Change[]> {
   if (ctx.json) return changes;
   ctx.out(summaryLine(ctx, changes));
   return changes;
+}
+
+/** The kustomization.yaml of every directory above these files (those that exist may list them). */
+function ancestorKustomizations(paths: readonly string[]): string[] {
+  const dirs = new Set<string>();
+  for (const p of paths) for (let d = posix.dirname(p); d !== '.' && !dirs.has(d); d = posix.dirname(d)) dirs.add(d);
+  return [...dirs, '.'].map((d) => posix.join(d, 'kustomization.yaml'));
 }
 
 /** Every file below `dir` (repository-relative), .git aside; none when it does not exist. */
