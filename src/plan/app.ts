@@ -117,12 +117,12 @@ export function appSideSecrets(v: AppValues, part: string): SecretSpec[] {
           keys: [
             { key: 'host', about: 'the read-write service', value: v.host },
             { key: 'ro_host', about: 'the read-only service', value: v.roHost },
-            { key: 'port', about: '5432', value: '5432' },
+            { key: 'port', about: '5432', literal: true, value: '5432' },
             { key: 'username', about: 'the role', value: v.role },
             { key: 'password', about: password },
             { key: 'dbname', about: 'the database', value: v.database },
-            { key: 'uri', about: `postgresql://${v.role}:<password, URL-encoded (a space as %20)>@${v.host}:5432/${v.database}` },
-            { key: 'jdbc-uri', about: `jdbc:postgresql://${v.host}:5432/${v.database}?user=${v.role}&password=<password, URL-encoded>` },
+            { key: 'uri', about: `postgresql://${v.role}:<password, URL-encoded (a space as %20)>@${v.host}:5432/${v.database}`, literal: true },
+            { key: 'jdbc-uri', about: `jdbc:postgresql://${v.host}:5432/${v.database}?user=${v.role}&password=<password, URL-encoded>`, literal: true },
           ],
         },
       ];
@@ -206,7 +206,8 @@ function connectionDoc(m: RepoModel, a: AppAnswers, p: PlacedCluster): PlannedFi
       role: a.role,
       secret: secret.name,
       source: secretSourceOf(m.repo) === 'sops' ? `Flux from the SOPS file \`${secret.name}.sops.yaml\`` : `External Secrets from the item \`${a.storeItem}\` (property \`${a.passwordProperty}\`) of the store \`${a.secretStore}\``,
-      keys: secret.keys.map((k) => ({ key: k.key, about: k.about })),
+      // In a table cell, `<password, ...>` would read as an HTML tag: a literal form is a code span.
+      keys: secret.keys.map((k) => ({ key: k.key, about: k.literal ? `\`${k.about}\`` : k.about })),
       env: secret.keys.filter((k) => ENV_NAMES[k.key]).map((k) => ({ name: ENV_NAMES[k.key]!, key: k.key })),
     },
   ]);

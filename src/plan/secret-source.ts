@@ -16,6 +16,8 @@ export interface SecretKey {
   key: string;
   /** What the key holds, for the stub's comment (the keys External Secrets would template). */
   about: string;
+  /** `about` is the value's own form (a number, a URI with a placeholder), not words about it: code in Markdown. */
+  literal?: true;
   /** Its value when it holds no secret and the answers know it; '' for the user to fill in. */
   value?: string;
 }
