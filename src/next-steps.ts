@@ -67,6 +67,9 @@ export function appNextSteps(m: RepoModel, a: AppAnswers): string[] {
   const secrets = [...own, ...(a.provisioning === 'declarative' && !p.perApp ? [n.rolePassword] : []), n.pguser, ...(a.provisioning === 'init-container' ? [n.initdb] : [])];
   return numbered([
     sops ? sopsStep(m, secrets, ' (the role\'s password the same wherever it appears)') : `in the secret store ${a.secretStore}, create item ${a.storeItem} with property ${a.passwordProperty} (the app's database password)${login}`,
+    ...(a.createNamespace === false && m.repo.delivery === 'flux'
+      ? [`namespace ${a.namespace} is declared by a file of yours (createNamespace false), so the tool declares none: keep it applied, Flux applies the app's side into it`]
+      : []),
     m.repo.delivery === 'argocd'
       ? `commit and push; ${applies(m, `role and database ${a.database} on cluster ${p.name}`)}; the app's side is ${a.path}/app (its kustomization.yaml lists ./cnpg): sync it with the app's own Application`
       : a.provisioning === 'init-container'

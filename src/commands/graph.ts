@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import type { Context } from '../context.js';
 import { dependencyGraph, graphMarkdown } from '../graph.js';
 import { externalKustomizations, loadModel } from '../records.js';
@@ -8,6 +9,7 @@ export async function graph(ctx: Context): Promise<number> {
   const model = await loadModel(ctx.dest);
   const { scopes } = await modelTree({ root: ctx.dest, externalVariables: {}, onProgress: ctx.progress }).finally(() => ctx.progress?.());
   const g = dependencyGraph(scopes, model ? externalKustomizations(model) : []);
-  ctx.out(graphMarkdown(g, `Apply order of ${ctx.dest}`));
+  // The repository's name, not its path on this machine: `graph > graph.md` is committed.
+  ctx.out(graphMarkdown(g, `Apply order of ${basename(ctx.dest)}`));
   return g.cycles.length || g.dangling.length ? 1 : 0;
 }

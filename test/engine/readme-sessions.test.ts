@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, tempRepo } from '../helpers.js';
 
@@ -34,6 +34,8 @@ const normal = (line: string, repo: string) =>
   line
     .split(repo)
     .join('~/homelab')
+    .split(basename(repo))
+    .join('homelab')
     .replace(/\(\d+ ms\)/g, '(N ms)')
     .replace(/ in \d+ ms$/, ' in N ms')
     .replace(/\s+$/, '');
