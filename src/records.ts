@@ -23,7 +23,7 @@ export const recordPaths = {
 };
 
 export function serializeRecord(unit: string, answers: object): string {
-  return `# ${TOOL} answers for ${unit}: the input \`regen\` renders from. Edit and run \`npx ${TOOL} regen\`.\n${stringify({ schemaVersion: SCHEMA_VERSION, answers }, { lineWidth: 0 })}`;
+  return `# ${TOOL} answers for ${unit}: the input \`regen\` renders from. Edit and run \`${TOOL} regen\`.\n${stringify({ schemaVersion: SCHEMA_VERSION, answers }, { lineWidth: 0 })}`;
 }
 
 /**
