@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { hasBarmanCloud, imageExtensions, imageMajor, volumeExtensionImage } from '../src/images.js';
 import { defaultStoreLabels, inClusterStore } from '../src/plan/object-store-egress.js';
-import { operatorRelease } from '../src/versions.js';
+import { releaseOf } from '../src/versions.js';
 import type { AppAnswers } from './app.js';
 import type { AnswerSchema, Field } from './fields.js';
 import { CLUSTER_TEXT_FIELDS, refineSubstitutedText } from './substitution.js';
@@ -87,8 +87,8 @@ export const clusterFields: readonly Field<ClusterCtx>[] = [
     // System images carry barman-cloud for the deprecated in-tree backups and are themselves deprecated;
     // with the plugin (the default) the standard flavour of the same release is the one to run.
     default: (a, ctx) => {
-      const image = operatorRelease(ctx.repo.chartVersion)?.defaultImage;
-      return a.backupMethod === 'barmanObjectStore' ? image : image?.replace('-system-', '-standard-');
+      const image = releaseOf(ctx.repo).defaultImage;
+      return a.backupMethod === 'barmanObjectStore' ? image : image.replace('-system-', '-standard-');
     },
   },
   {
@@ -167,7 +167,6 @@ export const clusterFields: readonly Field<ClusterCtx>[] = [
 const endpointCA = z.union([z.literal(''), z.string().regex(/^[a-z0-9][-a-z0-9.]*\/[-._a-zA-Z0-9]+$/, 'must be "<secret>/<key>" or ""')]);
 
 export function clusterSchema(ctx: ClusterCtx) {
-  const release = operatorRelease(ctx.repo.chartVersion);
   return z
     .object({
       clusterName: dns1035Label(50),
@@ -258,7 +257,6 @@ export function clusterSchema(ctx: ClusterCtx) {
       }
       const clash = nameClash(ctx.repo, [...ctx.others.filter((o) => o.clusterName !== a.clusterName), a], ctx.apps ?? [], `cluster ${a.clusterName}`);
       if (clash) add(clash.field, clash.message);
-      if (!release) add('clusterName', `the recorded chartVersion ${ctx.repo.chartVersion} is unknown`);
     });
 }
 
