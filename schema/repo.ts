@@ -53,6 +53,8 @@ export const TOPOLOGIES = ['shared', 'per-app'] as const;
 export const FLUX_LAYOUTS = ['ks', 'flat'] as const;
 /** src/plan/secret-source.ts. */
 export const SECRET_SOURCES = ['external-secrets', 'sops'] as const;
+/** src/renovate.ts: a file at the repository root Renovate reads as its config, or none. */
+export const RENOVATE_CONFIGS = ['renovate.json5', ''] as const;
 
 export const repoFields: readonly Field<RepoCtx>[] = [
   { name: 'delivery', kind: 'enum', message: 'GitOps engine that applies the tree', choices: DELIVERIES, default: recordedOr('delivery', 'flux') },
@@ -200,6 +202,13 @@ export const repoFields: readonly Field<RepoCtx>[] = [
     default: recordedOr('toolPackage', ''),
     when: (a) => a.ciWorkflow === 'github',
   },
+  {
+    name: 'renovateConfig',
+    kind: 'enum',
+    message: 'Renovate config to write once (the pins in the answers, the regen after a bump; then yours), or "" for none',
+    choices: RENOVATE_CONFIGS,
+    default: (_a, ctx) => ctx.recorded?.renovateConfig ?? 'renovate.json5',
+  },
   ...operatorFields,
 ];
 
@@ -250,6 +259,8 @@ const repoObject = z
     ciWorkflow: z.enum(['github', 'none'], { message: 'must be "github" or "none"' }).default('none'),
     // Optional: records written before it existed run the npm release, as their CI job does.
     toolPackage: z.union([z.literal(''), toolPackageSpec]).optional(),
+    // Optional: records written before it existed get no Renovate config (new answers default to renovate.json5).
+    renovateConfig: z.enum(RENOVATE_CONFIGS, { message: `must be ${RENOVATE_CONFIGS.map((c) => JSON.stringify(c)).join(' or ')}` }).optional(),
     // Delivery argocd only (schema/profile-rules.ts): absent from every Flux record.
     argocdNamespace: dns1123Label().optional(),
     argocdProject: kubeName.optional(),
