@@ -177,6 +177,8 @@ export function clusterSchema(ctx: ClusterCtx) {
       imageExtensions: z.array(z.string().regex(/^[a-z0-9_-]+$/, 'must be extension names')),
       // Optional: records written before it existed mount none.
       imageVolumeExtensions: z.array(z.string().regex(/^[a-z0-9]([-a-z0-9_]*[a-z0-9])?$/, 'must be extension image names (lowercase letters, digits, "-", "_")')).optional(),
+      // The image of each, by name: the table's, filled in (src/images.ts), or a tag Renovate moved.
+      extensionImages: z.record(z.string(), imageRef, { message: 'must be a map of extension names to image references' }).optional(),
       // Optional: records written before it existed leave the affinity to CNPG.
       antiAffinityTopologyKey: z.union([z.literal(''), labelKey]).optional(),
       storageClass: z.union([z.literal(''), kubeName]),
@@ -257,18 +259,45 @@ export function clusterSchema(ctx: ClusterCtx) {
       }
       const clash = nameClash(ctx.repo, [...ctx.others.filter((o) => o.clusterName !== a.clusterName), a], ctx.apps ?? [], `cluster ${a.clusterName}`);
       if (clash) add(clash.field, clash.message);
-    });
+    })
+    .transform(withExtensionImages);
+}
+
+/**
+ * The record holds each mounted extension's image (a pin Renovate can move, src/pins.ts), right
+ * after imageVolumeExtensions: the table's where none is given. None mounted, no key.
+ */
+function withExtensionImages<T extends { imageName: string; imageVolumeExtensions?: string[] | undefined; extensionImages?: Record<string, string> | undefined }>(a: T): T {
+  const names = a.imageVolumeExtensions ?? [];
+  if (!names.length) return a;
+  const images: Record<string, string> = {};
+  for (const n of names) {
+    const r = volumeExtensionImage(n, a.imageName, a.extensionImages?.[n]);
+    if ('image' in r) images[n] = r.image;
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(a)) {
+    if (k === 'extensionImages') continue;
+    out[k] = v;
+    if (k === 'imageVolumeExtensions') out.extensionImages = images;
+  }
+  return out as T;
 }
 
 /** Each ImageVolume extension must have an image for the cluster's major and OS, and what it requires. */
-function refineVolumeExtensions(a: { imageName: string; imageExtensions: string[]; imageVolumeExtensions?: string[] | undefined }, add: (path: string, message: string) => void) {
+function refineVolumeExtensions(
+  a: { imageName: string; imageExtensions: string[]; imageVolumeExtensions?: string[] | undefined; extensionImages?: Record<string, string> | undefined },
+  add: (path: string, message: string) => void,
+) {
   const names = a.imageVolumeExtensions ?? [];
   const own = imageExtensions(a.imageName) ?? a.imageExtensions;
   const available = new Set(own);
-  const found = names.map((n) => volumeExtensionImage(n, a.imageName));
+  const extra = Object.keys(a.extensionImages ?? {}).find((k) => !names.includes(k));
+  if (extra) return add('extensionImages', `"${extra}" is not in imageVolumeExtensions (${names.join(', ') || 'none'}): an image is given only for a mounted extension`);
+  const found = names.map((n) => volumeExtensionImage(n, a.imageName, a.extensionImages?.[n]));
   for (const f of found) if ('ext' in f) for (const p of f.ext.provides) available.add(p);
   for (const [i, f] of found.entries()) {
-    if ('problem' in f) return add('imageVolumeExtensions', f.problem);
+    if ('problem' in f) return add(a.extensionImages?.[names[i]!] ? 'extensionImages' : 'imageVolumeExtensions', f.problem);
     if (names.indexOf(names[i]!) !== i) return add('imageVolumeExtensions', `"${names[i]}" is listed twice`);
     // PostgreSQL searches `$system` first (CNPG pkg/postgres/configuration.go): the image's own copy would win.
     const shadowed = f.ext.provides.find((p) => own.includes(p));

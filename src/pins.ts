@@ -1,4 +1,4 @@
-import { splitImageRef } from './images.js';
+import { VOLUME_EXTENSIONS, splitImageRef } from './images.js';
 import { OPERATOR_CHART_URL, OPERATOR_HELM_REPOSITORY_URL, PLUGIN_CHART_URL } from './versions.js';
 
 /**
@@ -8,16 +8,16 @@ import { OPERATOR_CHART_URL, OPERATOR_HELM_REPOSITORY_URL, PLUGIN_CHART_URL } fr
  * after the comment; `regen` then renders the tree from it. Derived from the answers alone, so
  * the comments are the same every time the same answers are written (`regen --check` stays quiet).
  *
- * Not pins: `operatorDefaultImage` (what a new cluster's imageName defaults to; no file holds it)
- * and the extension images of src/images.ts (a table by PostgreSQL major and OS, with the SQL
- * version each creates: they move with this package).
+ * Not a pin: `operatorDefaultImage` (what a new cluster's imageName defaults to; no file holds it).
  */
 export interface Pin {
-  /** The answer holding it. */
+  /** The answer holding it; `extensionImages.<name>` for an entry of that map. */
   key: string;
   datasource: 'docker' | 'helm';
   depName: string;
   registryUrl?: string;
+  /** Renovate's versioning, where its default for the datasource cannot read the tags. */
+  versioning?: string;
   currentValue: string;
   currentDigest?: string;
 }
@@ -49,12 +49,22 @@ function tagPin(key: string, answers: Record<string, unknown>, image: string): P
 }
 
 /** An image answer with a tag (a digest alone names no version to move; "" is the chart's own image). */
-function imagePin(key: string, answers: Record<string, unknown>): Pin | undefined {
-  const ref = answers[key];
+function imagePin(key: string, answers: Record<string, unknown>, ref: unknown = answers[key]): Pin | undefined {
   if (typeof ref !== 'string' || !ref) return undefined;
   const { name, tag, digest } = splitImageRef(ref);
   if (!tag) return undefined;
   return { key, datasource: 'docker', depName: name, currentValue: tag, ...(digest ? { currentDigest: digest } : {}) };
+}
+
+/** Each mounted extension's image (the cluster answer extensionImages), with the versioning its tags need. */
+function extensionPins(answers: Record<string, unknown>): (Pin | undefined)[] {
+  const images = answers.extensionImages;
+  if (!images || typeof images !== 'object' || Array.isArray(images)) return [];
+  return Object.entries(images as Record<string, unknown>).map(([name, ref]) => {
+    const pin = imagePin(`extensionImages.${name}`, answers, ref);
+    const versioning = VOLUME_EXTENSIONS.find((e) => e.name === name)?.renovateVersioning;
+    return pin && versioning ? { ...pin, versioning } : pin;
+  });
 }
 
 /** The pins of one record's answers, in the record's key order. */
@@ -71,13 +81,14 @@ export function pinsOf(kind: RecordKind, answers: Record<string, unknown>): Pin[
           imagePin('pluginSidecarImage', answers),
         ]
       : kind === 'cluster'
-        ? [imagePin('imageName', answers), imagePin('psqlImage', answers)]
+        ? [imagePin('imageName', answers), imagePin('psqlImage', answers), ...extensionPins(answers)]
         : [];
   return pins.filter((p): p is Pin => p !== undefined);
 }
 
 /** The comment line Renovate's regex manager reads above a pin (without `# `). */
-export const pinComment = (p: Pin): string => `renovate: datasource=${p.datasource} depName=${p.depName}${p.registryUrl ? ` registryUrl=${p.registryUrl}` : ''}`;
+export const pinComment = (p: Pin): string =>
+  `renovate: datasource=${p.datasource} depName=${p.depName}${p.registryUrl ? ` registryUrl=${p.registryUrl}` : ''}${p.versioning ? ` versioning=${p.versioning}` : ''}`;
 
 /**
  * The preset's regex: the comment, then the answer's line; the value is a version, or an image
@@ -85,4 +96,4 @@ export const pinComment = (p: Pin): string => `renovate: datasource=${p.datasour
  * it with RE2 where that is built.
  */
 export const PIN_MATCH_STRING =
-  '# renovate: datasource=(?<datasource>\\S+) depName=(?<depName>\\S+)(?: registryUrl=(?<registryUrl>\\S+))?\\n\\s*[A-Za-z]+: "?(?:[^\\s:@"/]+(?::\\d+)?(?:/[^\\s:@"/]+)*:)?(?<currentValue>[^\\s@"]+)(?:@(?<currentDigest>sha256:[a-f0-9]{64}))?"?\\n';
+  '# renovate: datasource=(?<datasource>\\S+) depName=(?<depName>\\S+)(?: registryUrl=(?<registryUrl>\\S+))?(?: versioning=(?<versioning>\\S+))?\\n\\s*[A-Za-z][\\w-]*: "?(?:[^\\s:@"/]+(?::\\d+)?(?:/[^\\s:@"/]+)*:)?(?<currentValue>[^\\s@"]+)(?:@(?<currentDigest>sha256:[a-f0-9]{64}))?"?\\n';

@@ -35,9 +35,15 @@ function recordBody(kind: RecordKind, doc: unknown): string {
   const text = stringify(doc, { lineWidth: 0 });
   const answers = doc && typeof doc === 'object' ? (doc as { answers?: unknown }).answers : undefined;
   if (!answers || typeof answers !== 'object' || Array.isArray(answers)) return text;
-  const comments = new Map(pinsOf(kind, answers as Record<string, unknown>).map((p) => [p.key, `  # ${pinComment(p)}\n`]));
+  const comments = new Map(pinsOf(kind, answers as Record<string, unknown>).map((p) => [p.key, pinComment(p)]));
   if (!comments.size) return text;
-  return text.replace(/^ {2}([A-Za-z]+):/gm, (line, key: string) => `${comments.get(key) ?? ''}${line}`);
+  // A map's entries (extensionImages) sit one level deeper, under their answer's line.
+  let parent = '';
+  return text.replace(/^( {2}| {4})([A-Za-z][\w-]*):/gm, (line, indent: string, key: string) => {
+    if (indent.length === 2) parent = key;
+    const comment = comments.get(indent.length === 2 ? key : `${parent}.${key}`);
+    return comment ? `${indent}# ${comment}\n${line}` : line;
+  });
 }
 
 export function serializeRecord(unit: string, answers: object, kind: RecordKind): string {

@@ -28,6 +28,7 @@ const asExtracted = (file: string, p: Pin) => ({
   currentValue: p.currentValue,
   ...(p.currentDigest ? { currentDigest: p.currentDigest } : {}),
   ...(p.registryUrl ? { registryUrls: [p.registryUrl] } : {}),
+  ...(p.versioning ? { versioning: p.versioning } : {}),
 });
 
 const extracted = (file: string, d: ExtractedDep) => ({
@@ -37,6 +38,7 @@ const extracted = (file: string, d: ExtractedDep) => ({
   currentValue: d.currentValue,
   ...(d.currentDigest ? { currentDigest: d.currentDigest } : {}),
   ...(d.registryUrls ? { registryUrls: d.registryUrls } : {}),
+  ...(d.versioning ? { versioning: d.versioning } : {}),
 });
 
 const byKey = (a: { file: string; depName: string }, b: { file: string; depName: string }) => `${a.file} ${a.depName}`.localeCompare(`${b.file} ${b.depName}`);
@@ -129,6 +131,17 @@ describe.skipIf(!!skip)('the real Renovate (local platform, extract only, no net
         const held = Object.keys(before).filter((p) => before[p]!.includes(`${dep.depName}:${dep.currentValue}`) || hasVersion(before[p]!, dep.currentValue));
         for (const p of held.filter((q) => changed.includes(q))) expect(after[p], `${p}: ${dep.depName} ${dep.currentValue} -> ${value}`).toContain(value);
       }
+      let databasesChecked = 0;
+      // A mounted extension's Database entry follows its image's tag (the SQL version CNPG creates it at);
+      // its pin is an entry of extensionImages, one level deeper in the record.
+      for (const { dep, value } of bumps.filter((b) => /^# renovate: [^\n]*\n {4}[a-z]/.test(b.dep.replaceString ?? ''))) {
+        const [oldSql, newSql] = [dep.currentValue, value].map((t) => /(\d+\.\d+\.\d+)/.exec(t)![1]!);
+        const databases = Object.keys(before).filter((p) => p.endsWith('database.yaml') && before[p]!.includes(`version: "${oldSql}"`));
+        for (const p of databases) expect(after[p], p).toContain(`version: "${newSql}"`);
+        databasesChecked += databases.length;
+      }
+      // flux-cluster-template's "ai" app creates pgvector's vector from its mounted image.
+      if (profile === 'flux-cluster-template') expect(databasesChecked).toBeGreaterThan(0);
       // The records Renovate edited stay as the tool writes them: regen --check above found no drift in them either.
       const image = bumps.find((b) => b.dep.depName === 'ghcr.io/cloudnative-pg/postgresql');
       if (image) expect(Object.values(after).some((t) => t.includes(`ghcr.io/cloudnative-pg/postgresql:${image.value}`))).toBe(true);

@@ -27,6 +27,7 @@ export interface ExtractedDep {
   currentValue: string;
   currentDigest?: string;
   registryUrls?: string[];
+  versioning?: string;
   replaceString?: string;
 }
 
