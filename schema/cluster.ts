@@ -104,6 +104,13 @@ export const clusterFields: readonly Field<ClusterCtx>[] = [
     message: 'Extension images to mount by ImageVolume (pgvector, postgis, vchord; PostgreSQL 18+, Kubernetes 1.35+)',
     default: () => [],
   },
+  {
+    name: 'extensionImages',
+    kind: 'map',
+    message: 'Image of each mounted extension (name=image,...; "" for the release table\'s, which Renovate then moves in the record)',
+    default: () => ({}),
+    when: (a) => Array.isArray(a.imageVolumeExtensions) && a.imageVolumeExtensions.length > 0,
+  },
   { name: 'backupProvider', kind: 'enum', message: 'Object storage provider', choices: PROVIDERS, default: () => 'r2', when: (a) => a.backups === true },
   {
     name: 'backupEndpoint',
@@ -269,7 +276,10 @@ export function clusterSchema(ctx: ClusterCtx) {
  */
 function withExtensionImages<T extends { imageName: string; imageVolumeExtensions?: string[] | undefined; extensionImages?: Record<string, string> | undefined }>(a: T): T {
   const names = a.imageVolumeExtensions ?? [];
-  if (!names.length) return a;
+  if (!names.length) {
+    const { extensionImages: _none, ...rest } = a;
+    return rest as T;
+  }
   const images: Record<string, string> = {};
   for (const n of names) {
     const r = volumeExtensionImage(n, a.imageName, a.extensionImages?.[n]);

@@ -108,3 +108,26 @@ describe('the Renovate preset shipped in the package', () => {
     expect(Object.keys(snapshot(none))).not.toContain('renovate.json5');
   });
 });
+
+describe('extension images are pins (the cluster answer extensionImages)', () => {
+  const base = { backupEndpoint: R2, imageName: 'ghcr.io/cloudnative-pg/postgresql:18.4-minimal-trixie', imageVolumeExtensions: 'pgvector' };
+
+  it('filled from the table under a renovate comment; a moved tag is rendered with its SQL version', async () => {
+    const dir = tempRepo();
+    await newCluster(quiet(dir), base);
+    expect(read(dir, recordPaths.cluster('postgres'))).toContain('  extensionImages:\n    # renovate: datasource=docker depName=ghcr.io/cloudnative-pg/pgvector\n    pgvector: ghcr.io/cloudnative-pg/pgvector:0.8.6-18-trixie\n');
+    const moved = tempRepo();
+    await newCluster(quiet(moved), { ...base, extensionImages: { pgvector: 'ghcr.io/cloudnative-pg/pgvector:0.8.7-18-trixie' } });
+    await newApp(quiet(moved), { name: 'ai', namespace: 'ai', extensions: 'vector' });
+    const tree = snapshot(moved);
+    expect(Object.values(tree).some((t) => t.includes('reference: ghcr.io/cloudnative-pg/pgvector:0.8.7-18-trixie'))).toBe(true);
+    expect(Object.entries(tree).find(([p]) => p.endsWith('ai/database.yaml'))?.[1]).toContain('version: "0.8.7"');
+  });
+
+  it('refused: another repository, another major or OS, an image for an extension not mounted', async () => {
+    const dir = tempRepo();
+    await expectRefused(dir, () => newCluster(quiet(dir), { ...base, extensionImages: { pgvector: 'docker.io/pgvector/pgvector:0.8.7-18-trixie' } }), 'extensionImages', /must come from ghcr\.io\/cloudnative-pg\/pgvector/);
+    await expectRefused(dir, () => newCluster(quiet(dir), { ...base, extensionImages: { pgvector: 'ghcr.io/cloudnative-pg/pgvector:0.8.7-17-trixie' } }), 'extensionImages', /tag must be like 0\.8\.6-18-trixie/);
+    await expectRefused(dir, () => newCluster(quiet(dir), { ...base, extensionImages: { postgis: 'ghcr.io/cloudnative-pg/postgis-extension:3.6.4-18-trixie' } }), 'extensionImages', /"postgis" is not in imageVolumeExtensions/);
+  });
+});
