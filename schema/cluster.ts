@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { hasBarmanCloud, imageExtensions, imageMajor, volumeExtensionImage } from '../src/images.js';
 import { defaultStoreLabels, inClusterStore } from '../src/plan/object-store-egress.js';
-import { operatorRelease } from '../src/versions.js';
+import { releaseOf } from '../src/versions.js';
 import type { AppAnswers } from './app.js';
 import type { AnswerSchema, Field } from './fields.js';
 import { CLUSTER_TEXT_FIELDS, refineSubstitutedText } from './substitution.js';
@@ -87,8 +87,8 @@ export const clusterFields: readonly Field<ClusterCtx>[] = [
     // System images carry barman-cloud for the deprecated in-tree backups and are themselves deprecated;
     // with the plugin (the default) the standard flavour of the same release is the one to run.
     default: (a, ctx) => {
-      const image = operatorRelease(ctx.repo.chartVersion)?.defaultImage;
-      return a.backupMethod === 'barmanObjectStore' ? image : image?.replace('-system-', '-standard-');
+      const image = releaseOf(ctx.repo).defaultImage;
+      return a.backupMethod === 'barmanObjectStore' ? image : image.replace('-system-', '-standard-');
     },
   },
   {
@@ -103,6 +103,13 @@ export const clusterFields: readonly Field<ClusterCtx>[] = [
     kind: 'list',
     message: 'Extension images to mount by ImageVolume (pgvector, postgis, vchord; PostgreSQL 18+, Kubernetes 1.35+)',
     default: () => [],
+  },
+  {
+    name: 'extensionImages',
+    kind: 'map',
+    message: 'Image of each mounted extension (name=image,...; "" for the release table\'s, which Renovate then moves in the record)',
+    default: () => ({}),
+    when: (a) => Array.isArray(a.imageVolumeExtensions) && a.imageVolumeExtensions.length > 0,
   },
   { name: 'backupProvider', kind: 'enum', message: 'Object storage provider', choices: PROVIDERS, default: () => 'r2', when: (a) => a.backups === true },
   {
@@ -167,7 +174,6 @@ export const clusterFields: readonly Field<ClusterCtx>[] = [
 const endpointCA = z.union([z.literal(''), z.string().regex(/^[a-z0-9][-a-z0-9.]*\/[-._a-zA-Z0-9]+$/, 'must be "<secret>/<key>" or ""')]);
 
 export function clusterSchema(ctx: ClusterCtx) {
-  const release = operatorRelease(ctx.repo.chartVersion);
   return z
     .object({
       clusterName: dns1035Label(50),
@@ -178,6 +184,8 @@ export function clusterSchema(ctx: ClusterCtx) {
       imageExtensions: z.array(z.string().regex(/^[a-z0-9_-]+$/, 'must be extension names')),
       // Optional: records written before it existed mount none.
       imageVolumeExtensions: z.array(z.string().regex(/^[a-z0-9]([-a-z0-9_]*[a-z0-9])?$/, 'must be extension image names (lowercase letters, digits, "-", "_")')).optional(),
+      // The image of each, by name: the table's, filled in (src/images.ts), or a tag Renovate moved.
+      extensionImages: z.record(z.string(), imageRef, { message: 'must be a map of extension names to image references' }).optional(),
       // Optional: records written before it existed leave the affinity to CNPG.
       antiAffinityTopologyKey: z.union([z.literal(''), labelKey]).optional(),
       storageClass: z.union([z.literal(''), kubeName]),
@@ -258,19 +266,48 @@ export function clusterSchema(ctx: ClusterCtx) {
       }
       const clash = nameClash(ctx.repo, [...ctx.others.filter((o) => o.clusterName !== a.clusterName), a], ctx.apps ?? [], `cluster ${a.clusterName}`);
       if (clash) add(clash.field, clash.message);
-      if (!release) add('clusterName', `the recorded chartVersion ${ctx.repo.chartVersion} is unknown`);
-    });
+    })
+    .transform(withExtensionImages);
+}
+
+/**
+ * The record holds each mounted extension's image (a pin Renovate can move, src/pins.ts), right
+ * after imageVolumeExtensions: the table's where none is given. None mounted, no key.
+ */
+function withExtensionImages<T extends { imageName: string; imageVolumeExtensions?: string[] | undefined; extensionImages?: Record<string, string> | undefined }>(a: T): T {
+  const names = a.imageVolumeExtensions ?? [];
+  if (!names.length) {
+    const { extensionImages: _none, ...rest } = a;
+    return rest as T;
+  }
+  const images: Record<string, string> = {};
+  for (const n of names) {
+    const r = volumeExtensionImage(n, a.imageName, a.extensionImages?.[n]);
+    if ('image' in r) images[n] = r.image;
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(a)) {
+    if (k === 'extensionImages') continue;
+    out[k] = v;
+    if (k === 'imageVolumeExtensions') out.extensionImages = images;
+  }
+  return out as T;
 }
 
 /** Each ImageVolume extension must have an image for the cluster's major and OS, and what it requires. */
-function refineVolumeExtensions(a: { imageName: string; imageExtensions: string[]; imageVolumeExtensions?: string[] | undefined }, add: (path: string, message: string) => void) {
+function refineVolumeExtensions(
+  a: { imageName: string; imageExtensions: string[]; imageVolumeExtensions?: string[] | undefined; extensionImages?: Record<string, string> | undefined },
+  add: (path: string, message: string) => void,
+) {
   const names = a.imageVolumeExtensions ?? [];
   const own = imageExtensions(a.imageName) ?? a.imageExtensions;
   const available = new Set(own);
-  const found = names.map((n) => volumeExtensionImage(n, a.imageName));
+  const extra = Object.keys(a.extensionImages ?? {}).find((k) => !names.includes(k));
+  if (extra) return add('extensionImages', `"${extra}" is not in imageVolumeExtensions (${names.join(', ') || 'none'}): an image is given only for a mounted extension`);
+  const found = names.map((n) => volumeExtensionImage(n, a.imageName, a.extensionImages?.[n]));
   for (const f of found) if ('ext' in f) for (const p of f.ext.provides) available.add(p);
   for (const [i, f] of found.entries()) {
-    if ('problem' in f) return add('imageVolumeExtensions', f.problem);
+    if ('problem' in f) return add(a.extensionImages?.[names[i]!] ? 'extensionImages' : 'imageVolumeExtensions', f.problem);
     if (names.indexOf(names[i]!) !== i) return add('imageVolumeExtensions', `"${names[i]}" is listed twice`);
     // PostgreSQL searches `$system` first (CNPG pkg/postgres/configuration.go): the image's own copy would win.
     const shadowed = f.ext.provides.find((p) => own.includes(p));

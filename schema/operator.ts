@@ -171,9 +171,10 @@ function configProblem(key: string, operator: string): string | undefined {
 export type OperatorAnswers = { [K in keyof typeof operatorShape]: z.infer<(typeof operatorShape)[K]> };
 
 /** Rules across the operator's answers; each names both answers. */
-export function refineOperator(r: OperatorAnswers & { chartVersion: string }, issue: z.RefinementCtx): void {
+export function refineOperator(r: OperatorAnswers & { chartVersion: string; operatorVersion?: string | undefined }, issue: z.RefinementCtx): void {
   const add = (field: keyof OperatorAnswers, message: string) => issue.addIssue({ code: 'custom', path: [field], message, input: r[field] });
-  const operator = operatorRelease(r.chartVersion)?.operator;
+  // The given operatorVersion of a chart beyond the table (schema/release.ts checks it against the table's).
+  const operator = operatorRelease(r.chartVersion)?.operator ?? r.operatorVersion;
   for (const key of operator ? Object.keys(r.operatorConfig) : []) {
     const problem = configProblem(key, operator!);
     if (problem) issue.addIssue({ code: 'custom', path: ['operatorConfig', key], message: problem, input: r.operatorConfig[key] });

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { RepoAnswers } from './repo.js';
+import type { GivenRepoAnswers as RepoAnswers } from './repo.js';
 
 /**
  * Answers that only fit some deliveries or topologies, in one place: each rule names both answers,

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { OPERATOR_RELEASES, PLUGIN_RELEASES, newestOperator, newestPlugin, operatorRelease, pluginMismatch, pluginRelease } from '../src/versions.js';
+import { OPERATOR_RELEASES, PLUGIN_RELEASES, newestOperator, newestPlugin, pluginMismatch, pluginOf, releaseOf } from '../src/versions.js';
 import type { AnswerSchema, Field } from './fields.js';
 import { overlaps } from '../src/repo-path.js';
 import { refineProfile } from './profile-rules.js';
 import { operatorFields, operatorShape, refineOperator } from './operator.js';
+import { fillRelease, refineRelease, releaseFields, releaseShape } from './release.js';
 import { dns1123Label, gitUrl, httpUrl, imageRef, kubeName, labelValue, quantity, repoPath, toolPackageSpec, varName } from './rules.js';
 
 /** Answers that hold once per GitOps repository: the operator, Flux wiring and shared conventions. */
@@ -52,6 +53,8 @@ export const TOPOLOGIES = ['shared', 'per-app'] as const;
 export const FLUX_LAYOUTS = ['ks', 'flat'] as const;
 /** src/plan/secret-source.ts. */
 export const SECRET_SOURCES = ['external-secrets', 'sops'] as const;
+/** src/renovate.ts: a file at the repository root Renovate reads as its config, or none. */
+export const RENOVATE_CONFIGS = ['renovate.json5', ''] as const;
 
 export const repoFields: readonly Field<RepoCtx>[] = [
   { name: 'delivery', kind: 'enum', message: 'GitOps engine that applies the tree', choices: DELIVERIES, default: recordedOr('delivery', 'flux') },
@@ -98,6 +101,7 @@ export const repoFields: readonly Field<RepoCtx>[] = [
     choices: PLUGIN_RELEASES.map((r) => r.chart),
     default: recordedOr('pluginChartVersion', newestPlugin().chart),
   },
+  ...releaseFields,
   {
     name: 'operatorTimeout',
     kind: 'string',
@@ -198,6 +202,13 @@ export const repoFields: readonly Field<RepoCtx>[] = [
     default: recordedOr('toolPackage', ''),
     when: (a) => a.ciWorkflow === 'github',
   },
+  {
+    name: 'renovateConfig',
+    kind: 'enum',
+    message: 'Renovate config to write once (the pins in the answers, the regen after a bump; then yours), or "" for none',
+    choices: RENOVATE_CONFIGS,
+    default: (_a, ctx) => ctx.recorded?.renovateConfig ?? 'renovate.json5',
+  },
   ...operatorFields,
 ];
 
@@ -205,7 +216,7 @@ const fluxRef = z.union([z.literal(''), kubeName]);
 /** A Go duration as Flux's CRDs take it (`^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$`). */
 const fluxDuration = z.string().regex(/^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/, 'must be a duration such as 30s, 15m or 1h');
 
-export const repoSchema = z
+const repoObject = z
   .object({
     // Records written before these answers existed are Flux repositories with shared clusters.
     delivery: z.enum(DELIVERIES, { message: `must be one of ${DELIVERIES.join(', ')}` }).default('flux'),
@@ -216,8 +227,7 @@ export const repoSchema = z
     namespace: dns1123Label(),
     appsRoot: repoPath,
     operatorPath: repoPath,
-    chartVersion: z.enum(OPERATOR_RELEASES.map((r) => r.chart) as [string, ...string[]], { message: `must be a known chart version (${OPERATOR_RELEASES.map((r) => r.chart).join(', ')})` }),
-    pluginChartVersion: z.enum(PLUGIN_RELEASES.map((r) => r.chart) as [string, ...string[]], { message: `must be a known chart version (${PLUGIN_RELEASES.map((r) => r.chart).join(', ')})` }),
+    ...releaseShape,
     // Optional: records written before they existed keep 5m, 1m and -1.
     operatorTimeout: fluxDuration.optional(),
     operatorRetryInterval: fluxDuration.optional(),
@@ -249,6 +259,8 @@ export const repoSchema = z
     ciWorkflow: z.enum(['github', 'none'], { message: 'must be "github" or "none"' }).default('none'),
     // Optional: records written before it existed run the npm release, as their CI job does.
     toolPackage: z.union([z.literal(''), toolPackageSpec]).optional(),
+    // Optional: records written before it existed get no Renovate config (new answers default to renovate.json5).
+    renovateConfig: z.enum(RENOVATE_CONFIGS, { message: `must be ${RENOVATE_CONFIGS.map((c) => JSON.stringify(c)).join(' or ')}` }).optional(),
     // Delivery argocd only (schema/profile-rules.ts): absent from every Flux record.
     argocdNamespace: dns1123Label().optional(),
     argocdProject: kubeName.optional(),
@@ -267,18 +279,25 @@ export const repoSchema = z
     wrapperChartDigest: z.union([z.literal(''), z.string().regex(/^sha256:[a-f0-9]{64}$/, 'must be sha256:<64 lowercase hex digits> (the tool writes it)')]).optional(),
     ...operatorShape,
   })
-  .strict()
+  .strict();
+
+/** The answers as given or recorded: what the table fills in (schema/release.ts) may be absent. */
+export type GivenRepoAnswers = z.infer<typeof repoObject>;
+/** The answers after validation: the release's versions are always there. */
+export type RepoAnswers = GivenRepoAnswers & Required<Pick<GivenRepoAnswers, 'operatorVersion' | 'operatorDefaultImage' | 'pluginVersion'>>;
+
+export const repoSchema: z.ZodType<RepoAnswers> = repoObject
   .superRefine((r, issue) => {
     refineProfile(r, issue);
     refineOperator(r, issue);
-    const operator = operatorRelease(r.chartVersion);
-    const plugin = pluginRelease(r.pluginChartVersion);
-    const mismatch = operator && plugin && pluginMismatch(operator, plugin);
+    // A release beyond the table without what the table would have said is one issue there; the rest reads the answers' release.
+    if (!refineRelease(r, issue)) return;
+    const mismatch = pluginMismatch(releaseOf(r), pluginOf(r));
     if (mismatch) issue.addIssue({ code: 'custom', path: ['pluginChartVersion'], message: mismatch, input: r.pluginChartVersion });
     if (overlaps(r.operatorPath, r.componentsPath))
       issue.addIssue({ code: 'custom', path: ['componentsPath'], message: `must not overlap operatorPath (${r.operatorPath}): their files would mix`, input: r.componentsPath });
-  });
+  })
+  .transform(fillRelease);
 
-export type RepoAnswers = z.infer<typeof repoSchema>;
 
 export const repoAnswers: AnswerSchema<RepoCtx, RepoAnswers> = { unit: 'repo', fields: repoFields, schema: () => repoSchema };

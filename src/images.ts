@@ -83,6 +83,13 @@ export interface VolumeExtension {
   provides: readonly string[];
   /** The first one's SQL version in the pinned images (`Database.spec.extensions[].version`). */
   version: string;
+  /**
+   * How an image tag of this extension names its SQL version (group 1), so a tag Renovate moved
+   * (the answer extensionImages) creates the extension at its own version.
+   */
+  tagVersion: RegExp;
+  /** Renovate's versioning for these tags where docker's cannot read them (`pg18-v0.5.3`). */
+  renovateVersioning?: string;
   /** Extensions that must exist first: CNPG creates each without CASCADE (database_controller_sql.go). */
   requires: readonly string[];
   /** Libraries for `spec.postgresql.shared_preload_libraries` (never `parameters`: a fixed parameter there is refused). */
@@ -100,6 +107,7 @@ export const VOLUME_EXTENSIONS: readonly VolumeExtension[] = [
     name: 'pgvector',
     provides: ['vector'],
     version: '0.8.6',
+    tagVersion: /^(\d+\.\d+\.\d+)-\d+-[a-z]+$/,
     requires: [],
     preload: [],
     paths: {},
@@ -111,6 +119,7 @@ export const VOLUME_EXTENSIONS: readonly VolumeExtension[] = [
     name: 'postgis',
     provides: ['postgis', 'postgis_raster', 'postgis_sfcgal', 'postgis_topology', 'postgis_tiger_geocoder', 'address_standardizer', 'address_standardizer_data_us'],
     version: '3.6.4',
+    tagVersion: /^(\d+\.\d+\.\d+)-\d+-[a-z]+$/,
     requires: [],
     preload: [],
     paths: { ld_library_path: ['system'] },
@@ -124,6 +133,8 @@ export const VOLUME_EXTENSIONS: readonly VolumeExtension[] = [
     name: 'vchord',
     provides: ['vchord'],
     version: '0.5.3',
+    tagVersion: /^pg\d+-v(\d+\.\d+\.\d+)$/,
+    renovateVersioning: 'regex:^pg18-v(?<major>\\d+)\\.(?<minor>\\d+)\\.(?<patch>\\d+)$',
     requires: ['vector'],
     preload: ['vchord'],
     paths: { extension_control_path: ['/usr/share/postgresql/18'], dynamic_library_path: ['/usr/lib/postgresql/18/lib'] },
@@ -134,15 +145,27 @@ export const VOLUME_EXTENSIONS: readonly VolumeExtension[] = [
 /** The Debian release of a cloudnative-pg image tag (`18.1-standard-trixie` -> trixie). */
 export const imageOs = (image: string): string | undefined => /:[^@]*-(bullseye|bookworm|trixie)(@|$)/.exec(image)?.[1];
 
-/** Why the cluster's image cannot mount extension `name`, or its image reference. */
-export function volumeExtensionImage(name: string, clusterImage: string): { image: string; ext: VolumeExtension } | { problem: string } {
+/**
+ * Why the cluster's image cannot mount extension `name`, or its image reference and SQL version:
+ * the recorded one (`given`, the answer extensionImages: the table's repository, a tag Renovate may
+ * have moved), else the table's.
+ */
+export function volumeExtensionImage(name: string, clusterImage: string, given?: string): { image: string; version: string; ext: VolumeExtension } | { problem: string } {
   const ext = VOLUME_EXTENSIONS.find((e) => e.name === name);
   if (!ext) return { problem: `"${name}" is not in the tool's table of extension images (${VOLUME_EXTENSIONS.map((e) => e.name).join(', ')})` };
   const major = imageMajor(clusterImage);
   const os = imageOs(clusterImage);
   if (!major || !os) return { problem: `"${name}": the image ${clusterImage} names no PostgreSQL major and Debian release (<major>...-<os> tag) to match an extension image to` };
   if (Number(major) < 18) return { problem: `"${name}": ImageVolume extensions need PostgreSQL 18 or later (extension_control_path); the image ${clusterImage} is ${major}` };
-  const image = ext.images[`${major}-${os}`];
-  if (!image) return { problem: `"${name}" has no image for PostgreSQL ${major} on ${os} in the tool's table (it has ${Object.keys(ext.images).join(', ')})` };
-  return { image, ext };
+  const table = ext.images[`${major}-${os}`];
+  if (!table) return { problem: `"${name}" has no image for PostgreSQL ${major} on ${os} in the tool's table (it has ${Object.keys(ext.images).join(', ')})` };
+  const image = given ?? table;
+  const { name: repository, tag } = splitImageRef(image);
+  const want = splitImageRef(table);
+  if (repository !== want.name) return { problem: `"${name}": its image must come from ${want.name}, built for PostgreSQL ${major} on ${os} (got ${image})` };
+  const version = ext.tagVersion.exec(tag ?? '')?.[1];
+  // The same major and OS: the tag's suffix is the table's (Renovate keeps it; docker versioning treats it as the variant).
+  const suffix = (t: string | undefined) => (t ?? '').replace(ext.tagVersion, (m, v: string) => m.replace(v, ''));
+  if (!version || suffix(tag) !== suffix(want.tag)) return { problem: `"${name}": its image tag must be like ${want.tag} (an extension version for PostgreSQL ${major} on ${os}; got ${image})` };
+  return { image, version, ext };
 }

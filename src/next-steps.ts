@@ -5,7 +5,7 @@ import { operatorKsPath, operatorKsRegistered } from './delivery/flux/namespace.
 import { appNames, databaseRoleCr, OPERATOR_KS, type RepoModel } from './plan/model.js';
 import { secretSourceOf } from './plan/secret-source.js';
 import { placementOf } from './plan/topology.js';
-import { operatorRelease } from './versions.js';
+import { releaseOf } from './versions.js';
 
 /**
  * What the user must do after a run, by name: the secret-store items the generated references
@@ -56,7 +56,7 @@ const ciToolStep = (m: RepoModel, installedAsPackage: boolean): string[] =>
 
 /** `operatorInstall: crds-only`: an apps cluster that gets the CRDs and nothing else. */
 export const crdsOnlyNextSteps = (m: RepoModel): string[] =>
-  numbered([`commit and push; list ${operatorKsPath(m)} where Flux applies it: the CRDs of operator ${operatorRelease(m.repo.chartVersion)!.operator} only`]);
+  numbered([`commit and push; list ${operatorKsPath(m)} where Flux applies it: the CRDs of operator ${releaseOf(m.repo).operator} only`]);
 
 export function appNextSteps(m: RepoModel, a: AppAnswers): string[] {
   const p = placementOf(m, a);

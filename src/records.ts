@@ -10,6 +10,7 @@ import { CliError, InputError } from './errors.js';
 import { RECORD_DIR, TOOL } from './paths.js';
 import type { RepoModel } from './plan/model.js';
 import { placeClusters } from './plan/topology.js';
+import { pinComment, pinsOf, type RecordKind } from './pins.js';
 
 /** The tool's records in the target repo: answers per unit and the manifest of written files. */
 export { RECORD_DIR };
@@ -22,18 +23,41 @@ export const recordPaths = {
   manifest: `${RECORD_DIR}/manifest.json`,
 };
 
-export function serializeRecord(unit: string, answers: object): string {
-  return `# ${TOOL} answers for ${unit}: the input \`regen\` renders from. Edit and run \`${TOOL} regen\`.\n${stringify({ schemaVersion: SCHEMA_VERSION, answers }, { lineWidth: 0 })}`;
+/** Which record a path is (the comments above its pins depend on it). */
+export const recordKindOf = (path: string): RecordKind => (path.includes('/answers/clusters/') ? 'cluster' : path.includes('/answers/apps/') ? 'app' : 'repo');
+
+/**
+ * A record's body: the YAML of `doc`, with a `# renovate:` line above each pin of its answers
+ * (src/pins.ts). Pins are scalars at the answers' top level, so the line to annotate is found by
+ * its key at that indent.
+ */
+function recordBody(kind: RecordKind, doc: unknown): string {
+  const text = stringify(doc, { lineWidth: 0 });
+  const answers = doc && typeof doc === 'object' ? (doc as { answers?: unknown }).answers : undefined;
+  if (!answers || typeof answers !== 'object' || Array.isArray(answers)) return text;
+  const comments = new Map(pinsOf(kind, answers as Record<string, unknown>).map((p) => [p.key, pinComment(p)]));
+  if (!comments.size) return text;
+  // A map's entries (extensionImages) sit one level deeper, under their answer's line.
+  let parent = '';
+  return text.replace(/^( {2}| {4})([A-Za-z][\w-]*):/gm, (line, indent: string, key: string) => {
+    if (indent.length === 2) parent = key;
+    const comment = comments.get(indent.length === 2 ? key : `${parent}.${key}`);
+    return comment ? `${indent}# ${comment}\n${line}` : line;
+  });
+}
+
+export function serializeRecord(unit: string, answers: object, kind: RecordKind): string {
+  return `# ${TOOL} answers for ${unit}: the input \`regen\` renders from. Edit and run \`${TOOL} regen\`.\n${recordBody(kind, { schemaVersion: SCHEMA_VERSION, answers })}`;
 }
 
 /**
  * True when a record's text is exactly what serializeRecord writes for the answers it holds (its
  * header being `desired`'s): rewriting it would lose nothing of the user's, no comment, no layout.
  */
-export function isCanonicalRecord(text: string, desired: string): boolean {
+export function isCanonicalRecord(text: string, desired: string, path: string): boolean {
   const header = desired.slice(0, desired.indexOf('\n') + 1);
   try {
-    return text === `${header}${stringify(parse(text), { lineWidth: 0 })}`;
+    return text === `${header}${recordBody(recordKindOf(path), parse(text))}`;
   } catch {
     return false;
   }
@@ -186,8 +210,8 @@ export function externalKustomizations(m: RepoModel): string[] {
 /** The record files of a model, as the tool writes them. */
 export function recordFiles(m: RepoModel): { path: string; contents: string }[] {
   return [
-    { path: recordPaths.repo, contents: serializeRecord('the repository (operator, Flux, layout)', m.repo) },
-    ...m.clusters.map((c) => ({ path: recordPaths.cluster(c.clusterName), contents: serializeRecord(`cluster ${c.clusterName}`, c) })),
-    ...m.apps.map((a) => ({ path: recordPaths.app(a.name), contents: serializeRecord(`app ${a.name}`, a) })),
+    { path: recordPaths.repo, contents: serializeRecord('the repository (operator, Flux, layout)', m.repo, 'repo') },
+    ...m.clusters.map((c) => ({ path: recordPaths.cluster(c.clusterName), contents: serializeRecord(`cluster ${c.clusterName}`, c, 'cluster') })),
+    ...m.apps.map((a) => ({ path: recordPaths.app(a.name), contents: serializeRecord(`app ${a.name}`, a, 'app') })),
   ];
 }

@@ -1,7 +1,9 @@
 import type { Context } from './context.js';
 import { UnsupportedReleaseError } from './errors.js';
 import { TOOL } from './paths.js';
-import { OPERATOR_RELEASES, advisoriesOf, operatorMinor, operatorRelease, type OperatorRelease } from './versions.js';
+import { OPERATOR_RELEASES, advisoriesOf, operatorMinor, releaseOf, type OperatorRelease } from './versions.js';
+
+type PinnedRelease = { chartVersion: string; operatorVersion?: string | undefined };
 
 /** The day a run is on, as the release table writes dates (UTC). */
 export const isoDay = (d: Date): string => d.toISOString().slice(0, 10);
@@ -19,9 +21,10 @@ function safeRelease(today: string): OperatorRelease | undefined {
  * life on `today`, and the advisories a later patch fixes, each with that patch. Pure: the clock
  * is the caller's.
  */
-export function supportProblems(repo: { chartVersion: string }, today: Date): string[] {
-  const release = operatorRelease(repo.chartVersion);
-  if (!release) return [];
+export function supportProblems(repo: PinnedRelease, today: Date): string[] {
+  // A chart beyond the table is judged by the operator its answers give.
+  const release = releaseOf(repo);
+  if (!release.operator) return [];
   const day = isoDay(today);
   const to = safeRelease(day);
   const fix = to ? `; chart ${to.chart} (operator ${to.operator}) is supported and fixed: ${TOOL} upgrade${to === OPERATOR_RELEASES[0] ? '' : ` --to ${to.chart}`}` : '; no chart in the table is both supported and fixed';
@@ -39,7 +42,7 @@ export function supportProblems(repo: { chartVersion: string }, today: Date): st
  * Reports the support status of the pinned operator: a warning per line on stderr, or with
  * `--strict` an error (exit 1) before the command goes on, so CI can hold a repository to it.
  */
-export function reportSupport(ctx: Context, repo: { chartVersion: string }): void {
+export function reportSupport(ctx: Context, repo: PinnedRelease): void {
   const lines = supportProblems(repo, (ctx.now ?? (() => new Date()))());
   if (!lines.length) return;
   if (ctx.strict) throw new UnsupportedReleaseError(lines.join('\n'));

@@ -10,7 +10,8 @@ import {
   newestPluginFor,
   operatorMinor,
   operatorRelease,
-  pluginRelease,
+  pluginOf,
+  releaseOf,
   type OperatorRelease,
   type PluginRelease,
 } from './versions.js';
@@ -43,12 +44,14 @@ function followDefault(image: string, from: OperatorRelease, to: OperatorRelease
  * in, the answers out. Refuses (exit 2) an unknown or older chart; undefined when nothing moves.
  */
 export function planUpgrade(m: RepoModel, toChart: string | undefined): Upgrade | undefined {
-  const from = operatorRelease(m.repo.chartVersion)!;
+  const from = releaseOf(m.repo);
+  // A chart beyond the table (Renovate's, or given with its operator) is already past every row.
+  if (toChart === undefined && compareVersions(newestOperator().chart, from.chart) < 0) return undefined;
   const to = toChart === undefined ? newestOperator() : operatorRelease(toChart);
   if (!to) throw new InputError(`--to: must be a known chart version (${OPERATOR_RELEASES.map((r) => r.chart).join(', ')}) (got ${shown(toChart)})`);
   if (compareVersions(to.chart, from.chart) < 0)
     throw new InputError(`--to: chart ${to.chart} is older than the recorded chartVersion ${from.chart}: upgrade only moves forward (set chartVersion with new-cluster to go back)`);
-  const pluginFrom = pluginRelease(m.repo.pluginChartVersion)!;
+  const pluginFrom = pluginOf(m.repo);
   const pluginTo = newestPluginFor(to.operator);
   const plugin = pluginTo && compareVersions(pluginTo.chart, pluginFrom.chart) > 0 ? { from: pluginFrom, to: pluginTo } : undefined;
   const images: Upgrade['images'] = [];
@@ -60,7 +63,9 @@ export function planUpgrade(m: RepoModel, toChart: string | undefined): Upgrade 
     return image ? { ...c, imageName: image } : c;
   });
   if (from === to && !plugin) return undefined;
-  const next: RepoModel = { repo: { ...m.repo, chartVersion: to.chart, ...(plugin ? { pluginChartVersion: plugin.to.chart } : {}) }, clusters, apps: m.apps };
+  // The chart and what it installs move together: they are one row of the table.
+  const repo = { ...m.repo, chartVersion: to.chart, operatorVersion: to.operator, operatorDefaultImage: to.defaultImage };
+  const next: RepoModel = { repo: plugin ? { ...repo, pluginChartVersion: plugin.to.chart, pluginVersion: plugin.to.plugin } : repo, clusters, apps: m.apps };
   const roles =
     !from.databaseRole && to.databaseRole
       ? next.apps

@@ -139,3 +139,24 @@ export function compareVersions(a: string, b: string): number {
   }
   return 0;
 }
+
+/**
+ * The release a repository's answers pin. A chart in the table is the table's row; a newer chart
+ * (one Renovate moved to, or a user gave) carries what the table would have said in the answers
+ * (`operatorVersion`, `operatorDefaultImage`: schema/repo.ts refuses it without them), and what
+ * follows from the operator alone (DatabaseRole from 1.30) follows from that version.
+ */
+export function releaseOf(repo: { chartVersion: string; operatorVersion?: string | undefined; operatorDefaultImage?: string | undefined }): OperatorRelease {
+  const row = operatorRelease(repo.chartVersion);
+  if (row) return row;
+  const operator = repo.operatorVersion ?? '';
+  return { chart: repo.chartVersion, operator, defaultImage: repo.operatorDefaultImage ?? '', databaseRole: compareVersions(operator, DATABASE_ROLE_SINCE) >= 0 };
+}
+
+/** The plugin release the answers pin: the table's row, or a newer chart with its `pluginVersion` (minOperator: the newest row's). */
+export function pluginOf(repo: { pluginChartVersion: string; pluginVersion?: string | undefined }): PluginRelease {
+  return pluginRelease(repo.pluginChartVersion) ?? { chart: repo.pluginChartVersion, plugin: repo.pluginVersion ?? '', minOperator: newestPlugin().minOperator };
+}
+
+/** The first operator with the `DatabaseRole` CRD (cloudnative-pg v1.30.0 release notes). */
+export const DATABASE_ROLE_SINCE = '1.30.0';

@@ -24,7 +24,7 @@ export interface WriteOptions {
 function isToolOutput(c: Change, manifest: Map<string, ManifestEntry>): boolean {
   if (c.current === undefined) return false;
   if (c.path === recordPaths.manifest) return isToolManifest(c.current);
-  if (c.mode === 'record') return isCanonicalRecord(c.current, c.desired ?? '');
+  if (c.mode === 'record') return isCanonicalRecord(c.current, c.desired ?? '', c.path);
   return manifest.get(c.path)?.sha256 === sha256(c.current);
 }
 

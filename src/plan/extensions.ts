@@ -2,9 +2,9 @@ import type { ClusterAnswers } from '../../schema/cluster.js';
 import { imageExtensions, volumeExtensionImage, type VolumeExtension } from '../images.js';
 
 /** The cluster's ImageVolume extensions with their images (the schema refused any without one). */
-function mounted(c: ClusterAnswers): { image: string; ext: VolumeExtension }[] {
+function mounted(c: ClusterAnswers): { image: string; version: string; ext: VolumeExtension }[] {
   return (c.imageVolumeExtensions ?? []).flatMap((n) => {
-    const r = volumeExtensionImage(n, c.imageName);
+    const r = volumeExtensionImage(n, c.imageName, c.extensionImages?.[n]);
     return 'ext' in r ? [r] : [];
   });
 }
@@ -26,5 +26,5 @@ export function offeredExtensions(c: ClusterAnswers): string[] | undefined {
 export function sqlExtension(c: ClusterAnswers, name: string): { version?: string; requires: readonly string[] } {
   const m = mounted(c).find(({ ext }) => ext.provides.includes(name));
   if (!m) return { requires: [] };
-  return { requires: m.ext.requires, ...(m.ext.provides[0] === name ? { version: m.ext.version } : {}) };
+  return { requires: m.ext.requires, ...(m.ext.provides[0] === name ? { version: m.version } : {}) };
 }

@@ -1,7 +1,7 @@
 import type { AppAnswers } from '../../schema/app.js';
 import type { ClusterAnswers } from '../../schema/cluster.js';
 import type { RepoAnswers } from '../../schema/repo.js';
-import { BARMAN_PLUGIN_NAME, operatorRelease } from '../versions.js';
+import { BARMAN_PLUGIN_NAME, releaseOf } from '../versions.js';
 import type { PlacedCluster } from './topology.js';
 
 /** Every recorded unit of a repository: what a plan is computed from. */
@@ -17,7 +17,7 @@ export const PLUGIN_DIR = 'barman-cloud';
 
 export const usesPlugin = (c: ClusterAnswers): boolean => c.backups && c.backupMethod === 'plugin';
 export const anyPlugin = (m: RepoModel): boolean => m.clusters.some(usesPlugin);
-export const databaseRoleCr = (m: RepoModel): boolean => operatorRelease(m.repo.chartVersion)?.databaseRole ?? false;
+export const databaseRoleCr = (m: RepoModel): boolean => releaseOf(m.repo).databaseRole;
 
 /** `auto`: on exactly when an app logs in as the superuser (init-container mode). */
 export const superuserEnabled = (c: PlacedCluster): boolean =>

@@ -1,4 +1,4 @@
-import { OPERATOR_CHART_URL, PLUGIN_CHART_URL, operatorRelease, pluginRelease } from '../versions.js';
+import { OPERATOR_CHART_URL, PLUGIN_CHART_URL, pluginOf, releaseOf } from '../versions.js';
 import { ensureMapEntries, mapEntriesSlots, type MapEntries } from '../patch.js';
 import { renderTemplate } from '../render.js';
 import { formatYaml } from '../format.js';
@@ -34,14 +34,14 @@ const reconcileOf = (m: RepoModel): Reconcile => ({ wait: true, interval: '1h', 
 async function clusterSettings(m: RepoModel): Promise<PlannedFile[]> {
   const path = m.repo.clusterSettingsFile;
   if (!path) return [];
-  const want: MapEntries = { kind: 'ConfigMap', name: m.repo.clusterVarsConfigMap, path: ['data'], entries: { CNPG_OPERATOR_VERSION: operatorRelease(m.repo.chartVersion)!.operator } };
+  const want: MapEntries = { kind: 'ConfigMap', name: m.repo.clusterVarsConfigMap, path: ['data'], entries: { CNPG_OPERATOR_VERSION: releaseOf(m.repo).operator } };
   const created = await formatYaml(renderTemplate('operator/cluster-settings.yaml.hbs', { name: m.repo.clusterVarsConfigMap, namespace: m.repo.fluxNamespace }));
   return [{ mode: 'patched', path, unit: OWNER, apply: (cur) => ensureMapEntries(cur, want, created), slots: (t) => mapEntriesSlots(t, want), templates: ['operator/cluster-settings.yaml.hbs'] }];
 }
 
 /** The CRDs apart from the chart (`operatorCrds: bundle`), at exactly the operator's version. */
 function crdsUnit(m: RepoModel): Unit {
-  const version = operatorRelease(m.repo.chartVersion)!.operator;
+  const version = releaseOf(m.repo).operator;
   return {
     id: 'crds',
     kind: 'crds',
@@ -114,7 +114,7 @@ export async function operatorUnits(m: RepoModel): Promise<Unit[]> {
     needs: [{ unit: 'operator' }, { external: 'cert-manager', name: m.repo.certManagerKustomization }],
     reconcile: PLUGIN_RECONCILE,
     health: [],
-    chart: { name: 'plugin-barman-cloud', url: PLUGIN_CHART_URL, version: pluginRelease(m.repo.pluginChartVersion)!.chart, values: null, installRetries: -1 },
+    chart: { name: 'plugin-barman-cloud', url: PLUGIN_CHART_URL, version: pluginOf(m.repo).chart, values: null, installRetries: -1 },
   };
   return [...crds, operator, pluginUnit];
 }

@@ -1,4 +1,5 @@
 import { TOOL } from '../paths.js';
+import { renovateConfig } from '../renovate.js';
 import { recordPaths } from '../records.js';
 import { scaffold } from './emit.js';
 import type { RepoModel } from './model.js';
@@ -16,6 +17,18 @@ export const CI_SCHEMA_LOCATIONS = [
   'https://raw.githubusercontent.com/datreeio/CRDs-catalog/main/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json',
 ];
 
+/**
+ * The tool's own files, as globs known from the answers when the Renovate config is written (apps
+ * come later; the README names theirs): Renovate must not bump a version there.
+ */
+function toolFiles(m: RepoModel): string[] {
+  const r = m.repo;
+  const globs = [`${r.operatorPath}/**`, `${r.componentsPath}/**`];
+  if (r.delivery === 'argocd' && r.argocdAppsPath) globs.push(`${r.argocdAppsPath}/**`);
+  if (r.delivery === 'flux' && r.fluxLayout === 'flat') globs.push(r.helmRepositoryPath);
+  return [...new Set(globs)].sort();
+}
+
 /** Repository-level files: a CI job runs the drift check; SOPS' creation rule. */
 export async function planRepoFiles(m: RepoModel): Promise<PlannedFile[]> {
   const files: PlannedFile[] = [];
@@ -28,6 +41,7 @@ export async function planRepoFiles(m: RepoModel): Promise<PlannedFile[]> {
     const view = { nodeVersion: CI_NODE, manifest: recordPaths.manifest, schemaLocations: CI_SCHEMA_LOCATIONS, toolPackage: m.repo.toolPackage ?? '' };
     files.push(await scaffold(WORKFLOW_PATH, UNIT, comment, ['ci/github-workflow.yaml.hbs', view]));
   }
+  if (m.repo.renovateConfig) files.push({ mode: 'scaffold', path: m.repo.renovateConfig, unit: UNIT, contents: renovateConfig(m.repo, toolFiles(m)) });
   files.push(...(await sopsConfig(m.repo, UNIT)));
   return files;
 }

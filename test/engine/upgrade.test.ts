@@ -43,7 +43,12 @@ describe('upgrade', () => {
     expect(await upgrade(ctx, {})).toBe(0);
     const out = ctx.lines.join('\n');
     expect(out).toContain('would update .cnpg/answers/repo.yaml\n--- a/.cnpg/answers/repo.yaml');
-    expect(out).toContain('-  chartVersion: 0.27.1\n-  pluginChartVersion: 0.7.0\n+  chartVersion: 0.29.0\n+  pluginChartVersion: 0.7.1');
+    // The row moves as one: the chart with what it installs, each pin keeping its Renovate comment.
+    expect(out).toContain('-  chartVersion: 0.27.1\n+  chartVersion: 0.29.0\n');
+    expect(out).toContain('-  operatorVersion: 1.28.1\n-  operatorDefaultImage: ghcr.io/cloudnative-pg/postgresql:18.1-system-trixie\n+  operatorVersion: 1.30.0\n+  operatorDefaultImage: ghcr.io/cloudnative-pg/postgresql:18.4-system-trixie\n');
+    expect(out).toContain('-  pluginChartVersion: 0.7.0\n+  pluginChartVersion: 0.7.1\n');
+    expect(out).toContain('-  pluginVersion: v0.13.0\n+  pluginVersion: v0.14.0\n');
+    expect(out).not.toMatch(/^[-+] {2}# renovate/m);
     expect(out).toMatch(/would update kubernetes\/apps\/databases\/cloudnative-pg\/cluster\/cluster.yaml\n[\s\S]*- {2}managed:\n- {4}roles:/);
     expect(out).toContain('dry run, nothing written: 3 created');
     expect(snapshot(dir)).toEqual(before);

@@ -6,7 +6,7 @@ import { regionEnv } from '../../plan/object-store-egress.js';
 import { serverNameOf } from '../../../schema/restore.js';
 import type { PlannedFile } from '../../plan/types.js';
 import type { Unit } from '../../plan/units.js';
-import { operatorRelease, pluginRelease } from '../../versions.js';
+import { pluginOf, releaseOf } from '../../versions.js';
 import type { Delivery } from '../types.js';
 import { type ChartWaves, type WrapperChartInput, chartLiteralFile, namespacedFile, wrapperChartFiles } from './wrapper-chart.js';
 
@@ -68,7 +68,7 @@ function chartInput(m: RepoModel, units: readonly Unit[], version: string): Wrap
   // An app whose data remove-app drops is no longer made sure of by the hook (it would create it again).
   const initRoles = declarative.filter((a) => !dropsData(a)).map((a) => ({ role: a.role, database: a.database, passwordSecret: appNames(a.name).rolePassword }));
   const [caSecret, caKey] = c.backupEndpointCA ? c.backupEndpointCA.split('/') : [];
-  const release = operatorRelease(m.repo.chartVersion)!;
+  const release = releaseOf(m.repo);
   return {
     name: byId(units, 'operator').name,
     version,
@@ -76,7 +76,7 @@ function chartInput(m: RepoModel, units: readonly Unit[], version: string): Wrap
     ...(plugin
       ? {
           plugin: {
-            chart: pluginRelease(m.repo.pluginChartVersion)!.chart,
+            chart: pluginOf(m.repo).chart,
             ...(m.repo.pluginImage ? { image: m.repo.pluginImage } : {}),
             ...(m.repo.pluginSidecarImage ? { sidecarImage: m.repo.pluginSidecarImage } : {}),
           },

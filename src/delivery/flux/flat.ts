@@ -5,7 +5,7 @@ import { owned, ownedText, scaffold } from '../../plan/emit.js';
 import { type RepoModel, posixRelative } from '../../plan/model.js';
 import type { PlannedFile } from '../../plan/types.js';
 import type { Unit } from '../../plan/units.js';
-import { OPERATOR_HELM_REPOSITORY, OPERATOR_HELM_REPOSITORY_URL, operatorRelease } from '../../versions.js';
+import { OPERATOR_HELM_REPOSITORY, OPERATOR_HELM_REPOSITORY_URL, releaseOf } from '../../versions.js';
 import { type FluxLayout, kustomizationView, listedFiles } from './index.js';
 import { ownsNamespace } from './namespace.js';
 
@@ -44,7 +44,7 @@ function readme(m: RepoModel, units: readonly Unit[], op: Unit): PlannedFile {
     k8sCluster: m.repo.appsRoot.split('/').pop() ?? m.repo.appsRoot,
     namespace: m.repo.namespace,
     chartVersion: m.repo.chartVersion,
-    operatorVersion: operatorRelease(m.repo.chartVersion)?.operator ?? m.repo.chartVersion,
+    operatorVersion: releaseOf(m.repo).operator,
     helmRepositoryPath: m.repo.helmRepositoryPath,
     dashboard: m.repo.grafanaDashboard ? { namespace: m.repo.monitoringNamespace } : null,
     ksFile: kustomizationsPath(m),
