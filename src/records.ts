@@ -9,6 +9,7 @@ import { CliError, InputError } from './errors.js';
 import { RECORD_DIR, TOOL } from './paths.js';
 import type { RepoModel } from './plan/model.js';
 import { placeClusters } from './plan/topology.js';
+import { readSimpleYamlDocument } from './simple-yaml.js';
 
 /** The tool's records in the target repo: answers per unit and the manifest of written files. */
 export { RECORD_DIR };
@@ -105,7 +106,8 @@ function parseRecord(path: string, text: string | undefined): unknown {
   if (text === undefined) return undefined;
   let doc: { schemaVersion?: unknown; answers?: unknown };
   try {
-    doc = parse(text) ?? {};
+    // The tool's own records take the simple reader; anything else (and every error) the `yaml` package.
+    doc = (readSimpleYamlDocument(text) as typeof doc | undefined) ?? parse(text) ?? {};
   } catch (e) {
     throw new InputError(`${path}: not valid YAML (${(e as Error).message.split('\n')[0]})`);
   }
