@@ -432,9 +432,13 @@ export interface FluxKsEntries {
 const nameOf = (item: unknown) => (item as { name?: unknown } | null)?.name;
 const byName = (a: unknown, b: unknown) => nameOf(a) === nameOf(b);
 
-/** An app's `ks.yaml` holds the tool's Flux Kustomization entries; `created` is the text for a new file. */
-export function ensureFluxKustomization(current: string | undefined, want: FluxKsEntries, created: string): string {
-  if (current === undefined) return created;
+/**
+ * An app's `ks.yaml` holds the tool's Flux Kustomization entries; `created` is the text for a new file
+ * (or a function that renders it: most runs find the file there already and never need it).
+ */
+export function ensureFluxKustomization(current: string | undefined, want: FluxKsEntries, created: string | (() => string)): string {
+  const createdText = () => (typeof created === 'string' ? created : created());
+  if (current === undefined) return createdText();
   const plain = plainDocs(current)?.find(kindIs('Kustomization', want.name)) as PlainDoc | undefined;
   if (plain && holdsFluxEntries(plain, want)) return current;
   const edit: Edit = (e) => {
@@ -449,7 +453,7 @@ export function ensureFluxKustomization(current: string | undefined, want: FluxK
   // No Kustomization for the app yet: a document of its own after the user's.
   const { eol } = styleOf(current);
   const sep = current.endsWith('\n') || current === '' ? '' : eol;
-  const body = parseDocument(created).toString({ lineWidth: 0 }).replace(/\n/g, eol);
+  const body = parseDocument(createdText()).toString({ lineWidth: 0 }).replace(/\n/g, eol);
   return `${current}${sep}---${eol}${body}`;
 }
 
