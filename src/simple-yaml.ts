@@ -258,3 +258,67 @@ function singleQuoted(text: string): string {
   tail(text.slice(i + 1));
   return out;
 }
+
+/**
+ * The writer's half: `value` as `stringify(value, { lineWidth: 0 })` of the `yaml` package writes it,
+ * or undefined where that takes rules this one does not model (then the caller stringifies). For the
+ * records (`serializeRecord`), which a run writes or compares for every unit: maps and sequences in
+ * block style, plain keys, and scalars whose quoting follows from yaml's plain-string rule alone.
+ */
+export function writeSimpleYaml(value: unknown): string | undefined {
+  try {
+    if (!isPlainObject(value) || !Object.keys(value).length) return undefined;
+    return `${writeMap(value, 0).join('\n')}\n`;
+  } catch (e) {
+    if (e instanceof Decline) return undefined;
+    throw e;
+  }
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+
+// Characters whose quoting is decided by yaml's plain-string rule alone (no escapes, no quote marks).
+const WRITABLE = /^[A-Za-z0-9_./@*,:+=~?() -]*$/;
+// yaml's stringifyString plainString: what may not be written plain (an indicator first, `: `, ` #`, ...).
+const NOT_PLAIN = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
+const WRITE_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const coreTagged = (s: string) => s === '' || NULL.test(s) || BOOL.test(s) || INT.test(s) || OTHER_NUMBER.test(s);
+
+function writeScalar(v: unknown): string | undefined {
+  if (typeof v === 'string') {
+    if (!WRITABLE.test(v) || /^(?:---|\.\.\.)/.test(v)) decline();
+    // Plain unless the rule or a core tag (a number, a boolean, null) would read it otherwise: then double-quoted.
+    return NOT_PLAIN.test(v) || coreTagged(v) ? `"${v}"` : v;
+  }
+  if (typeof v === 'boolean') return String(v);
+  if (v === null) return 'null';
+  if (typeof v === 'number') return Number.isSafeInteger(v) && !Object.is(v, -0) ? String(v) : decline();
+  if (Array.isArray(v) && !v.length) return '[]';
+  if (isPlainObject(v) && !Object.keys(v).length) return '{}';
+  if (Array.isArray(v) || isPlainObject(v)) return undefined;
+  return decline();
+}
+
+function writeMap(m: Record<string, unknown>, col: number): string[] {
+  const pad = ' '.repeat(col);
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(m)) {
+    if (!WRITE_KEY.test(k) || coreTagged(k)) decline();
+    const s = writeScalar(v);
+    if (s !== undefined) out.push(`${pad}${k}: ${s}`);
+    else out.push(`${pad}${k}:`, ...(Array.isArray(v) ? writeSeq(v, col + 2) : writeMap(v as Record<string, unknown>, col + 2)));
+  }
+  return out;
+}
+
+function writeSeq(items: unknown[], col: number): string[] {
+  const pad = ' '.repeat(col);
+  return items.flatMap((v) => {
+    const s = writeScalar(v);
+    if (s !== undefined) return [`${pad}- ${s}`];
+    if (Array.isArray(v)) return decline();
+    const [first, ...rest] = writeMap(v as Record<string, unknown>, col + 2);
+    return [`${pad}- ${first!.trimStart()}`, ...rest];
+  });
+}

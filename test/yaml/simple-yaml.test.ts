@@ -2,9 +2,9 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { readSimpleYaml } from '../../src/simple-yaml.js';
+import { readSimpleYaml, writeSimpleYaml } from '../../src/simple-yaml.js';
 import { ROOT } from '../helpers.js';
 
 /** What the `yaml` package reads: each document's value, or 'error' when any document has an error. */
@@ -174,5 +174,53 @@ describe('the simple YAML reader reads what the yaml package reads, or declines'
       }),
       { numRuns: 3000 },
     );
+  });
+});
+
+describe('the simple YAML writer writes what the yaml package writes, or declines', () => {
+  const writesAsYaml = (v: unknown) => {
+    const got = writeSimpleYaml(v);
+    return got === undefined || got === stringify(v, { lineWidth: 0 });
+  };
+
+  it("on every record of the goldens and the example, and takes the apps' records", () => {
+    const records = corpus.filter((f) => f.includes('/.cnpg/answers/'));
+    const values = records.map((f) => parse(readFileSync(f, 'utf8')) as unknown);
+    expect(values.filter((v) => !writesAsYaml(v))).toEqual([]);
+    const apps = records.filter((f) => f.includes('/answers/apps/'));
+    expect(apps.length).toBeGreaterThan(10);
+    expect(apps.filter((f) => writeSimpleYaml(parse(readFileSync(f, 'utf8'))) === undefined)).toEqual([]);
+  });
+
+  it('on generated values', () => {
+    const chars = fc.constantFrom(...'aZ09 _-./:#,?*@"\'%&!|>[]{}~=+()\n\té'.split(''));
+    const text = fc.oneof(
+      { arbitrary: fc.constantFrom('a', 'x y', '0 3 * * *', 'ghcr.io/x:1', 'app-1', 'a,b', 'a:b', '*'), weight: 6 },
+      fc.string({ unit: chars, maxLength: 8 }),
+      fc.constantFrom('', '7', '-7', '007', '1.5', '.5', '1e3', '0x1F', '0o7', 'true', 'True', 'no', 'null', '~', '---', '...x', '%x', '-', '?', '- a', 'a: b', 'a #b', 'a:', ' a', 'a '),
+    );
+    const key = fc.oneof({ arbitrary: fc.constantFrom('a', 'b', 'name', 'A_1'), weight: 12 }, text);
+    const value = fc.letrec<{ v: unknown }>((t) => ({
+      v: fc.oneof(
+        { depthSize: 'small' },
+        text,
+        fc.integer(),
+        fc.double(),
+        fc.integer({ min: -9, max: 99 }),
+        fc.boolean(),
+        fc.constant(null),
+        fc.array(t('v'), { maxLength: 3 }),
+        fc.dictionary(key, t('v'), { maxKeys: 3 }),
+      ),
+    })).v;
+    let written = 0;
+    fc.assert(
+      fc.property(fc.dictionary(key, value, { minKeys: 1, maxKeys: 4 }), (v) => {
+        if (writeSimpleYaml(v) !== undefined) written++;
+        return writesAsYaml(v);
+      }),
+      { numRuns: 3000 },
+    );
+    expect(written).toBeGreaterThan(300);
   });
 });
