@@ -123,6 +123,11 @@ export function parseManifest(text: string | undefined): Map<string, ManifestEnt
   if (!Array.isArray(files)) throw new InputError(`${recordPaths.manifest}: files: must be a list (restore it from git)`);
   const entries = new Map<string, ManifestEntry>();
   files.forEach((raw, i) => {
+    const fast = wellFormedEntry(raw);
+    if (fast) {
+      entries.set(fast.path, fast);
+      return;
+    }
     const e = manifestEntry.safeParse(raw);
     if (!e.success) {
       const issue = e.error.issues[0]!;
@@ -131,6 +136,30 @@ export function parseManifest(text: string | undefined): Map<string, ManifestEnt
     entries.set(e.data.path, e.data);
   });
   return entries;
+}
+
+const MODES: ReadonlySet<unknown> = new Set(manifestEntry.shape.mode.options);
+const SHA256 = /^[0-9a-f]{64}$/;
+
+/**
+ * An entry that passes every rule of `manifestEntry`, checked by hand (9,000 entries at 1,000 apps
+ * took zod 60 ms), built as zod builds it: its keys in the schema's order, unknown keys dropped.
+ * Anything else (undefined) goes through zod, which names what is wrong.
+ */
+function wellFormedEntry(raw: unknown): ManifestEntry | undefined {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
+  const { path, unit, mode, sha256: hash, slots } = raw as Record<string, unknown>;
+  if (typeof path !== 'string' || outputPathProblem(path) !== undefined) return undefined;
+  if (typeof unit !== 'string' || unit.length < 1 || !MODES.has(mode) || typeof hash !== 'string' || !SHA256.test(hash)) return undefined;
+  const entry: ManifestEntry = { path, unit, mode: mode as ManifestEntry['mode'], sha256: hash };
+  if (slots === undefined) return entry;
+  if (!slots || typeof slots !== 'object' || Array.isArray(slots) || Object.getPrototypeOf(slots) !== Object.prototype) return undefined;
+  const copy: Record<string, string> = {};
+  for (const [k, v] of Object.entries(slots)) {
+    if (typeof v !== 'string' || k === '__proto__') return undefined;
+    copy[k] = v;
+  }
+  return { ...entry, slots: copy };
 }
 
 export async function readManifest(cwd: string): Promise<Map<string, ManifestEntry>> {
