@@ -27,7 +27,7 @@ const decline = (): never => {
 
 // Characters the grammar leaves to the `yaml` package: tabs, CR, other controls, BOM, line separators.
 const UNUSUAL = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]/;
-const KEY = /^[A-Za-z0-9_][A-Za-z0-9_./-]*$/;
+const KEY = /^[A-Za-z0-9_][A-Za-z0-9_./:-]*$/;
 // What the core schema reads as a number (any spelling) or null/bool: plain text decided here or declined.
 const NULL = /^(?:~|[Nn]ull|NULL)$/;
 const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
@@ -92,10 +92,12 @@ const isItem = (t: string) => t === '-' || t.startsWith('- ');
 
 /** The key of a `key:` or `key: value` line, or undefined when the line is not one. */
 function keyOf(t: string): string | undefined {
-  const colon = t.indexOf(':');
-  if (colon <= 0 || (colon + 1 < t.length && t[colon + 1] !== ' ')) return undefined;
+  // The key ends at the first `: `, or at a `:` that ends the line (`k8s:io.kubernetes.pod.namespace: x`).
+  const spaced = t.indexOf(': ');
+  const colon = spaced !== -1 ? spaced : t.endsWith(':') ? t.length - 1 : -1;
+  if (colon <= 0) return undefined;
   const key = t.slice(0, colon);
-  if (!KEY.test(key)) return undefined;
+  if (!KEY.test(key) || key.endsWith(':')) return undefined;
   // A key the core schema reads as something other than a string, or one JS objects treat apart.
   if (NULL.test(key) || BOOL.test(key) || INT.test(key) || OTHER_NUMBER.test(key) || key === '__proto__') decline();
   return key;

@@ -111,14 +111,14 @@ describe('the simple YAML reader reads what the yaml package reads, or declines'
     '~', 'a#b', 'a #b', 'a:b', 'a: b', 'a:', '-a', '- a', '?a', ':a', 'e3', '1e3', '+1', '.inf', '-.Inf', '.nan', '__proto__', 'é', '"q"', "'s'", '"a\\"b"',
     '"\\x41\\u00e9"', '"\\e"', "'it''s'", '[]', '{}', '[ ]', '@x', '%x', '&a x', '*a', '!t x', '|', '>', 'a,b', '[a]', 'a]', '<<', '12345678901234567890',
     '0.0.1', '2001-12-14', 'x # c', '"x" # c', '"x"#c', "''", '""', '1_000', 'a  b', ''];
-  const keys = ['a', 'b', 'k1', 'app.kubernetes.io/name', 'A_B', '1', 'true', 'null', '~', '-x', 'x-', '.x', '0x1', 'e5', '__proto__', 'a b', '"q"', 'x:y'];
+  const keys = ['a', 'b', 'k1', 'app.kubernetes.io/name', 'A_B', '1', 'true', 'null', '~', '-x', 'x-', '.x', '0x1', 'e5', '__proto__', 'a b', '"q"', 'x:y', 'k8s:io.x', 'a::', 'a:', ':a', 'a: b'];
   const common = ['a', 'x y', '0 3 * * *', '1', '-1', 'true', 'False', '~', 'ghcr.io/x:1.2', '"q\\""', "'s'", '[]', '{}', 'a#b', 'x # c', '-a'];
   type Tree = string | { map: [string, Tree][] } | { seq: Tree[] };
   const tree = fc.letrec<{ node: Tree }>((t) => ({
     node: fc.oneof(
       { depthSize: 'small', withCrossShrink: true },
       fc.oneof({ arbitrary: fc.constantFrom(...common), weight: 6 }, { arbitrary: fc.constantFrom(...scalars), weight: 1 }),
-      fc.record({ map: fc.uniqueArray(fc.tuple(fc.oneof({ arbitrary: fc.constantFrom('a', 'b', 'c', 'd', 'e'), weight: 8 }, { arbitrary: fc.constantFrom(...keys), weight: 1 }), t('node')), { selector: ([k]) => k, minLength: 1, maxLength: 4 }) }),
+      fc.record({ map: fc.uniqueArray(fc.tuple(fc.oneof({ arbitrary: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'k8s:io.x/y'), weight: 8 }, { arbitrary: fc.constantFrom(...keys), weight: 1 }), t('node')), { selector: ([k]) => k, minLength: 1, maxLength: 4 }) }),
       fc.record({ seq: fc.array(t('node'), { minLength: 1, maxLength: 3 }) }),
     ),
   })).node;
