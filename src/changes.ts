@@ -7,7 +7,7 @@ import { TOOL, TOOL_VERSION } from './paths.js';
 import { proveYaml } from './format.js';
 import type { Slots } from './patch.js';
 import type { Plan } from './plan/types.js';
-import { recordPaths } from './records.js';
+import { recordPaths, type RecordFile } from './records.js';
 import { outputPathProblem } from './repo-path.js';
 
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -191,22 +191,46 @@ export function isToolManifest(text: string): boolean {
  * which owned files were changed by hand. The last change is always the manifest's own.
  * Reads only; nothing is written here.
  */
-export async function computeChanges(cwd: string, plan: Plan, records: { path: string; contents: string }[]): Promise<Change[]> {
+export async function computeChanges(
+  cwd: string,
+  plan: Plan,
+  records: RecordFile[],
+  { frozen }: { frozen?: (unit: string) => boolean } = {},
+): Promise<Change[]> {
   const manifestText = readTextSync(cwd, recordPaths.manifest);
   const manifest = parseManifest(manifestText);
   const changes: Change[] = [];
   const entries: ManifestEntry[] = [];
   const decide = (current: string | undefined, desired: string): Action => (current === undefined ? 'create' : current === desired ? 'unchanged' : 'update');
 
+  // Files of units this run leaves as they are (new-app: the other apps'), only at paths no other
+  // unit plans: their manifest entries are kept, and they are neither read nor rendered.
+  const isFrozen = (f: Plan['files'][number]) => {
+    if (!frozen?.(f.unit) || f.alsoUnits) return false;
+    const known = manifest.get(f.path);
+    return known !== undefined && known.unit === f.unit && known.mode === f.mode;
+  };
+  const kept = new Set(plan.files.filter(isFrozen));
   const onlyWith = plan.files.flatMap((f) => (f.mode === 'scaffold' && f.onlyWith !== undefined ? [f.onlyWith] : []));
-  const read = readTexts(cwd, [...records.map((r) => r.path), ...plan.files.map((f) => f.path), ...onlyWith]);
+  // A frozen unit's record too: this run does not change its answers (nor puts its record in canonical form).
+  const keptRecord = (r: RecordFile) => r.unit !== undefined && !!frozen?.(r.unit);
+  const read = readTexts(cwd, [...records.filter((r) => !keptRecord(r)).map((r) => r.path), ...plan.files.filter((f) => !kept.has(f)).map((f) => f.path), ...onlyWith]);
   for (const r of records) {
+    if (keptRecord(r)) {
+      changes.push({ path: r.path, unit: 'records', mode: 'record', action: 'unchanged', current: undefined, desired: undefined });
+      continue;
+    }
     const current = read(r.path);
     changes.push({ path: r.path, unit: 'records', mode: 'record', action: decide(current, r.contents), current, desired: r.contents });
   }
   for (const f of plan.files) {
-    const current = read(f.path);
     const known = manifest.get(f.path);
+    if (kept.has(f)) {
+      changes.push({ path: f.path, unit: f.unit, mode: f.mode, action: 'unchanged', current: undefined, desired: undefined });
+      entries.push(known!);
+      continue;
+    }
+    const current = read(f.path);
     if (f.mode === 'owned') {
       const change: Change = { path: f.path, unit: f.unit, mode: 'owned', action: decide(current, f.contents), current, desired: f.contents };
       if (change.action !== 'unchanged' && f.templates) proveYaml(f.contents, f.templates);

@@ -197,11 +197,22 @@ export function externalKustomizations(m: RepoModel): string[] {
   return [r.secretStoreKustomization, r.storageKustomization, r.certManagerKustomization].filter(Boolean).map((k) => `${r.fluxNamespace}/${k}`);
 }
 
-/** The record files of a model, as the tool writes them. */
-export function recordFiles(m: RepoModel): { path: string; contents: string }[] {
+/** A record file as the tool writes it; an app's names the app's unit (`app/<name>`). */
+export interface RecordFile {
+  path: string;
+  contents: string;
+  unit?: string;
+}
+
+/** The record files of a model, as the tool writes them (each serialised when first read: new-app reads its own). */
+export function recordFiles(m: RepoModel): RecordFile[] {
+  const lazily = (path: string, serialize: () => string, unit?: string): RecordFile => {
+    let text: string | undefined;
+    return Object.defineProperty({ path, ...(unit ? { unit } : {}) }, 'contents', { get: () => (text ??= serialize()), enumerable: true }) as RecordFile;
+  };
   return [
-    { path: recordPaths.repo, contents: serializeRecord('the repository (operator, Flux, layout)', m.repo) },
-    ...m.clusters.map((c) => ({ path: recordPaths.cluster(c.clusterName), contents: serializeRecord(`cluster ${c.clusterName}`, c) })),
-    ...m.apps.map((a) => ({ path: recordPaths.app(a.name), contents: serializeRecord(`app ${a.name}`, a) })),
+    lazily(recordPaths.repo, () => serializeRecord('the repository (operator, Flux, layout)', m.repo)),
+    ...m.clusters.map((c) => lazily(recordPaths.cluster(c.clusterName), () => serializeRecord(`cluster ${c.clusterName}`, c))),
+    ...m.apps.map((a) => lazily(recordPaths.app(a.name), () => serializeRecord(`app ${a.name}`, a), `app/${a.name}`)),
   ];
 }
