@@ -203,34 +203,29 @@ export async function computeChanges(
   const entries: ManifestEntry[] = [];
   const decide = (current: string | undefined, desired: string): Action => (current === undefined ? 'create' : current === desired ? 'unchanged' : 'update');
 
-  // Files of units this run leaves as they are (new-app: the other apps'), only at paths no other
-  // unit plans: their manifest entries are kept, and they are neither read nor rendered.
-  const isFrozen = (f: Plan['files'][number]) => {
-    if (!frozen?.(f.unit) || f.alsoUnits) return false;
-    const known = manifest.get(f.path);
-    return known !== undefined && known.unit === f.unit && known.mode === f.mode;
-  };
-  const kept = new Set(plan.files.filter(isFrozen));
   const onlyWith = plan.files.flatMap((f) => (f.mode === 'scaffold' && f.onlyWith !== undefined ? [f.onlyWith] : []));
-  // A frozen unit's record too: this run does not change its answers (nor puts its record in canonical form).
-  const keptRecord = (r: RecordFile) => r.unit !== undefined && !!frozen?.(r.unit);
-  const read = readTexts(cwd, [...records.filter((r) => !keptRecord(r)).map((r) => r.path), ...plan.files.filter((f) => !kept.has(f)).map((f) => f.path), ...onlyWith]);
+  const read = readTexts(cwd, [...records.map((r) => r.path), ...plan.files.map((f) => f.path), ...onlyWith]);
+  // An owned or patched file of a unit this run leaves as it is (new-app: another app's), at a path
+  // no other unit plans, that still holds exactly what the tool last wrote there: its manifest entry
+  // is kept and it is not rendered. A file changed or deleted since is compared as any other, so a
+  // hand edit is named as before; that the unit's own answers changed is regen --check's to find.
+  // Written by another version of the tool, the same answers may render otherwise: nothing is frozen then.
+  const sameTool = /^\{\s*"generator": "[^"]*",\s*"version": ("[^"\\]*")/.exec(manifestText ?? '')?.[1] === JSON.stringify(TOOL_VERSION);
+  const isFrozen = (f: Plan['files'][number], current: string | undefined, known: ManifestEntry | undefined): boolean =>
+    sameTool &&
+    !!frozen?.(f.unit) && !f.alsoUnits && f.mode !== 'scaffold' && known?.unit === f.unit && known.mode === f.mode && current !== undefined && sha256(current) === known.sha256;
   for (const r of records) {
-    if (keptRecord(r)) {
-      changes.push({ path: r.path, unit: 'records', mode: 'record', action: 'unchanged', current: undefined, desired: undefined });
-      continue;
-    }
     const current = read(r.path);
     changes.push({ path: r.path, unit: 'records', mode: 'record', action: decide(current, r.contents), current, desired: r.contents });
   }
   for (const f of plan.files) {
     const known = manifest.get(f.path);
-    if (kept.has(f)) {
-      changes.push({ path: f.path, unit: f.unit, mode: f.mode, action: 'unchanged', current: undefined, desired: undefined });
+    const current = read(f.path);
+    if (isFrozen(f, current, known)) {
+      changes.push({ path: f.path, unit: f.unit, mode: f.mode, action: 'unchanged', current, desired: current });
       entries.push(known!);
       continue;
     }
-    const current = read(f.path);
     if (f.mode === 'owned') {
       const change: Change = { path: f.path, unit: f.unit, mode: 'owned', action: decide(current, f.contents), current, desired: f.contents };
       if (change.action !== 'unchanged' && f.templates) proveYaml(f.contents, f.templates);
