@@ -38,10 +38,11 @@ export async function lockedRun<T>(ctx: Context, command: string, writes: boolea
 /**
  * Plans the whole repository from `model`, then writes what differs (or, with --dry-run, says so).
  * `diffs`: a writing run shows each update as a diff too (a recorded unit answered differently).
+ * `frozen`: units whose own files are kept as the manifest records them (see computeChanges).
  */
-export async function applyModel(ctx: Context, model: RepoModel, { diffs = false } = {}): Promise<Change[]> {
+export async function applyModel(ctx: Context, model: RepoModel, { diffs = false, frozen }: { diffs?: boolean; frozen?: (unit: string) => boolean } = {}): Promise<Change[]> {
   const plan = await planRepo(model);
-  const changes = await computeChanges(ctx.dest, plan, recordFiles(plan.model));
+  const changes = await computeChanges(ctx.dest, plan, recordFiles(plan.model), { frozen });
   await checkWritable(changes, { dest: ctx.dest, force: ctx.force, allowDirty: ctx.allowDirty, fs: ctx.fs });
   const touched = changes.filter((c) => c.action !== 'unchanged');
   const prefix = touched.some((c) => c.action === 'create' && c.path === WORKFLOW_PATH) ? workTreePrefix(ctx) : '';

@@ -1,5 +1,6 @@
 import { type Document, isAlias, isMap, isScalar, isSeq, type Node, parseAllDocuments, parseDocument, type ToStringOptions, type YAMLMap, type YAMLSeq } from 'yaml';
 import { isDeepStrictEqual } from 'node:util';
+import { readSimpleYaml } from './simple-yaml.js';
 import { blockScalar, scalarText } from './yaml-scalar.js';
 
 /**
@@ -85,13 +86,17 @@ interface Splice {
 }
 
 /** One document being edited: the model (kept in step) and the splices into the file's text. */
-class Editor {
+class Editor implements DocReader {
   readonly splices: Splice[] = [];
   constructor(
     readonly doc: Document,
     readonly text: string,
     readonly style: Style,
   ) {}
+
+  kind(): unknown {
+    return this.doc.get('kind');
+  }
 
   private column(pos: number): number {
     return pos - (this.text.lastIndexOf('\n', pos - 1) + 1);
@@ -331,8 +336,52 @@ function editDocument(text: string, select: (e: Editor) => boolean, edit: Edit):
   return undefined;
 }
 
-function readDocument(text: string | undefined, select: (e: Editor) => boolean): Editor | undefined {
+/** What the slot readers and the selectors need of a document: its kind and the plain value at a path. */
+interface DocReader {
+  kind(): unknown;
+  valueAt(path: string[]): unknown;
+}
+
+const isPlainMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A document as plain values (simple-yaml.ts): what an Editor reads, without the document model. */
+class PlainDoc implements DocReader {
+  constructor(readonly value: unknown) {}
+  kind(): unknown {
+    return isPlainMap(this.value) ? this.value.kind : undefined;
+  }
+  valueAt(path: string[]): unknown {
+    let v = this.value;
+    for (const k of path) {
+      if (!isPlainMap(v) || !Object.hasOwn(v, k)) return undefined;
+      v = v[k];
+    }
+    return v;
+  }
+  has(path: string[]): boolean {
+    const holder = this.valueAt(path.slice(0, -1));
+    return isPlainMap(holder) && Object.hasOwn(holder, path.at(-1)!);
+  }
+}
+
+/**
+ * The documents of the last few texts the simple reader took, as plain values: a run asks whether a
+ * file needs the tool's entries and then reads its slots, from the same text, an app's ks.yaml a
+ * thousand times; undefined for a text it leaves to the `yaml` package.
+ */
+const plainTexts = new Map<string, PlainDoc[] | undefined>();
+function plainDocs(text: string): PlainDoc[] | undefined {
+  if (plainTexts.has(text)) return plainTexts.get(text);
+  const docs = readSimpleYaml(text)?.map((d) => new PlainDoc(d));
+  if (plainTexts.size >= 4) plainTexts.delete(plainTexts.keys().next().value!);
+  plainTexts.set(text, docs);
+  return docs;
+}
+
+function readDocument(text: string | undefined, select: (e: DocReader) => boolean): DocReader | undefined {
   if (text === undefined) return undefined;
+  const plain = plainDocs(text);
+  if (plain) return plain.find(select);
   const docs = unedited.get(text) ?? parseAllDocuments(text);
   if (!Array.isArray(docs)) return undefined;
   const style = styleOf(text);
@@ -343,7 +392,7 @@ function readDocument(text: string | undefined, select: (e: Editor) => boolean):
   return undefined;
 }
 
-const kindIs = (kind: string, name?: string) => (e: Editor) => e.doc.get('kind') === kind && (name === undefined || e.valueAt(['metadata', 'name']) === name);
+const kindIs = (kind: string, name?: string) => (e: DocReader) => e.kind() === kind && (name === undefined || e.valueAt(['metadata', 'name']) === name);
 
 const normResource = (x: unknown) => String(x).replace(/^\.\//, '').replace(/\/$/, '');
 
@@ -383,9 +432,15 @@ export interface FluxKsEntries {
 const nameOf = (item: unknown) => (item as { name?: unknown } | null)?.name;
 const byName = (a: unknown, b: unknown) => nameOf(a) === nameOf(b);
 
-/** An app's `ks.yaml` holds the tool's Flux Kustomization entries; `created` is the text for a new file. */
-export function ensureFluxKustomization(current: string | undefined, want: FluxKsEntries, created: string): string {
-  if (current === undefined) return created;
+/**
+ * An app's `ks.yaml` holds the tool's Flux Kustomization entries; `created` is the text for a new file
+ * (or a function that renders it: most runs find the file there already and never need it).
+ */
+export function ensureFluxKustomization(current: string | undefined, want: FluxKsEntries, created: string | (() => string)): string {
+  const createdText = () => (typeof created === 'string' ? created : created());
+  if (current === undefined) return createdText();
+  const plain = plainDocs(current)?.find(kindIs('Kustomization', want.name)) as PlainDoc | undefined;
+  if (plain && holdsFluxEntries(plain, want)) return current;
   const edit: Edit = (e) => {
     let changed = e.setIn(['spec'], want.defaults, 'missing');
     changed = e.addToSeq(['spec', 'dependsOn'], want.dependsOn, nameOf) || changed;
@@ -398,8 +453,27 @@ export function ensureFluxKustomization(current: string | undefined, want: FluxK
   // No Kustomization for the app yet: a document of its own after the user's.
   const { eol } = styleOf(current);
   const sep = current.endsWith('\n') || current === '' ? '' : eol;
-  const body = parseDocument(created).toString({ lineWidth: 0 }).replace(/\n/g, eol);
+  const body = parseDocument(createdText()).toString({ lineWidth: 0 }).replace(/\n/g, eol);
   return `${current}${sep}---${eol}${body}`;
+}
+
+/**
+ * True when the edit of ensureFluxKustomization would change nothing in `d`, read as its Editor
+ * would: every default key present, every dependency (by name) and component listed, every
+ * substitution holding the tool's value. Then the file is its own result and no document model is built.
+ */
+function holdsFluxEntries(d: PlainDoc, want: FluxKsEntries): boolean {
+  if (!Object.keys(want.defaults).every((k) => d.has(['spec', k]))) return false;
+  const listed = (path: string[], key: (item: unknown) => unknown) => {
+    const seq = d.valueAt(path);
+    return new Set(Array.isArray(seq) ? seq.map(key) : []);
+  };
+  const deps = listed(['spec', 'dependsOn'], nameOf);
+  if (!want.dependsOn.every((x) => deps.has(nameOf(x)))) return false;
+  const comps = listed(['spec', 'components'], (c) => c);
+  if (want.components.length && !want.components.every((c) => comps.has(c))) return false;
+  const sub = ['spec', 'postBuild', 'substitute'];
+  return Object.entries(want.substitute).every(([k, v]) => d.has([...sub, k]) && isDeepStrictEqual(d.valueAt([...sub, k]), v));
 }
 
 /**

@@ -34,7 +34,10 @@ export async function newApp(ctx: Context, given: Answers) {
       const raw = fillDefaults(appFields, { ...recorded, ...answers }, appCtx);
       const app = validateAnswers(appSchema(appCtx), raw, '', new Set(Object.keys(answers)));
       const next = { ...model, apps: [...others, app].sort((a, b) => a.name.localeCompare(b.name)) };
-      const changes = await applyModel(ctx, next, { diffs: recorded !== undefined && !isDeepStrictEqual(recorded, app) });
+      // The other apps' own files follow from their own answers, which this run does not change: it
+      // compares this app's files and the shared ones only (regen --check compares everything).
+      const frozen = (unit: string) => unit.startsWith('app/') && unit !== `app/${app.name}`;
+      const changes = await applyModel(ctx, next, { diffs: recorded !== undefined && !isDeepStrictEqual(recorded, app), frozen });
       if (!ctx.json) for (const line of appNextSteps(next, app)) ctx.out(line);
       return changes;
     }),

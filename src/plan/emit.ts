@@ -6,16 +6,25 @@ import type { Doc } from '../views.js';
 
 export type { Doc } from '../views.js';
 
+/**
+ * `file` whose `contents` is rendered when first read: new-app compares the unit it changes and the
+ * shared files, and never reads the other apps' files (see computeChanges' `frozen`).
+ */
+function rendersOnRead<F extends { contents: string }>(file: Omit<F, 'contents'>, render: () => string): F {
+  let text: string | undefined;
+  return Object.defineProperty(file, 'contents', { get: () => (text ??= render()), enumerable: true }) as F;
+}
+
 /** An owned file from one or more rendered documents. */
 export async function owned(path: string, unit: string, docs: Doc[]): Promise<PlannedFile> {
-  const body = docs.map(([t, v]) => renderTemplate(t, v).replace(/^---\n/, '')).join('---\n');
-  return { mode: 'owned', path, unit, contents: await formatOwnedYaml(unit, body), templates: docs.map(([t]) => t) };
+  const render = () => formatOwnedYaml(unit, docs.map(([t, v]) => renderTemplate(t, v).replace(/^---\n/, '')).join('---\n'));
+  return rendersOnRead<Extract<PlannedFile, { mode: 'owned' }>>({ mode: 'owned', path, unit, templates: docs.map(([t]) => t) }, render);
 }
 
 /** A file written once, then the user's: comment lines, then the rendered document. */
 export async function scaffold(path: string, unit: string, comment: string[], [template, view]: Doc, onlyWith?: string): Promise<PlannedFile> {
-  const contents = `${comment.map((l) => `# ${l}`).join('\n')}\n${await formatYaml(renderTemplate(template, view))}`;
-  return { mode: 'scaffold', path, unit, contents, templates: [template], ...(onlyWith ? { onlyWith } : {}) };
+  const render = () => `${comment.map((l) => `# ${l}`).join('\n')}\n${formatYaml(renderTemplate(template, view))}`;
+  return rendersOnRead<Extract<PlannedFile, { mode: 'scaffold' }>>({ mode: 'scaffold', path, unit, templates: [template], ...(onlyWith ? { onlyWith } : {}) }, render);
 }
 
 /** A kustomize kustomization.yaml (or Component) listing `resources`. */
@@ -38,4 +47,5 @@ export const resourcesPatch = (path: string, unit: string, entries: ResourceEntr
 });
 
 /** An owned Markdown file (a directory's README) from one text template. */
-export const ownedText = (path: string, unit: string, [template, view]: Doc): PlannedFile => ({ mode: 'owned', path, unit, contents: ownedMarkdown(unit, renderText(template, view)) });
+export const ownedText = (path: string, unit: string, [template, view]: Doc): PlannedFile =>
+  rendersOnRead<Extract<PlannedFile, { mode: 'owned' }>>({ mode: 'owned', path, unit }, () => ownedMarkdown(unit, renderText(template, view)));

@@ -64,7 +64,13 @@ export function mergeByPath(files: PlannedFile[]): PlannedFile[] {
     if (same) same.push(f);
     else byPath.set(f.path, [f]);
   }
-  return [...byPath.values()].map(composed).sort((a, b) => a.path.localeCompare(b.path));
+  return [...byPath.values()]
+    .map((same) => {
+      const file = composed(same);
+      const also = [...new Set(same.map((f) => f.unit))].filter((u) => u !== file.unit);
+      return also.length ? { ...file, alsoUnits: also } : file;
+    })
+    .sort((a, b) => a.path.localeCompare(b.path));
 }
 
 type Patched = Extract<PlannedFile, { mode: 'patched' }>;

@@ -7,6 +7,8 @@ import type { RepoModel } from './model.js';
  */
 interface Rendered {
   templates?: string[];
+  /** Set by mergeByPath where units besides `unit` plan this path too (a namespace's kustomization.yaml). */
+  alsoUnits?: string[];
 }
 
 /**

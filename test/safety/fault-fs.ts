@@ -18,17 +18,35 @@ export function faultFs(at: number | ((n: number, call: string) => boolean), fau
   let reached = () => {};
   /** Settles when call `at` is made (for 'hang': the run is stuck from then on). */
   const hit = new Promise<void>((r) => (reached = r));
+  // A hang stands for a kill: the calls already under way (the writer runs several at once) land,
+  // `hit` settles once they have, and no later call is made.
+  const underWay = new Set<Promise<unknown>>();
+  let killed = false;
   const fs: WriteFs = { ...nodeFs };
   for (const op of MUTATING) {
     const real = nodeFs[op] as (...a: unknown[]) => Promise<void>;
+    const tracked = (...args: unknown[]) => {
+      const p = real(...args);
+      underWay.add(p);
+      void p.then(
+        () => underWay.delete(p),
+        () => underWay.delete(p),
+      );
+      return p;
+    };
     (fs as unknown as Record<Op, (...a: unknown[]) => Promise<void>>)[op] = async (...args: unknown[]) => {
+      if (killed) return new Promise<void>(() => {});
       log.push(`${op} ${String(args[0])}`);
-      if (typeof at === 'number' ? log.length !== at : !at(log.length, log.at(-1)!)) return real(...args);
+      if (typeof at === 'number' ? log.length !== at : !at(log.length, log.at(-1)!)) return tracked(...args);
+      if (fault === 'hang') {
+        killed = true;
+        void Promise.allSettled([...underWay]).then(reached);
+        return new Promise<void>(() => {});
+      }
       reached();
-      if (fault === 'hang') return new Promise<void>(() => {});
       if (fault === 'after') {
         try {
-          return await real(...args);
+          return await tracked(...args);
         } finally {
           onHit?.();
         }

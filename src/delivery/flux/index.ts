@@ -88,7 +88,9 @@ async function appKustomization(m: RepoModel, units: UnitIndex, u: Unit): Promis
   const header = isApp
     ? `# Created by ${TOOL} for ${a.name}. Yours to edit: the tool only keeps its entries\n# (dependsOn, components, postBuild.substitute) in place.\n`
     : `# ${a.name}'s own PostgreSQL cluster, by ${TOOL}. Yours to edit: the tool sets these fields\n# when absent and keeps dependsOn; ${a.name}'s Kustomization depends on this one.\n`;
-  const created = await formatYaml(`${header}${renderTemplate('flux/kustomization.yaml.hbs', ks).replace(/^---\n/, '')}`);
+  // Rendered only for a ks.yaml that is not there yet (or lacks the app's Kustomization).
+  let createdText: string | undefined;
+  const created = () => (createdText ??= formatYaml(`${header}${renderTemplate('flux/kustomization.yaml.hbs', ks).replace(/^---\n/, '')}`));
   const { interval, retryInterval, timeout } = u.reconcile;
   // A cluster's Kustomization waits for the Cluster to be Ready (wait + healthCheckExprs), as the shared topology's does.
   const health = isApp ? {} : { wait: u.reconcile.wait, ...(ks.healthCheckExprs.length ? { healthCheckExprs: ks.healthCheckExprs } : {}) };

@@ -1,0 +1,326 @@
+/**
+ * A reader for the plain block YAML the tool itself writes (records, an app's ks.yaml), exact or
+ * silent: it returns each document's value as the `yaml` package's `parseAllDocuments(text)` and
+ * `toJS()` give it, or undefined for anything outside its small grammar, and the caller then parses
+ * with `yaml` (which stays the reader of record, with its error messages). At 1,000 apps the `yaml`
+ * document model cost a third of `regen --check`: every record and every ks.yaml was composed in
+ * full to read a few values. test/yaml/simple-yaml.test.ts compares the two readers on every file of
+ * the goldens and on generated texts, and checks that the tool's own files take this path.
+ *
+ * The grammar: `---` between documents, `#` comment lines, block maps with plain keys, block
+ * sequences (also flush under their key, and `- key: v` compact maps), and one-line scalars: plain,
+ * single- or double-quoted (common escapes), `[]` and `{}`. Plain scalars resolve as the YAML 1.2
+ * core schema does (null, booleans, decimal integers, strings); anything else that the schema would
+ * read as a number, any tag, anchor, alias, flow collection, block scalar, multi-line scalar, tab,
+ * CR, byte-order mark, directive or duplicate key is declined.
+ */
+
+interface Line {
+  indent: number;
+  text: string;
+}
+
+class Decline extends Error {}
+const decline = (): never => {
+  throw new Decline();
+};
+
+// Characters the grammar leaves to the `yaml` package: tabs, CR, other controls, BOM, line separators.
+const UNUSUAL = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]/;
+const KEY = /^[A-Za-z0-9_][A-Za-z0-9_./:-]*$/;
+// What the core schema reads as a number (any spelling) or null/bool: plain text decided here or declined.
+const NULL = /^(?:~|[Nn]ull|NULL)$/;
+const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
+const INT = /^[-+]?[0-9]+$/;
+const DECIMAL = /^(?:0|-?[1-9][0-9]*)$/;
+const OTHER_NUMBER = /^(?:0o[0-7]+|0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?)$/;
+// A plain scalar may not start with an indicator (YAML 1.2 [22]); `-`, `?`, `:` only before a non-space.
+const INDICATOR_START = /^(?:[,[\]{}#&*!|>'"%@`<]|[-?:](?: |$))/;
+
+/** Each document's value, as `parseAllDocuments(text).map((d) => d.toJS())` gives it; undefined when declined. */
+export function readSimpleYaml(text: string): unknown[] | undefined {
+  if (UNUSUAL.test(text)) return undefined;
+  try {
+    const docs = documents(text);
+    return docs.length ? docs.map(documentValue) : undefined;
+  } catch (e) {
+    if (e instanceof Decline) return undefined;
+    throw e;
+  }
+}
+
+/** The one document of `text` (what `parse(text)` returns), or undefined when declined or not exactly one. */
+export function readSimpleYamlDocument(text: string): unknown {
+  const docs = readSimpleYaml(text);
+  return docs?.length === 1 ? docs[0] : undefined;
+}
+
+/** The content lines of each document (comments and blank lines dropped). */
+function documents(text: string): Line[][] {
+  const docs: Line[][] = [];
+  let current: Line[] = [];
+  let started = false;
+  const raw = text.split('\n');
+  for (const line of raw) {
+    if (line === '---') {
+      // Only comments before the first `---`: no document of their own.
+      if (started || current.length) docs.push(current);
+      current = [];
+      started = true;
+      continue;
+    }
+    if (line.startsWith('---') || line.startsWith('...') || line.startsWith('%')) decline();
+    const indent = line.length - line.trimStart().length;
+    const body = line.slice(indent);
+    if (body === '' || body.startsWith('#')) continue;
+    if (body.endsWith(' ')) decline(); // trailing spaces: left to the full parser
+    current.push({ indent, text: body });
+  }
+  if (started || current.length) docs.push(current);
+  return docs;
+}
+
+function documentValue(lines: Line[]): unknown {
+  // An empty document (null), a scalar document: left to the full parser.
+  if (!lines.length || lines[0]!.indent !== 0) decline();
+  const [value, next] = block(lines, 0, 0);
+  if (next !== lines.length) decline();
+  return value;
+}
+
+const isItem = (t: string) => t === '-' || t.startsWith('- ');
+
+/** The key of a `key:` or `key: value` line, or undefined when the line is not one. */
+function keyOf(t: string): string | undefined {
+  // The key ends at the first `: `, or at a `:` that ends the line (`k8s:io.kubernetes.pod.namespace: x`).
+  const spaced = t.indexOf(': ');
+  const colon = spaced !== -1 ? spaced : t.endsWith(':') ? t.length - 1 : -1;
+  if (colon <= 0) return undefined;
+  const key = t.slice(0, colon);
+  if (!KEY.test(key) || key.endsWith(':')) return undefined;
+  // A key the core schema reads as something other than a string, or one JS objects treat apart.
+  if (NULL.test(key) || BOOL.test(key) || INT.test(key) || OTHER_NUMBER.test(key) || key === '__proto__') decline();
+  return key;
+}
+
+function block(lines: Line[], i: number, indent: number): [unknown, number] {
+  const t = lines[i]!.text;
+  if (isItem(t)) return sequence(lines, i, indent);
+  if (keyOf(t) !== undefined) return map(lines, i, indent);
+  return decline();
+}
+
+/** The value after `key:` or `-` when nothing follows on the line: a nested block, or null. */
+function nested(lines: Line[], i: number, indent: number, flushSeq: boolean): [unknown, number] {
+  const next = lines[i];
+  if (next && next.indent > indent) return block(lines, i, next.indent);
+  if (next && flushSeq && next.indent === indent && isItem(next.text)) return sequence(lines, i, indent);
+  return [null, i];
+}
+
+/** After a one-line scalar, a deeper line would continue it (or be an error): declined. */
+function scalarEnds(lines: Line[], i: number, indent: number): void {
+  const next = lines[i];
+  if (next && next.indent > indent) decline();
+}
+
+function map(lines: Line[], i: number, indent: number): [Record<string, unknown>, number] {
+  const out: Record<string, unknown> = {};
+  while (i < lines.length) {
+    const line = lines[i]!;
+    if (line.indent < indent) break;
+    if (line.indent > indent) decline();
+    const key = keyOf(line.text);
+    if (key === undefined) {
+      if (isItem(line.text)) break; // a flush sequence ends here: the caller decides
+      decline();
+    }
+    if (Object.hasOwn(out, key!)) decline();
+    const rest = line.text.slice(key!.length + 1).trimStart();
+    if (rest === '' || rest.startsWith('#')) {
+      [out[key!], i] = nested(lines, i + 1, indent, true);
+    } else {
+      out[key!] = scalar(rest);
+      scalarEnds(lines, ++i, indent);
+    }
+  }
+  return [out, i];
+}
+
+function sequence(lines: Line[], i: number, indent: number): [unknown[], number] {
+  const out: unknown[] = [];
+  while (i < lines.length) {
+    const line = lines[i]!;
+    if (line.indent < indent) break;
+    if (line.indent > indent) decline();
+    if (!isItem(line.text)) {
+      break; // back in the map this sequence sits flush under
+    }
+    const after = line.text.slice(1);
+    const rest = after.trimStart();
+    if (rest === '' || rest.startsWith('#')) {
+      let value: unknown;
+      [value, i] = nested(lines, i + 1, indent, false);
+      out.push(value);
+    } else if (isItem(rest)) {
+      decline(); // `- - a`
+    } else if (keyOf(rest) !== undefined) {
+      // `- key: v`: a map whose keys sit where `key` starts.
+      const col = indent + 1 + (after.length - rest.length);
+      lines[i] = { indent: col, text: rest };
+      let value: unknown;
+      [value, i] = map(lines, i, col);
+      out.push(value);
+    } else {
+      out.push(scalar(rest));
+      scalarEnds(lines, ++i, indent);
+    }
+  }
+  // Lines of the same indent that are not items end a sequence only where it sits flush under a key.
+  return [out, i];
+}
+
+/** After a quoted scalar or `[]`: nothing, or a comment. */
+function tail(rest: string): void {
+  if (rest !== '' && !/^ +#/.test(rest)) decline();
+}
+
+function scalar(text: string): unknown {
+  const c = text[0];
+  if (c === '"') return doubleQuoted(text);
+  if (c === "'") return singleQuoted(text);
+  if (text.startsWith('[]') || text.startsWith('{}')) {
+    tail(text.slice(2));
+    return text[0] === '[' ? [] : {};
+  }
+  if (INDICATOR_START.test(text)) decline();
+  const hash = text.indexOf(' #');
+  const value = hash === -1 ? text : text.slice(0, hash).trimEnd();
+  if (value.includes(': ') || value.endsWith(':')) decline();
+  if (NULL.test(value)) return null;
+  if (BOOL.test(value)) return value[0] === 't' || value[0] === 'T';
+  if (INT.test(value)) {
+    const n = Number(value);
+    if (!DECIMAL.test(value) || !Number.isSafeInteger(n)) decline();
+    return n;
+  }
+  if (OTHER_NUMBER.test(value)) decline();
+  return value;
+}
+
+const ESCAPES: Record<string, string> = { '\\': '\\', '"': '"', n: '\n', t: '\t', '/': '/', '0': '\0', r: '\r' };
+
+function doubleQuoted(text: string): string {
+  let out = '';
+  let i = 1;
+  for (;;) {
+    const ch = text[i];
+    if (ch === undefined) return decline(); // continues on the next line
+    if (ch === '"') break;
+    if (ch === '\\') {
+      const e = text[i + 1]!;
+      if (e in ESCAPES) {
+        out += ESCAPES[e];
+        i += 2;
+        continue;
+      }
+      const hex = e === 'x' ? 2 : e === 'u' ? 4 : 0;
+      const digits = text.slice(i + 2, i + 2 + hex);
+      if (!hex || !new RegExp(`^[0-9a-fA-F]{${hex}}$`).test(digits)) decline();
+      const code = Number.parseInt(digits, 16);
+      if (code >= 0xd800 && code <= 0xdfff) decline();
+      out += String.fromCharCode(code);
+      i += 2 + hex;
+      continue;
+    }
+    out += ch;
+    i++;
+  }
+  tail(text.slice(i + 1));
+  return out;
+}
+
+function singleQuoted(text: string): string {
+  let out = '';
+  let i = 1;
+  for (;;) {
+    const ch = text[i];
+    if (ch === undefined) return decline();
+    if (ch === "'") {
+      if (text[i + 1] === "'") {
+        out += "'";
+        i += 2;
+        continue;
+      }
+      break;
+    }
+    out += ch;
+    i++;
+  }
+  tail(text.slice(i + 1));
+  return out;
+}
+
+/**
+ * The writer's half: `value` as `stringify(value, { lineWidth: 0 })` of the `yaml` package writes it,
+ * or undefined where that takes rules this one does not model (then the caller stringifies). For the
+ * records (`serializeRecord`), which a run writes or compares for every unit: maps and sequences in
+ * block style, plain keys, and scalars whose quoting follows from yaml's plain-string rule alone.
+ */
+export function writeSimpleYaml(value: unknown): string | undefined {
+  try {
+    if (!isPlainObject(value) || !Object.keys(value).length) return undefined;
+    return `${writeMap(value, 0).join('\n')}\n`;
+  } catch (e) {
+    if (e instanceof Decline) return undefined;
+    throw e;
+  }
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+
+// Characters whose quoting is decided by yaml's plain-string rule alone (no escapes, no quote marks).
+const WRITABLE = /^[A-Za-z0-9_./@*,:+=~?() -]*$/;
+// yaml's stringifyString plainString: what may not be written plain (an indicator first, `: `, ` #`, ...).
+const NOT_PLAIN = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
+const WRITE_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const coreTagged = (s: string) => s === '' || NULL.test(s) || BOOL.test(s) || INT.test(s) || OTHER_NUMBER.test(s);
+
+function writeScalar(v: unknown): string | undefined {
+  if (typeof v === 'string') {
+    if (!WRITABLE.test(v) || /^(?:---|\.\.\.)/.test(v)) decline();
+    // Plain unless the rule or a core tag (a number, a boolean, null) would read it otherwise: then double-quoted.
+    return NOT_PLAIN.test(v) || coreTagged(v) ? `"${v}"` : v;
+  }
+  if (typeof v === 'boolean') return String(v);
+  if (v === null) return 'null';
+  if (typeof v === 'number') return Number.isSafeInteger(v) && !Object.is(v, -0) ? String(v) : decline();
+  if (Array.isArray(v) && !v.length) return '[]';
+  if (isPlainObject(v) && !Object.keys(v).length) return '{}';
+  if (Array.isArray(v) || isPlainObject(v)) return undefined;
+  return decline();
+}
+
+function writeMap(m: Record<string, unknown>, col: number): string[] {
+  const pad = ' '.repeat(col);
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(m)) {
+    if (!WRITE_KEY.test(k) || coreTagged(k)) decline();
+    const s = writeScalar(v);
+    if (s !== undefined) out.push(`${pad}${k}: ${s}`);
+    else out.push(`${pad}${k}:`, ...(Array.isArray(v) ? writeSeq(v, col + 2) : writeMap(v as Record<string, unknown>, col + 2)));
+  }
+  return out;
+}
+
+function writeSeq(items: unknown[], col: number): string[] {
+  const pad = ' '.repeat(col);
+  return items.flatMap((v) => {
+    const s = writeScalar(v);
+    if (s !== undefined) return [`${pad}- ${s}`];
+    if (Array.isArray(v)) return decline();
+    const [first, ...rest] = writeMap(v as Record<string, unknown>, col + 2);
+    return [`${pad}- ${first!.trimStart()}`, ...rest];
+  });
+}
