@@ -36,7 +36,7 @@ const precompiled = {
 };
 
 rmSync(join(OUT, 'chunks'), { recursive: true, force: true });
-await build({
+const result = await build({
   entryPoints: { cli: join(ROOT, 'src', 'cli.ts') },
   outdir: OUT,
   chunkNames: 'chunks/[name]-[hash]',
@@ -49,4 +49,7 @@ await build({
   banner: { js: "import { createRequire as __cnpgRequire } from 'node:module'; const require = __cnpgRequire(import.meta.url);" },
   plugins: [precompiled],
   logLevel: 'warning',
+  metafile: !!process.env.BUNDLE_META,
 });
+// BUNDLE_META=path: esbuild's metafile (what each chunk holds), for looking into start-up cost.
+if (process.env.BUNDLE_META) (await import('node:fs')).writeFileSync(process.env.BUNDLE_META, JSON.stringify(result.metafile));

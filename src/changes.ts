@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { settleBounded, unwrap } from './bounded.js';
 import { ConflictError, InputError, shown } from './errors.js';
 import { TOOL, TOOL_VERSION } from './paths.js';
