@@ -1,5 +1,4 @@
 import * as z from 'zod';
-
 import { cronJobScheduleProblem, scheduledBackupProblem } from './cron.js';
 import { RESERVED_KEYWORDS, RESERVED_ROLE_NAMES, TYPE_FUNC_NAME_KEYWORDS } from './postgres.js';
 import { splitImageRef } from '../src/images.js';
