@@ -35,54 +35,63 @@ const precompiled = {
   },
 };
 
-// Left by an earlier layout of the bundle (ES module chunks).
 /**
- * node-plop is an ES module, which Node 20 cannot require(), and an import() inside a script V8
- * compiled from a code cache finds no loader: the launcher passes the bundle its own import().
+ * The prompts' packages (node-plop, inquirer and theirs: 1.2 MB) are a bundle of their own,
+ * dist/src/prompts.cjs, loaded only when a terminal asks: each run reads all of cli.cjs. The
+ * launcher loads it the same way (`__cnpgLoad`, with its code cache); Node 20 cannot require()
+ * node-plop, an ES module, and an import() in a script compiled from a code cache finds no loader.
  */
-const esmExternal = {
-  name: 'esm-external',
+const promptsBundle = {
+  name: 'prompts-bundle',
   setup(b) {
-    b.onResolve({ filter: /^node-plop$/ }, (args) => ({ path: args.path, namespace: 'esm-external' }));
-    b.onLoad({ filter: /.*/, namespace: 'esm-external' }, (args) => ({
-      contents: `export default (...args) => __cnpgImport(${JSON.stringify(args.path)}).then((m) => m.default(...args));`,
-      loader: 'js',
-    }));
+    b.onResolve({ filter: /^node-plop$/ }, () => ({ path: 'node-plop', namespace: 'prompts-bundle' }));
+    b.onLoad({ filter: /.*/, namespace: 'prompts-bundle' }, () => ({ contents: "export default (...args) => __cnpgLoad('prompts').default(...args);", loader: 'js' }));
   },
 };
 
+/** One CommonJS bundle for src/launch.ts to run with V8's code cache (which Node 20 offers for scripts only); its hash. */
+async function bundle(name, entry, options) {
+  const outfile = join(OUT, `${name}.cjs`);
+  const result = await build({
+    ...entry,
+    outfile,
+    bundle: true,
+    // Dynamic imports stay lazy (esbuild runs a module's body on its first import), so --help runs next to nothing.
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    minifyWhitespace: true,
+    minifySyntax: true,
+    // paths.ts (and node-plop) find their files from their own URL.
+    define: { 'import.meta.url': '__cnpgModuleUrl' },
+    banner: { js: "const __cnpgModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+    logLevel: 'warning',
+    metafile: !!process.env.BUNDLE_META,
+    ...options,
+  });
+  // The launcher wraps the bundle in a function: no `#!` line (esbuild keeps the entry's).
+  const text = readFileSync(outfile, 'utf8').replace(/^#!.*\n/, '');
+  // ASCII only (esbuild escapes strings; a regular expression it keeps as written), so the launcher
+  // reads it as latin1: a third of the time of decoding UTF-8.
+  const nonAscii = text.search(/[^\x00-\x7f]/);
+  if (nonAscii >= 0) throw new Error(`${outfile}: a non-ASCII character at ${JSON.stringify(text.slice(nonAscii - 40, nonAscii + 10))}: write it as an escape in the source`);
+  writeFileSync(outfile, text);
+  // BUNDLE_META=prefix: esbuild's metafile (what the bundle holds), for looking into start-up cost.
+  if (process.env.BUNDLE_META) writeFileSync(`${process.env.BUNDLE_META}.${name}.json`, JSON.stringify(result.metafile));
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+// Left by earlier layouts of the bundle (ES module chunks).
 rmSync(join(OUT, 'chunks'), { recursive: true, force: true });
-const result = await build({
-  entryPoints: [join(ROOT, 'src', 'cli.ts')],
-  outfile: join(OUT, 'cli.cjs'),
-  bundle: true,
-  // CommonJS, one file: src/launch.ts runs it with V8's code cache, which Node 20 offers for scripts only.
-  // Dynamic imports stay lazy (esbuild runs a module's body on its first import), so --help runs next to nothing.
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  minifyWhitespace: true,
-  minifySyntax: true,
-  // paths.ts finds the package root from its own URL.
-  define: { 'import.meta.url': '__cnpgModuleUrl' },
-  banner: { js: "const __cnpgModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
-  // Loaded from node_modules, and only by the commands that use them: the prompts (node-plop and
-  // inquirer, 1.2 MB bundled) and validate's CEL, PromQL and JSON-schema checkers (0.6 MB). Each
-  // run reads the whole bundle, so what only some commands use stays out of it.
-  external: ['ajv', 'ajv-formats', '@bufbuild/cel', '@bufbuild/cel/*', '@prometheus-io/lezer-promql'],
-  plugins: [precompiled, esmExternal],
-  logLevel: 'warning',
-  metafile: !!process.env.BUNDLE_META,
-});
-// The launcher wraps the bundle in a function: no `#!` line (esbuild keeps the entry's).
-const bundlePath = join(OUT, 'cli.cjs');
-const bundled = readFileSync(bundlePath, 'utf8').replace(/^#!.*\n/, '');
-// ASCII only (esbuild escapes strings; a regular expression it keeps as written), so the launcher
-// reads it as latin1: a third of the time of decoding UTF-8.
-const nonAscii = bundled.search(/[^\x00-\x7f]/);
-if (nonAscii >= 0) throw new Error(`dist/src/cli.cjs: a non-ASCII character at ${JSON.stringify(bundled.slice(nonAscii - 40, nonAscii + 10))}: write it as an escape in the source`);
-writeFileSync(bundlePath, bundled);
-// The bin: the launcher, told which bundle it runs (V8 checks a cache against the source's length only).
+const ids = {
+  cli: await bundle('cli', { entryPoints: [join(ROOT, 'src', 'cli.ts')] }, {
+    // Loaded from node_modules by validate alone (CEL, PromQL and JSON-schema checkers: 0.6 MB bundled).
+    external: ['ajv', 'ajv-formats', '@bufbuild/cel', '@bufbuild/cel/*', '@prometheus-io/lezer-promql'],
+    plugins: [precompiled, promptsBundle],
+  }),
+  prompts: await bundle('prompts', { stdin: { contents: "export { default } from 'node-plop';", resolveDir: ROOT, loader: 'js' } }),
+};
+// The bin: the launcher, told which bundles it runs (V8 checks a cache against the source's length only).
 await build({
   entryPoints: [join(ROOT, 'src', 'launch.ts')],
   outfile: join(OUT, 'cli.js'),
@@ -91,9 +100,7 @@ await build({
   platform: 'node',
   target: 'node20',
   banner: { js: '#!/usr/bin/env node' },
-  define: { BUNDLE_ID: JSON.stringify(createHash('sha256').update(bundled).digest('hex').slice(0, 16)) },
+  define: { BUNDLE_IDS: JSON.stringify(ids) },
   logLevel: 'warning',
 });
 chmodSync(join(OUT, 'cli.js'), 0o755);
-// BUNDLE_META=path: esbuild's metafile (what the bundle holds), for looking into start-up cost.
-if (process.env.BUNDLE_META) writeFileSync(process.env.BUNDLE_META, JSON.stringify(result.metafile));
