@@ -96,6 +96,16 @@ describe('the plain-word shortcut never says plain where the readers disagree', 
     // Host names, kinds, image references and URLs take the shortcut.
     for (const w of ['Cluster', 'postgres-rw.databases.svc.cluster.local', 'ghcr.io/cloudnative-pg/postgresql:18.4-standard-trixie', 'oci://ghcr.io/x', 'https://a.b']) expect([w, plainWord(w)]).toEqual([w, true]);
   });
+  it('quantities: every digit or two then one or two letters, and random longer ones', () => {
+    const digits = [...'0123456789'];
+    const numbers = [...digits, ...digits.flatMap((a) => digits.map((b) => a + b))];
+    const units = [...letters, ...letters.flatMap((a) => ['i', 'e', 'x', 'B', 's'].map((b) => a + b))];
+    for (const q of numbers.flatMap((n) => units.map((u) => n + u))) expect([q, !plainWord(q) || parsedAgree(q)]).toEqual([q, true]);
+    for (const q of ['5Gi', '500m', '30d', '256MB', '1h']) expect([q, plainWord(q)]).toEqual([q, true]);
+    for (const q of ['0x1F', '0o17', '0b1', '1e5', '5', '1.5Gi', '1_000m']) expect([q, plainWord(q)]).toEqual([q, false]);
+    const quantity = fc.tuple(fc.stringMatching(/^[0-9]{1,6}$/), fc.stringMatching(/^[A-Za-z]{1,4}$/)).map(([n, u]) => n + u);
+    fc.assert(fc.property(quantity, (q) => !plainWord(q) || parsedAgree(q)), { numRuns: 3000 });
+  });
   it('random longer words, weighted to the letters and digits of tagged words', () => {
     const char = fc.constantFrom(...'aeflnorsuytAEFLNORSUYT0159_.:/@=+-'.split(''), ...alphabet);
     const word = fc.tuple(fc.constantFrom(...'aefnotyAEFNOTY'.split('')), fc.array(char, { maxLength: 6 })).map(([a, rest]) => a + rest.join(''));
