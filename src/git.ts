@@ -28,8 +28,18 @@ function existing(dir: string): string {
   return d;
 }
 
+/** gitPrefix's answers in this run: the workflow note and the dirty-tree check both ask, and a git process costs 5-10 ms. */
+const prefixes = new Map<string, string | undefined>();
+
 /** Where `dir` sits inside its git work tree (`''` at the top, `sub/dir/` below it); undefined outside a work tree. */
 export function gitPrefix(dir: string): string | undefined {
+  if (prefixes.has(dir)) return prefixes.get(dir);
+  const prefix = askPrefix(dir);
+  prefixes.set(dir, prefix);
+  return prefix;
+}
+
+function askPrefix(dir: string): string | undefined {
   const base = existing(dir);
   const out = git(base, ['rev-parse', '--is-inside-work-tree', '--show-prefix']);
   // Inside a .git directory or a bare repository git answers "false": no work tree to protect there.
