@@ -7,7 +7,7 @@ const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit' }).status ?? 
 const results = '.vitest-results.json';
 
 if (run('npx', ['tsc', '-p', 'tsconfig.json']) !== 0 || run('node', ['scripts/build.mjs']) !== 0) {
-  console.log('0 passed, 1 failed (typecheck)');
+  console.log('0 passed, 1 failed (typecheck or build)');
   process.exit(1);
 }
 rmSync(results, { force: true });

@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, relative, sep } from 'node:path';
 import { CliError } from './errors.js';
 
@@ -10,6 +10,8 @@ import { CliError } from './errors.js';
  */
 function git(dir: string, args: string[]): string | undefined {
   // English messages, so "not a git repository" can be told from other failures (git/git setup.c).
+  // Loaded here: node:child_process (with net, dgram, streams) costs a few ms, and a run with --allow-dirty never calls git.
+  const { spawnSync } = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
   const r = spawnSync('git', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' }, maxBuffer: 256 * 1024 * 1024 });
   if (r.error) {
     const code = (r.error as NodeJS.ErrnoException).code;
