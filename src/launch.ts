@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,7 @@ declare const BUNDLE_IDS: Record<string, string>;
 
 const here = dirname(fileURLToPath(import.meta.url));
 const cacheDir = join(here, '..', '..', 'node_modules', '.cache', 'cnpg-scaffold');
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** One cache per bundle and command (and its --help): each holds the functions that command ran. */
 function cacheKey(): string {
@@ -55,8 +56,12 @@ function load(name: string): unknown {
       if (usable && code !== 0) return;
       try {
         mkdirSync(cacheDir, { recursive: true });
-        // Caches of earlier builds of this bundle are never read again.
-        for (const old of readdirSync(cacheDir)) if (old.startsWith(`${name}-`) && !old.startsWith(id)) rmSync(join(cacheDir, old), { force: true });
+        // Caches of other builds of this bundle, once a day old: checkouts sharing node_modules
+        // (git worktrees) run different builds at once, and each would drop the others' caches.
+        for (const other of readdirSync(cacheDir)) {
+          const path = join(cacheDir, other);
+          if (other.startsWith(`${name}-`) && !other.startsWith(id) && Date.now() - statSync(path).mtimeMs > DAY_MS) rmSync(path, { force: true });
+        }
         // A whole file or none: runs in parallel each write their own and rename it into place.
         const target = code === 0 ? full : partial;
         const tmp = `${target}.${process.pid}.tmp`;
