@@ -4,7 +4,7 @@
 // one, then compiling them, was most of a small run's start-up. The templates are compiled here
 // (render.ts precompileTemplate), so a run loads Handlebars' runtime and no compiler.
 import { createHash } from 'node:crypto';
-import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { build } from 'esbuild';
 
@@ -16,15 +16,21 @@ const { TEMPLATES_DIR } = await import('../dist/src/paths.js');
 /** Every template under templates/, compiled, as one module in place of src/templates-precompiled.ts. */
 function precompiledModule() {
   const entries = [];
+  let newest = 0;
   const walk = (dir) => {
     for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const path = join(dir, e.name);
-      if (e.isDirectory()) walk(path);
-      else entries.push(`  ${JSON.stringify(relative(TEMPLATES_DIR, path).split(sep).join('/'))}: ${precompileTemplate(readFileSync(path, 'utf8'))},`);
+      if (e.isDirectory()) {
+        walk(path);
+        continue;
+      }
+      newest = Math.max(newest, statSync(path).mtimeMs);
+      entries.push(`  ${JSON.stringify(relative(TEMPLATES_DIR, path).split(sep).join('/'))}: ${precompileTemplate(readFileSync(path, 'utf8'))},`);
     }
   };
   walk(TEMPLATES_DIR);
-  return `export const PRECOMPILED = {\n${entries.join('\n')}\n};\n`;
+  // builtMs, the newest template's time: a file changed after it renders from the file (render.ts compiled).
+  return `export const PRECOMPILED = {\n builtMs: ${newest},\n specs: {\n${entries.join('\n')}\n}};\n`;
 }
 
 const precompiled = {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type Handlebars from 'handlebars';
@@ -65,8 +65,12 @@ const cache = new Map<string, Handlebars.TemplateDelegate>();
 function compiled(name: string): Handlebars.TemplateDelegate {
   let t = cache.get(name);
   if (!t) {
-    // From source: the compiler's output for one of the package's own templates, evaluated as the bundle would load it.
-    const spec = PRECOMPILED?.[name] ?? new Function(`return ${precompileTemplate(readFileSync(join(TEMPLATES_DIR, name), 'utf8'))}`)();
+    const path = join(TEMPLATES_DIR, name);
+    // The file wins over the bundle's copy when it changed after the build (an edit, a checkout):
+    // what is in templates/ is what renders, rebuilt or not.
+    const built = PRECOMPILED && statSync(path).mtimeMs <= PRECOMPILED.builtMs ? PRECOMPILED.specs[name] : undefined;
+    // Else the compiler's output for the file, evaluated as the bundle would load it.
+    const spec = built ?? new Function(`return ${precompileTemplate(readFileSync(path, 'utf8'))}`)();
     t = hbs.template(spec as never);
     cache.set(name, t);
   }
