@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { offeredExtensions, sqlExtension } from '../src/plan/extensions.js';
 import { overlaps } from '../src/repo-path.js';
 import type { AnswerSchema, Field } from './fields.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { hasBarmanCloud, imageExtensions, imageMajor, volumeExtensionImage } from '../src/images.js';
 import { defaultStoreLabels, inClusterStore } from '../src/plan/object-store-egress.js';
 import { releaseOf } from '../src/versions.js';

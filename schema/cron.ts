@@ -27,7 +27,7 @@ const DOW: Bounds = { label: 'day of week', min: 0, max: 6, names: WEEKDAYS };
 
 const DESCRIPTORS = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly']);
 /** Go's time.ParseDuration for `@every`: one or more <number><unit>. */
-const GO_DURATION = /^([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|ms|s|m|h)(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|ms|s|m|h))*$/;
+const GO_DURATION = /^([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|\u00b5s|ms|s|m|h)(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|\u00b5s|ms|s|m|h))*$/;
 
 function value(text: string, b: Bounds): number | string {
   const named = b.names?.indexOf(text.toLowerCase()) ?? -1;

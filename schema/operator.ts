@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Field } from './fields.js';
 import { kubeName, labelValue, repoPath } from './rules.js';
 import type { RepoCtx } from './repo.js';

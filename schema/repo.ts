@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { OPERATOR_RELEASES, PLUGIN_RELEASES, newestOperator, newestPlugin, pluginMismatch, pluginOf, releaseOf } from '../src/versions.js';
 import type { AnswerSchema, Field } from './fields.js';
 import { overlaps } from '../src/repo-path.js';

@@ -1,8 +1,12 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { cronJobScheduleProblem, scheduledBackupProblem } from './cron.js';
 import { RESERVED_KEYWORDS, RESERVED_ROLE_NAMES, TYPE_FUNC_NAME_KEYWORDS } from './postgres.js';
 import { splitImageRef } from '../src/images.js';
 import { normalizeAnswerPath } from '../src/repo-path.js';
+
+// Each schema parses a few records once per run: compiling a fast path per object schema (zod's
+// JIT, new Function) costs more than it saves there.
+z.config({ jitless: true });
 
 /** Reusable string rules; each message names the rule so an error line is self-explanatory. */
 

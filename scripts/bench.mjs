@@ -26,6 +26,45 @@ function measure(argv, cwd) {
 }
 
 const cli = (...args) => [process.execPath, BIN, ...args];
+
+/**
+ * Interactive start: seconds from spawning the command in a pseudo-terminal to its first question
+ * (inquirer's `?`), then Ctrl-C; python3's pty, as test/support/pty-drive.py drives the prompts test.
+ */
+const FIRST_PROMPT = `
+import os, pty, select, sys, time
+start = time.time()
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(sys.argv[1], sys.argv[1:])
+out = b''
+while b'?' not in out:
+    if not select.select([fd], [], [], 30)[0]:
+        sys.exit('no prompt within 30 s: ' + out.decode('utf8', 'replace'))
+    try:
+        data = os.read(fd, 65536)
+    except OSError:
+        data = b''
+    if not data:
+        sys.exit('exited before a prompt: ' + out.decode('utf8', 'replace'))
+    out += data
+print(time.time() - start)
+os.write(fd, b'\\x03')
+while True:
+    try:
+        if not os.read(fd, 65536):
+            break
+    except OSError:
+        break
+os.waitpid(pid, 0)
+`;
+const python = (process.env.PATH ?? '').split(':').some((d) => d && existsSync(join(d, 'python3')));
+function firstPrompt(argv, cwd) {
+  // The answers a Ctrl-C keeps go to this run's own state directory, not the user's.
+  const r = spawnSync('python3', ['-c', FIRST_PROMPT, ...argv], { cwd, encoding: 'utf8', env: { ...process.env, XDG_STATE_HOME: join(work, 'state') } });
+  if (r.status !== 0) throw new Error(`first prompt: exit ${r.status}\n${r.stderr}`);
+  return { wall: Number(r.stdout.trim()), cpu: NaN, rss: NaN, code: 0 };
+}
 function must(argv, what) {
   const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`${what}: exit ${r.status}\n${r.stderr}${r.stdout}`);
@@ -61,11 +100,11 @@ const stats = (xs) => ({ min: Math.min(...xs), median: median(xs), max: Math.max
 const rows = [];
 let floor;
 /** `setup` runs before each measured run (outside the timing), for commands that write. */
-function bench(name, argvOf, { runs = RUNS, setup, apps } = {}) {
+function bench(name, argvOf, { runs = RUNS, setup, apps, time = measure } = {}) {
   const samples = [];
   for (let i = 0; i < runs + 1; i++) {
     const cwd = setup?.(i) ?? work;
-    const m = measure(argvOf(i, cwd), cwd);
+    const m = time(argvOf(i, cwd), cwd);
     if (m.code !== 0 && !name.includes('check') && !name.startsWith('validate')) throw new Error(`${name}: exit ${m.code}\n${m.err}`);
     if (i > 0) samples.push(m); // the first run warms the file cache
   }
@@ -78,7 +117,9 @@ function bench(name, argvOf, { runs = RUNS, setup, apps } = {}) {
 
 const fmt = (s) => `${s.toFixed(3)}`;
 function format(r) {
-  return `${r.name.padEnd(44)} wall ${fmt(r.wall.min)} / ${fmt(r.wall.median)} / ${fmt(r.wall.max)} s  cpu ${fmt(r.cpu.median)} s  rss ${r.rss.toFixed(0).padStart(4)} MiB${r.ratio ? `  ${r.ratio.toFixed(1).padStart(5)}x` : ''}`;
+  const cpu = Number.isNaN(r.cpu.median) ? '    -' : fmt(r.cpu.median);
+  const rss = Number.isNaN(r.rss) ? '   -' : r.rss.toFixed(0).padStart(4);
+  return `${r.name.padEnd(44)} wall ${fmt(r.wall.min)} / ${fmt(r.wall.median)} / ${fmt(r.wall.max)} s  cpu ${cpu} s  rss ${rss} MiB${r.ratio ? `  ${r.ratio.toFixed(1).padStart(5)}x` : ''}`;
 }
 
 log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}; ${RUNS} runs after a warm-up (3 for 1,000 apps)`);
@@ -93,6 +134,8 @@ const copyOf = (src, i) => {
   return dir;
 };
 bench('new-app (empty repo, writes)', (i, cwd) => cli('new-app', '--yes', '--dest', cwd, '--allow-dirty', '--name', `b-${i}`, '--namespace', 'default'), { setup: (i) => copyOf(empty, i) });
+if (python) bench('new-app interactive (to the first prompt)', () => cli('new-app', '--dest', empty), { time: firstPrompt });
+else log('new-app interactive (to the first prompt): skipped, python3 is not on PATH (it drives the pseudo-terminal)');
 bench('new-app --dry-run (empty repo)', () => cli('new-app', '--yes', '--dry-run', '--dest', empty, '--name', 'bench', '--namespace', 'default'));
 const sizes = quick ? [10, 100] : [10, 100, 1000];
 const repos = {};

@@ -1,4 +1,4 @@
-// The project's test command: typecheck and build dist/ (tests run the bin from it), then vitest;
+// The project's test command: typecheck and build dist/ and the bundled bin (tests run it), then vitest;
 // ends with the plain line CI reads.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
@@ -6,8 +6,8 @@ import { readFileSync, rmSync } from 'node:fs';
 const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit' }).status ?? 1;
 const results = '.vitest-results.json';
 
-if (run('npx', ['tsc', '-p', 'tsconfig.json']) !== 0) {
-  console.log('0 passed, 1 failed (typecheck)');
+if (run('npx', ['tsc', '-p', 'tsconfig.json']) !== 0 || run('node', ['scripts/build.mjs']) !== 0) {
+  console.log('0 passed, 1 failed (typecheck or build)');
   process.exit(1);
 }
 rmSync(results, { force: true });

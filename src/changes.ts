@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConflictError, InputError, shown } from './errors.js';
 import { TOOL, TOOL_VERSION } from './paths.js';
 import { proveYaml } from './format.js';

@@ -1,4 +1,4 @@
-import * as fsp from 'node:fs/promises';
+import * as fs from 'node:fs';
 import { dirname } from 'node:path';
 
 /**
@@ -25,24 +25,30 @@ export interface WriteFs {
   realpath(path: string): Promise<string>;
 }
 
+/**
+ * The real file system, through Node's synchronous calls: a run makes a few hundred small calls one
+ * after another, and each asynchronous one waits a round trip through libuv's thread pool (at
+ * start-up that wait was a fifth of a small new-app). Each call is still a function returning a
+ * promise, so a failure is a rejection as the seam promises, and a signal is handled between calls.
+ */
 export const nodeFs: WriteFs = {
-  readFile: (p) => fsp.readFile(p, 'utf8'),
+  readFile: async (p) => fs.readFileSync(p, 'utf8'),
   // flush (fsync before close; nodejs/node PR #50009, in 20.10): the data is on disk before a rename shows it under the target's name.
-  writeFile: (p, data, opts) => fsp.writeFile(p, data, { encoding: 'utf8', flag: opts?.exclusive ? 'wx' : 'w', flush: true }),
+  writeFile: async (p, data, opts) => fs.writeFileSync(p, data, { encoding: 'utf8', flag: opts?.exclusive ? 'wx' : 'w', flush: true }),
   mkdir: async (p) => {
-    await fsp.mkdir(p);
+    fs.mkdirSync(p);
   },
-  rename: (a, b) => fsp.rename(a, b),
-  link: (a, b) => fsp.link(a, b),
-  unlink: (p) => fsp.unlink(p),
-  rmdir: (p) => fsp.rmdir(p),
-  chmod: (p, m) => fsp.chmod(p, m),
-  utimes: (p, t) => fsp.utimes(p, t, t),
-  readdir: (p) => fsp.readdir(p),
-  lstat: (p) => fsp.lstat(p),
-  stat: (p) => fsp.stat(p),
-  readlink: (p) => fsp.readlink(p),
-  realpath: (p) => fsp.realpath(p),
+  rename: async (a, b) => fs.renameSync(a, b),
+  link: async (a, b) => fs.linkSync(a, b),
+  unlink: async (p) => fs.unlinkSync(p),
+  rmdir: async (p) => fs.rmdirSync(p),
+  chmod: async (p, m) => fs.chmodSync(p, m),
+  utimes: async (p, t) => fs.utimesSync(p, t, t),
+  readdir: async (p) => fs.readdirSync(p),
+  lstat: async (p) => fs.lstatSync(p),
+  stat: async (p) => fs.statSync(p),
+  readlink: async (p) => fs.readlinkSync(p),
+  realpath: async (p) => fs.realpathSync(p),
 };
 
 export const errCode = (e: unknown): string | undefined => (e as NodeJS.ErrnoException)?.code;

@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, relative, sep } from 'node:path';
 import { CliError } from './errors.js';
 
@@ -10,6 +10,8 @@ import { CliError } from './errors.js';
  */
 function git(dir: string, args: string[]): string | undefined {
   // English messages, so "not a git repository" can be told from other failures (git/git setup.c).
+  // Loaded here: node:child_process (with net, dgram, streams) costs a few ms, and a run with --allow-dirty never calls git.
+  const { spawnSync } = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
   const r = spawnSync('git', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' }, maxBuffer: 256 * 1024 * 1024 });
   if (r.error) {
     const code = (r.error as NodeJS.ErrnoException).code;
@@ -28,8 +30,18 @@ function existing(dir: string): string {
   return d;
 }
 
+/** gitPrefix's answers in this run: the workflow note and the dirty-tree check both ask, and a git process costs 5-10 ms. */
+const prefixes = new Map<string, string | undefined>();
+
 /** Where `dir` sits inside its git work tree (`''` at the top, `sub/dir/` below it); undefined outside a work tree. */
 export function gitPrefix(dir: string): string | undefined {
+  if (prefixes.has(dir)) return prefixes.get(dir);
+  const prefix = askPrefix(dir);
+  prefixes.set(dir, prefix);
+  return prefix;
+}
+
+function askPrefix(dir: string): string | undefined {
   const base = existing(dir);
   const out = git(base, ['rev-parse', '--is-inside-work-tree', '--show-prefix']);
   // Inside a .git directory or a bare repository git answers "false": no work tree to protect there.

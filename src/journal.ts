@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConflictError } from './errors.js';
 import { errCode, exists, rmdirsIfEmpty, type WriteFs } from './fs-seam.js';
 import { RECORD_DIR } from './paths.js';

@@ -1,12 +1,15 @@
-import { join } from 'node:path';
 import type { PromptFn } from './context.js';
-import { PACKAGE_ROOT } from './paths.js';
 import { setPromptSession } from '../generators/session.js';
 
-/** Runs a plop generator's prompts; loaded only when a TTY asks (plop costs ~130 ms to load). */
+/**
+ * Runs a plop generator's prompts; loaded only when a TTY asks (plop costs ~130 ms to load). The
+ * plopfile is imported here rather than by path, so its generators share this module graph (the
+ * prompt session above) in the bundled bin as well as from source.
+ */
 export const plopPrompt: PromptFn = async (generator, known, input) => {
   setPromptSession({ known, ...input });
-  const { default: nodePlop } = await import('node-plop');
-  const plop = await nodePlop(join(PACKAGE_ROOT, 'dist', 'plopfile.js'));
+  const [{ default: nodePlop }, { default: plopfile }] = await Promise.all([import('node-plop'), import('../plopfile.js')]);
+  const plop = await nodePlop();
+  plopfile(plop);
   return plop.getGenerator(generator).runPrompts();
 };

@@ -1,7 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import Handlebars from 'handlebars';
+import type Handlebars from 'handlebars';
+// The runtime alone (no compiler, no source-map): its typings declare nothing, the package's are the full build's.
+import * as runtime from 'handlebars/runtime.js';
 import { TEMPLATES_DIR } from './paths.js';
+import { PRECOMPILED } from './templates-precompiled.js';
 import type { TemplateName, TemplateViews } from './views.js';
 import { quoted, scalarText, yamlBlockText } from './yaml-scalar.js';
 
@@ -9,7 +13,7 @@ import { quoted, scalarText, yamlBlockText } from './yaml-scalar.js';
  * Handlebars set up for YAML: HTML escaping is off (it corrupts `&`, `'`, `"`), and values reach
  * the output only through helpers that emit valid YAML, so no answer can break the document.
  */
-const hbs = Handlebars.create();
+const hbs = (runtime as unknown as { default: typeof Handlebars }).default.create();
 
 /** One YAML scalar, safe anywhere a flow scalar may stand, meaning the same to YAML 1.1 and 1.2 readers. */
 export function yamlScalar(value: unknown): string {
@@ -46,13 +50,28 @@ hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean)
 hbs.registerHelper('and', (...args: unknown[]) => args.slice(0, -1).every(Boolean));
 hbs.registerHelper('not', (a: unknown) => !a);
 
+/**
+ * One template's compiled form, as JavaScript source (`Handlebars.precompile`). The bundle
+ * (scripts/build.mjs) compiles every template with this at build time, so a run from the bin
+ * loads only Handlebars' runtime; from source (tests, tsc's output) it runs on first use instead.
+ */
+export function precompileTemplate(source: string): string {
+  const compiler = createRequire(import.meta.url)('handlebars') as typeof Handlebars;
+  return compiler.precompile(source, { noEscape: true, strict: true }) as unknown as string;
+}
+
 const cache = new Map<string, Handlebars.TemplateDelegate>();
 
 function compiled(name: string): Handlebars.TemplateDelegate {
   let t = cache.get(name);
   if (!t) {
-    const source = readFileSync(join(TEMPLATES_DIR, name), 'utf8');
-    t = hbs.compile(source, { noEscape: true, strict: true });
+    const path = join(TEMPLATES_DIR, name);
+    // The file wins over the bundle's copy when it changed after the build (an edit, a checkout):
+    // what is in templates/ is what renders, rebuilt or not.
+    const built = PRECOMPILED && statSync(path).mtimeMs <= PRECOMPILED.builtMs ? PRECOMPILED.specs[name] : undefined;
+    // Else the compiler's output for the file, evaluated as the bundle would load it.
+    const spec = built ?? new Function(`return ${precompileTemplate(readFileSync(path, 'utf8'))}`)();
+    t = hbs.template(spec as never);
     cache.set(name, t);
   }
   return t;

@@ -89,19 +89,26 @@ function npmReadersAgree(s: string): boolean {
 }
 
 /**
- * Lower-case words of letters, digits, `_` and `-` that no tag of the `yaml` package's 1.1 or 1.2 schemas
- * resolves (node_modules/yaml/dist/schema: yaml-1.1 and core bool, null, int, float, timestamp and
- * merge tests): every such tag needs a leading digit, sign or dot, except these words and the 1.1
- * float with an empty mantissa (`e5`), and no tag's test admits a `/`. Names (apps, namespaces,
- * roles) and the relative paths made of them are all such words; test/yaml/scalars.test.ts compares
- * this shortcut with the parse on every short word and on random longer words and paths.
+ * Words that start with a letter and hold only letters, digits and `_ . / @ : = + -` (not ending in
+ * `:`), that no tag of the `yaml` package's 1.1 or 1.2 schemas resolves (node_modules/yaml/dist/schema:
+ * yaml-1.1 and core bool, null, int, float, timestamp and merge tests): every such tag needs a
+ * leading digit, sign, dot, `~` or `<`, except these words and the 1.1 float with an empty mantissa
+ * (`e5`), and inside a block value such a word is one plain scalar. Names, kinds, host names, image
+ * references and URLs are all such words, so a run parses almost none of its values. So are
+ * quantities, a number then letters (`5Gi`, `500m`, `30d`): a tag that takes digits ends in a digit
+ * or holds `.`, `:` or `-`, and a leading `0` (`0x1F`) is left to the parse.
+ * test/yaml/scalars.test.ts compares this shortcut with the parse on every short word and quantity
+ * and on random longer words and paths.
  */
-const PLAIN_WORD = /^[a-z][a-z0-9_-]*$/;
-const TAGGED_WORDS = new Set(['y', 'n', 'yes', 'no', 'on', 'off', 'true', 'false', 'null']);
+const PLAIN_WORD = /^[A-Za-z][A-Za-z0-9_./@:=+-]*$/;
+const QUANTITY = /^[1-9][0-9]*[A-Za-z]+$/;
+const TAGGED_WORDS = new Set(
+  ['y', 'n', 'yes', 'no', 'on', 'off', 'true', 'false', 'null'].flatMap((w) => [w, w.toUpperCase(), w[0]!.toUpperCase() + w.slice(1)]),
+);
 /** Relative paths: `./apps/app-1`, `kubernetes/apps/ns/app`. */
 const PLAIN_PATH = /^(\.\/|[a-z])[a-z0-9_./-]*$/;
 export const plainWord = (s: string): boolean =>
-  (PLAIN_WORD.test(s) && !TAGGED_WORDS.has(s) && !/^e[-+]?[0-9]+$/.test(s)) || (s.includes('/') && PLAIN_PATH.test(s));
+  (PLAIN_WORD.test(s) && !s.endsWith(':') && !TAGGED_WORDS.has(s) && !/^[eE][-+]?[0-9]+$/.test(s)) || QUANTITY.test(s) || (s.includes('/') && PLAIN_PATH.test(s));
 
 const readersAgree = (s: string): boolean => plainWord(s) || parsedAgree(s);
 

@@ -85,17 +85,31 @@ describe('the patcher sets postBuild.substitute values that YAML 1.1 reads as th
 });
 
 describe('the plain-word shortcut never says plain where the readers disagree', () => {
-  const alphabet = [...'abcdefghijklmnopqrstuvwxyz0123456789_-'];
+  const letters = [...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'];
+  const alphabet = [...letters, ...'0123456789_./@:=+-'];
+  const tagged = ['y', 'n', 'on', 'no', 'yes', 'off', 'null', 'true', 'false'].flatMap((w) => [w, w.toUpperCase(), w[0]!.toUpperCase() + w.slice(1)]);
   it('every word of one or two characters, and the tagged words', () => {
-    const words = [...alphabet.slice(0, 26), ...alphabet.slice(0, 26).flatMap((a) => alphabet.map((b) => a + b))];
-    for (const w of [...words, 'yes', 'off', 'null', 'true', 'false', 'e5', 'e-5', 'e+10', 'e_5', 'inf', 'nan']) expect([w, !plainWord(w) || parsedAgree(w)]).toEqual([w, true]);
+    const words = [...letters, ...letters.flatMap((a) => alphabet.map((b) => a + b))];
+    for (const w of [...words, ...tagged, 'e5', 'E5', 'e-5', 'e+10', 'e_5', 'inf', 'nan', 'a:', 'a:b', 'a::']) expect([w, !plainWord(w) || parsedAgree(w)]).toEqual([w, true]);
     // The ones a reader takes as something else are refused by the shortcut itself.
-    for (const w of ['y', 'n', 'on', 'no', 'yes', 'off', 'null', 'true', 'false', 'e5', 'e-5', 'e+10']) expect([w, plainWord(w)]).toEqual([w, false]);
+    for (const w of [...tagged, 'e5', 'E5', 'e-5', 'e+10', 'a:']) expect([w, plainWord(w)]).toEqual([w, false]);
+    // Host names, kinds, image references and URLs take the shortcut.
+    for (const w of ['Cluster', 'postgres-rw.databases.svc.cluster.local', 'ghcr.io/cloudnative-pg/postgresql:18.4-standard-trixie', 'oci://ghcr.io/x', 'https://a.b']) expect([w, plainWord(w)]).toEqual([w, true]);
+  });
+  it('quantities: every digit or two then one or two letters, and random longer ones', () => {
+    const digits = [...'0123456789'];
+    const numbers = [...digits, ...digits.flatMap((a) => digits.map((b) => a + b))];
+    const units = [...letters, ...letters.flatMap((a) => ['i', 'e', 'x', 'B', 's'].map((b) => a + b))];
+    for (const q of numbers.flatMap((n) => units.map((u) => n + u))) expect([q, !plainWord(q) || parsedAgree(q)]).toEqual([q, true]);
+    for (const q of ['5Gi', '500m', '30d', '256MB', '1h']) expect([q, plainWord(q)]).toEqual([q, true]);
+    for (const q of ['0x1F', '0o17', '0b1', '1e5', '5', '1.5Gi', '1_000m']) expect([q, plainWord(q)]).toEqual([q, false]);
+    const quantity = fc.tuple(fc.stringMatching(/^[0-9]{1,6}$/), fc.stringMatching(/^[A-Za-z]{1,4}$/)).map(([n, u]) => n + u);
+    fc.assert(fc.property(quantity, (q) => !plainWord(q) || parsedAgree(q)), { numRuns: 3000 });
   });
   it('random longer words, weighted to the letters and digits of tagged words', () => {
-    const char = fc.constantFrom(...'aeflnorsuyt0159_-'.split(''), ...alphabet);
-    const word = fc.tuple(fc.constantFrom(...'aefnoty'.split('')), fc.array(char, { maxLength: 6 })).map(([a, rest]) => a + rest.join(''));
-    fc.assert(fc.property(word, (w) => !plainWord(w) || parsedAgree(w)), { numRuns: 3000 });
+    const char = fc.constantFrom(...'aeflnorsuytAEFLNORSUYT0159_.:/@=+-'.split(''), ...alphabet);
+    const word = fc.tuple(fc.constantFrom(...'aefnotyAEFNOTY'.split('')), fc.array(char, { maxLength: 6 })).map(([a, rest]) => a + rest.join(''));
+    fc.assert(fc.property(word, (w) => !plainWord(w) || parsedAgree(w)), { numRuns: 5000 });
   });
   it('random relative paths', () => {
     const char = fc.constantFrom(...'ae01./_-'.split(''), ...alphabet);
