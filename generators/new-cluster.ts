@@ -10,7 +10,8 @@ import type { QuestionPart } from './questions.js';
  * (a recorded cluster's answers are the defaults once its name is chosen). crds-only asks no cluster.
  */
 export function newClusterParts(model: RepoModel | undefined, choices: RepoChoices, saved?: Answers): QuestionPart<unknown>[] {
-  const recorded = { recorded: model?.repo };
+  // Only a repository without a record reads the user's Namespaces: recorded answers are the defaults after.
+  const recorded = { recorded: model?.repo, ...(model ? {} : { declaredNamespaces: choices.declaredNamespaces }) };
   const repoOf = (a: Answers) => fillDefaults(repoFields, a, recorded) as unknown as RepoAnswers;
   const clusterName = (a: Answers) => String(a.clusterName ?? clusterAnswers.fields[0]!.default!({}, undefined as never));
   const repo = {

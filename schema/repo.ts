@@ -10,6 +10,11 @@ import { dns1123Label, gitUrl, httpUrl, imageRef, kubeName, labelValue, quantity
 /** Answers that hold once per GitOps repository: the operator, Flux wiring and shared conventions. */
 export interface RepoCtx {
   recorded?: RepoAnswers;
+  /**
+   * Namespaces a file of the user's declares (src/repo-choices.ts), given only while the repository has
+   * no record yet: the answer is decided once, at onboarding, so regen renders the same tree every time.
+   */
+  declaredNamespaces?: ReadonlyMap<string, string>;
 }
 
 /** Argo CD's answers have a default only under delivery argocd; a Flux record never holds them. */
@@ -73,6 +78,14 @@ export const repoFields: readonly Field<RepoCtx>[] = [
     default: (a, ctx) => ctx.recorded?.fluxLayout ?? (a.topology === 'per-app' ? 'flat' : 'ks'),
   },
   { name: 'namespace', kind: 'string', message: 'Namespace of the operator and the shared clusters', default: recordedOr('namespace', 'databases') },
+  {
+    name: 'createNamespace',
+    kind: 'bool',
+    message: 'Declare the operator\'s namespace (a Namespace object) in a file of the tool\'s',
+    shownDefault: 'true; false, and asked, when a YAML file of yours declares that Namespace already',
+    // The same rule as an app's (schema/app.ts): two owners of one Namespace take it from each other.
+    default: (a, ctx) => (ctx.recorded ? ctx.recorded.createNamespace : ctx.declaredNamespaces?.has(String(a.namespace)) ? false : undefined),
+  },
   { name: 'appsRoot', kind: 'string', message: 'Directory of the Flux apps tree (one folder per namespace)', default: recordedOr('appsRoot', 'kubernetes/apps') },
   {
     name: 'operatorPath',
@@ -225,6 +238,8 @@ const repoObject = z
     // A file: the HelmRepository of the flat layout (src/delivery/flux/flat.ts).
     helmRepositoryPath: repoPath.refine((p) => /\.ya?ml$/.test(p), 'must be a .yaml file').default('infrastructure/helm-repositories/cnpg.yaml'),
     namespace: dns1123Label(),
+    // Optional: absent (every record written before it existed, and a namespace no file of the user's declares) is true.
+    createNamespace: z.boolean({ message: 'must be true or false' }).optional(),
     appsRoot: repoPath,
     operatorPath: repoPath,
     ...releaseShape,

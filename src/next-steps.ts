@@ -4,6 +4,7 @@ import { INSTALLED_AS_PACKAGE, TOOL, TOOL_VERSION } from './paths.js';
 import { operatorKsPath, operatorKsRegistered } from './delivery/flux/namespace.js';
 import { appNames, databaseRoleCr, OPERATOR_KS, type RepoModel } from './plan/model.js';
 import { secretSourceOf } from './plan/secret-source.js';
+import { podSecurityLabels } from './plan/operator.js';
 import { placementOf } from './plan/topology.js';
 import { releaseOf } from './versions.js';
 
@@ -29,6 +30,7 @@ export function clusterNextSteps(m: RepoModel, c: ClusterAnswers, installedAsPac
           `list ${operatorKsPath(m)} in the kustomization Flux applies for this cluster (the tool registers a ks.yaml only below ${m.repo.appsRoot}/<namespace>/), and keep ConfigMap ${m.repo.clusterVarsConfigMap} applied in ${m.repo.fluxNamespace}`,
         ]
       : []),
+    ...operatorNamespaceStep(m),
     m.repo.delivery === 'argocd'
       ? `commit and push; ${applies(m, `the operator, then cluster ${c.clusterName} one sync wave later (once the operator is healthy)`)}`
       : m.repo.topology === 'per-app'
@@ -41,6 +43,24 @@ export function clusterNextSteps(m: RepoModel, c: ClusterAnswers, installedAsPac
     ...ciToolStep(m, installedAsPackage),
     `onboard an app: ${TOOL} new-app --name <app> --namespace <namespace>`,
   ]);
+}
+
+/**
+ * The operator's namespace declared by a file of the user's (createNamespace false): the tool declares
+ * none, so the user's file must be applied, and it carries the pod-security labels the tool would keep.
+ * Argo CD's CreateNamespace=true creates the namespace only while it is missing, and without
+ * managedNamespaceMetadata never updates or deletes it: it is kept, so a first sync cannot fail on order.
+ */
+function operatorNamespaceStep(m: RepoModel): string[] {
+  if (m.repo.createNamespace !== false) return [];
+  const ns = m.repo.namespace;
+  const labels = Object.entries(podSecurityLabels(m)).map(([k, v]) => `${k}=${v}`);
+  const label = labels.length ? `; give it the labels ${labels.join(', ')} (podSecurity ${m.repo.podSecurity})` : '';
+  return [
+    m.repo.delivery === 'argocd'
+      ? `namespace ${ns} is declared by a file of yours (createNamespace false), so the tool declares none; the operator's Application keeps CreateNamespace=true, which only creates it while it is missing and never changes or deletes it${label}`
+      : `namespace ${ns} is declared by a file of yours (createNamespace false), so the tool declares none: keep it applied, Flux applies the operator into it${label}`,
+  ];
 }
 
 /**

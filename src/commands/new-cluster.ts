@@ -11,6 +11,7 @@ import { InputError } from '../errors.js';
 import { promptedRun } from '../interactive.js';
 import { clusterNextSteps, crdsOnlyNextSteps } from '../next-steps.js';
 import { loadModel } from '../records.js';
+import { declaredObjects } from '../repo-choices.js';
 import { reportSupport } from '../support.js';
 
 export const newClusterFields = [...repoFields, ...clusterFields];
@@ -44,7 +45,9 @@ export async function newCluster(ctx: Context, given: Answers) {
   // The lock is held from this read of the records to the end of the write.
   lockedRun(ctx, 'new-cluster', !ctx.dryRun, async () => {
     const model = await loadModel(ctx.dest);
-    const repoRaw = fillDefaults(repoFields, answers, { recorded: model?.repo });
+    // A new repository's operator namespace declared in a file of the user's gets no Namespace of the tool's (createNamespace).
+    const declaredNamespaces = model ? undefined : (await declaredObjects(ctx.dest)).namespaces;
+    const repoRaw = fillDefaults(repoFields, answers, { recorded: model?.repo, declaredNamespaces });
     const given = new Set(Object.keys(answers));
     const repo = validateAnswers(repoSchema, repoRaw, '', given);
     reportSupport(ctx, repo);

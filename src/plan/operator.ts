@@ -97,7 +97,8 @@ export async function operatorUnits(m: RepoModel): Promise<Unit[]> {
     reconcile: reconcileOf(m),
     health: [],
     chart: { name: OPERATOR_KS, url: OPERATOR_CHART_URL, version: m.repo.chartVersion, values: operatorChartValues(m.repo), installRetries: m.repo.operatorInstallRetries ?? -1 },
-    namespaceLabels: podSecurityLabels(m),
+    // The user's own Namespace (createNamespace false) keeps no labels of the tool's: the next steps name them.
+    namespaceLabels: m.repo.createNamespace === false ? {} : podSecurityLabels(m),
   };
   if (!plugin) return [...crds, operator];
   const dir = `${op}/${PLUGIN_DIR}`;

@@ -93,8 +93,8 @@ export const flatLayout: FluxLayout = {
     const chart = await helmRelease(m, u);
     if (u.kind === 'operator') {
       // The operator's namespace first: ApplyAllStaged applies Namespaces before the objects in them.
-      const ns = await owned(`${u.dir}/namespace.yaml`, u.owner, [['kustomize/namespace.yaml.hbs', { name: m.repo.namespace }]]);
-      return { files: [ns, ...chart], listed: listedFiles(u, [ns, ...chart]) };
+      const ns = ownsNamespace(m, m.repo.namespace) ? [await owned(`${u.dir}/namespace.yaml`, u.owner, [['kustomize/namespace.yaml.hbs', { name: m.repo.namespace }]])] : [];
+      return { files: [...ns, ...chart], listed: listedFiles(u, [...ns, ...chart]) };
     }
     if (u.userKustomization && declaresNamespace(m, u)) {
       // A new app directory gets its namespace too (the Kustomization's targetNamespace must exist);

@@ -38,11 +38,14 @@ export async function registerInNamespace(m: RepoModel, namespace: string, ksPat
 
 /**
  * Whether a new folder of the tool's declares `namespace`: not one Kubernetes makes, nor one a file of
- * the user's declares (an app in it answered createNamespace false, found when it was onboarded): two
- * owners of one Namespace take it from each other, and kustomize refuses the id twice in one build.
+ * the user's declares (the repository, for the operator's, or an app in it answered createNamespace
+ * false, found when it was onboarded): two owners of one Namespace take it from each other, and
+ * kustomize refuses the id twice in one build.
  */
 export const ownsNamespace = (m: RepoModel, namespace: string): boolean =>
-  !KUBERNETES_NAMESPACES.has(namespace) && !m.apps.some((a) => a.namespace === namespace && a.createNamespace === false);
+  !KUBERNETES_NAMESPACES.has(namespace) &&
+  !(namespace === m.repo.namespace && m.repo.createNamespace === false) &&
+  !m.apps.some((a) => a.namespace === namespace && a.createNamespace === false);
 
 /**
  * The namespaces Kubernetes itself creates (kubernetes.io, Namespaces, "Initial namespaces"): a new
