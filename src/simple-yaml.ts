@@ -37,21 +37,34 @@ const OTHER_NUMBER = /^(?:0o[0-7]+|0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF)|\.nan|\
 // A plain scalar may not start with an indicator (YAML 1.2 [22]); `-`, `?`, `:` only before a non-space.
 const INDICATOR_START = /^(?:[,[\]{}#&*!|>'"%@`<]|[-?:](?: |$))/;
 
+/**
+ * How a reader other than the core schema resolves an untagged one-line plain scalar (`validate`
+ * reads manifests as Kubernetes' go-yaml v2 does): its value, or undefined to decline the text.
+ * Keys it would resolve to anything but the same string are declined too.
+ */
+export type PlainResolver = (plain: string) => { value: unknown } | undefined;
+
+// The resolver of the read in progress (reads are synchronous, so one at a time).
+let resolver: PlainResolver | undefined;
+
 /** Each document's value, as `parseAllDocuments(text).map((d) => d.toJS())` gives it; undefined when declined. */
-export function readSimpleYaml(text: string): unknown[] | undefined {
+export function readSimpleYaml(text: string, resolvePlain?: PlainResolver): unknown[] | undefined {
   if (UNUSUAL.test(text)) return undefined;
+  resolver = resolvePlain;
   try {
     const docs = documents(text);
     return docs.length ? docs.map(documentValue) : undefined;
   } catch (e) {
     if (e instanceof Decline) return undefined;
     throw e;
+  } finally {
+    resolver = undefined;
   }
 }
 
 /** The one document of `text` (what `parse(text)` returns), or undefined when declined or not exactly one. */
-export function readSimpleYamlDocument(text: string): unknown {
-  const docs = readSimpleYaml(text);
+export function readSimpleYamlDocument(text: string, resolvePlain?: PlainResolver): unknown {
+  const docs = readSimpleYaml(text, resolvePlain);
   return docs?.length === 1 ? docs[0] : undefined;
 }
 
@@ -100,6 +113,7 @@ function keyOf(t: string): string | undefined {
   if (!KEY.test(key) || key.endsWith(':')) return undefined;
   // A key the core schema reads as something other than a string, or one JS objects treat apart.
   if (NULL.test(key) || BOOL.test(key) || INT.test(key) || OTHER_NUMBER.test(key) || key === '__proto__') decline();
+  if (resolver && resolver(key)?.value !== key) decline();
   return key;
 }
 
@@ -197,6 +211,7 @@ function scalar(text: string): unknown {
   const hash = text.indexOf(' #');
   const value = hash === -1 ? text : text.slice(0, hash).trimEnd();
   if (value.includes(': ') || value.endsWith(':')) decline();
+  if (resolver) return (resolver(value) ?? decline()).value;
   if (NULL.test(value)) return null;
   if (BOOL.test(value)) return value[0] === 't' || value[0] === 'T';
   if (INT.test(value)) {
