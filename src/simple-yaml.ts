@@ -9,15 +9,18 @@
  *
  * The grammar: `---` between documents, `#` comment lines, block maps with plain keys, block
  * sequences (also flush under their key, and `- key: v` compact maps), and one-line scalars: plain,
- * single- or double-quoted (common escapes), `[]` and `{}`. Plain scalars resolve as the YAML 1.2
- * core schema does (null, booleans, decimal integers, strings); anything else that the schema would
- * read as a number, any tag, anchor, alias, flow collection, block scalar, multi-line scalar, tab,
+ * single- or double-quoted (common escapes), `[]` and `{}`, and literal blocks (`|`, `|-`: the
+ * scripts of manifests). Plain scalars resolve as the YAML 1.2 core schema does (null, booleans,
+ * decimal integers, strings; or as the caller's resolver says); anything else that the schema would
+ * read as a number, any tag, anchor, alias, flow collection, other block scalar, multi-line scalar, tab,
  * CR, byte-order mark, directive or duplicate key is declined.
  */
 
 interface Line {
   indent: number;
   text: string;
+  /** The value of the literal block scalar this line opens (its lines are not lines of their own). */
+  block?: string;
 }
 
 class Decline extends Error {}
@@ -74,7 +77,8 @@ function documents(text: string): Line[][] {
   let current: Line[] = [];
   let started = false;
   const raw = text.split('\n');
-  for (const line of raw) {
+  for (let n = 0; n < raw.length; n++) {
+    const line = raw[n]!;
     if (line === '---') {
       // Only comments before the first `---`: no document of their own.
       if (started || current.length) docs.push(current);
@@ -87,10 +91,57 @@ function documents(text: string): Line[][] {
     const body = line.slice(indent);
     if (body === '' || body.startsWith('#')) continue;
     if (body.endsWith(' ')) decline(); // trailing spaces: left to the full parser
+    const header = BLOCK_HEADER.exec(body);
+    if (header) {
+      // The block's parent: the key (after any `- `), or the sequence of a `- |` entry.
+      const parent = header[1] === undefined ? indent : indent + (body.length - body.replace(/^- +/, '').length);
+      const [block, end] = literal(raw, n + 1, parent, header[2] === '-');
+      current.push({ indent, text: body, block });
+      n = end - 1;
+      continue;
+    }
     current.push({ indent, text: body });
   }
   if (started || current.length) docs.push(current);
   return docs;
+}
+
+// A line whose value is a literal block scalar, clipped or stripped: `key: |`, `- key: |-`, `- |`.
+const BLOCK_HEADER = /^(?:- |[^#]*?(: ))?\|(-?)$/;
+
+/**
+ * The value of the literal block scalar whose lines start at `from`, as YAML reads `|` (clip) or
+ * `|-` (strip), and the index of the first line after it. Its indentation is that of its first
+ * line, deeper than `parent`; declined: an empty block, lines of spaces, trailing spaces, a block
+ * that ends the text without a line break, or one followed by a comment or a line between indents.
+ */
+function literal(raw: string[], from: number, parent: number, strip: boolean): [string, number] {
+  let i = from;
+  while (raw[i] === '') i++;
+  const first = raw[i];
+  if (first === undefined) return decline();
+  const n = first.length - first.trimStart().length;
+  if (n <= parent || first.trim() === '') decline();
+  const content: string[] = Array.from({ length: i - from }, () => '');
+  let last = i; // the last content line
+  for (; i < raw.length; i++) {
+    const line = raw[i]!;
+    if (line === '') {
+      content.push('');
+      continue;
+    }
+    const indent = line.length - line.trimStart().length;
+    if (indent < n) {
+      if (line.trim() === '' || indent > parent || line.trimStart().startsWith('#')) decline();
+      break;
+    }
+    if (line.endsWith(' ')) decline();
+    content.push(line.slice(n));
+    last = i;
+  }
+  if (last === raw.length - 1) decline(); // no line break after the last line
+  const body = content.slice(0, last - from + 1).join('\n');
+  return [strip ? body : `${body}\n`, last + 1];
 }
 
 function documentValue(lines: Line[]): unknown {
@@ -154,7 +205,7 @@ function map(lines: Line[], i: number, indent: number): [Record<string, unknown>
     if (rest === '' || rest.startsWith('#')) {
       [out[key!], i] = nested(lines, i + 1, indent, true);
     } else {
-      out[key!] = scalar(rest);
+      out[key!] = scalar(rest, line.block);
       scalarEnds(lines, ++i, indent);
     }
   }
@@ -181,12 +232,12 @@ function sequence(lines: Line[], i: number, indent: number): [unknown[], number]
     } else if (keyOf(rest) !== undefined) {
       // `- key: v`: a map whose keys sit where `key` starts.
       const col = indent + 1 + (after.length - rest.length);
-      lines[i] = { indent: col, text: rest };
+      lines[i] = { indent: col, text: rest, block: line.block };
       let value: unknown;
       [value, i] = map(lines, i, col);
       out.push(value);
     } else {
-      out.push(scalar(rest));
+      out.push(scalar(rest, line.block));
       scalarEnds(lines, ++i, indent);
     }
   }
@@ -199,7 +250,8 @@ function tail(rest: string): void {
   if (rest !== '' && !/^ +#/.test(rest)) decline();
 }
 
-function scalar(text: string): unknown {
+function scalar(text: string, block?: string): unknown {
+  if (block !== undefined) return text === '|' || text === '|-' ? block : decline();
   const c = text[0];
   if (c === '"') return doubleQuoted(text);
   if (c === "'") return singleQuoted(text);
