@@ -1,7 +1,10 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseFull, parseKube, parseSimple, parseText } from '../../src/validate/parse.js';
+import { parse } from 'yaml';
+import { readSimpleYamlDocument } from '../../src/simple-yaml.js';
+import { yaml11String } from '../../src/validate/kustomize-model.js';
+import { parseFull, parseKube, parseSimple, parseText, YAML_OPTIONS } from '../../src/validate/parse.js';
 import type { ParsedFile } from '../../src/validate/parse.js';
 import { ROOT } from '../helpers.js';
 
@@ -63,5 +66,26 @@ describe('validate reads plain block YAML with the simple reader exactly as the 
   it('parseKube reads scalars as go-yaml v2 does on either path', () => {
     expect(parseKube('a: on\nb: 0o17\nc: 1:20\nd: "on"\n')).toEqual({ a: true, b: 15, c: '1:20', d: 'on' });
     expect(parseKube('a: on\nb: |\n  x\n')).toEqual({ a: true, b: 'x\n' });
+  });
+});
+
+describe('kustomization files read by the simple reader as yaml reads them (YAML 1.1)', () => {
+  const kustomizations = corpus.filter((f) => /\/kustomization\.ya?ml$/.test(f));
+  it('on every kustomization of the goldens, the fixtures, the example and the profiles', () => {
+    expect(kustomizations.length).toBeGreaterThan(50);
+    let read = 0;
+    for (const f of kustomizations) {
+      const text = readFileSync(f, 'utf8');
+      const got = readSimpleYamlDocument(text, yaml11String);
+      if (got === undefined) continue;
+      read++;
+      expect(got, f).toEqual(parse(text, YAML_OPTIONS));
+    }
+    expect(read).toBeGreaterThan(kustomizations.length / 2);
+  });
+
+  it.each(['a: y', 'a: n', 'a: yes', 'a: off', 'a: 1:20', 'a: 0o17', 'a: 017', 'a: 1_000', 'a: .5', 'a: -.inf', 'a: 2001-12-14', 'a: ~', 'a: null', 'a: <<', 'y: a', 'on: a', '1: a'])('declines or agrees on %s', (text) => {
+    const got = readSimpleYamlDocument(`${text}\n`, yaml11String);
+    if (got !== undefined) expect(got).toEqual(parse(`${text}\n`, YAML_OPTIONS));
   });
 });
