@@ -42,10 +42,11 @@ const INDICATOR_START = /^(?:[,[\]{}#&*!|>'"%@`<]|[-?:](?: |$))/;
 
 /**
  * How a reader other than the core schema resolves an untagged one-line plain scalar (`validate`
- * reads manifests as Kubernetes' go-yaml v2 does): its value, or undefined to decline the text.
+ * reads manifests as Kubernetes' go-yaml v2 does): its value, or DECLINE to decline the text.
  * Keys it would resolve to anything but the same string are declined too.
  */
-export type PlainResolver = (plain: string) => { value: unknown } | undefined;
+export type PlainResolver = (plain: string) => unknown;
+export const DECLINE: unique symbol = Symbol('decline');
 
 // The resolver of the read in progress (reads are synchronous, so one at a time).
 let resolver: PlainResolver | undefined;
@@ -164,7 +165,7 @@ function keyOf(t: string): string | undefined {
   if (!KEY.test(key) || key.endsWith(':')) return undefined;
   // A key the core schema reads as something other than a string, or one JS objects treat apart.
   if (NULL.test(key) || BOOL.test(key) || INT.test(key) || OTHER_NUMBER.test(key) || key === '__proto__') decline();
-  if (resolver && resolver(key)?.value !== key) decline();
+  if (resolver && resolver(key) !== key) decline();
   return key;
 }
 
@@ -263,7 +264,10 @@ function scalar(text: string, block?: string): unknown {
   const hash = text.indexOf(' #');
   const value = hash === -1 ? text : text.slice(0, hash).trimEnd();
   if (value.includes(': ') || value.endsWith(':')) decline();
-  if (resolver) return (resolver(value) ?? decline()).value;
+  if (resolver) {
+    const resolved = resolver(value);
+    return resolved === DECLINE ? decline() : resolved;
+  }
   if (NULL.test(value)) return null;
   if (BOOL.test(value)) return value[0] === 't' || value[0] === 'T';
   if (INT.test(value)) {

@@ -3,7 +3,7 @@ import path from "node:path";
 import { parse } from "yaml";
 import { kustomizationFileIn } from "./files.js";
 import { YAML_OPTIONS } from "./parse.js";
-import { readSimpleYamlDocument, type PlainResolver } from "../simple-yaml.js";
+import { DECLINE, readSimpleYamlDocument, type PlainResolver } from "../simple-yaml.js";
 import { resolvePlainV2 } from "../yaml-scalar.js";
 import { asArray, isMap, str } from "./types.js";
 
@@ -32,7 +32,7 @@ export interface Reached {
  * as: a kustomization's paths and names. Whatever YAML 1.1 or go-yaml v2 might read as another
  * type or value (numbers, sexagesimals, timestamps, booleans, null, `<<`) is left to `yaml`.
  */
-export const yaml11String: PlainResolver = (plain) => (resolvePlainV2(plain).kind === "str" && !/^[-+]?\.?[0-9]/.test(plain) ? { value: plain } : undefined);
+export const yaml11String: PlainResolver = (plain) => (resolvePlainV2(plain).kind === "str" && !/^[-+]?\.?[0-9]/.test(plain) ? plain : DECLINE);
 
 function isRemote(entry: string): boolean {
   return /:\/\/|^github\.com\/|^git@|\?ref=/.test(entry);

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { LineCounter, parseAllDocuments, parseDocument, visit, type Document } from "yaml";
-import { readSimpleYamlDocument, type PlainResolver } from "../simple-yaml.js";
+import { DECLINE, readSimpleYamlDocument, type PlainResolver } from "../simple-yaml.js";
 import { resolvePlainV2 } from "../yaml-scalar.js";
 import { isMap, type KubeObject, type Problem, type RawDoc } from "./types.js";
 
@@ -25,7 +25,7 @@ export function resolveAsKubernetes(doc: Document): void {
 /** A plain scalar as go-yaml v2 resolves it (what resolveAsKubernetes gives it); merge keys are the full parser's. */
 const resolveV2: PlainResolver = (plain) => {
   const r = resolvePlainV2(plain);
-  return r.kind === "merge" ? undefined : { value: r.value };
+  return r.kind === "merge" ? DECLINE : r.value;
 };
 
 /** One document's value as the API server's decoder reads it; throws on a YAML error. */
