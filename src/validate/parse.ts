@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { LineCounter, parseAllDocuments, parseDocument, visit, type Document } from "yaml";
@@ -51,17 +52,12 @@ export async function parseFile(root: string, file: string): Promise<ParsedFile>
   return parseText(file, text);
 }
 
-/** Every file, in order; read a batch at a time so the disk works while the last batch parses. */
+/**
+ * Every file, in order. Read synchronously: from the page cache a read is several times cheaper
+ * than through fs/promises (its file handles and stats were a tenth of validate at 1,000 apps).
+ */
 export async function parseFiles(root: string, files: readonly string[]): Promise<ParsedFile[]> {
-  const BATCH = 64;
-  const out: ParsedFile[] = [];
-  let next = Promise.all(files.slice(0, BATCH).map((f) => readFile(path.join(root, f), "utf8")));
-  for (let i = 0; i < files.length; i += BATCH) {
-    const texts = await next;
-    next = Promise.all(files.slice(i + BATCH, i + 2 * BATCH).map((f) => readFile(path.join(root, f), "utf8")));
-    texts.forEach((text, j) => out.push(parseText(files[i + j]!, text)));
-  }
-  return out;
+  return files.map((f) => parseText(f, readFileSync(path.join(root, f), "utf8")));
 }
 
 export function parseText(file: string, text: string): ParsedFile {
