@@ -9,15 +9,18 @@
  *
  * The grammar: `---` between documents, `#` comment lines, block maps with plain keys, block
  * sequences (also flush under their key, and `- key: v` compact maps), and one-line scalars: plain,
- * single- or double-quoted (common escapes), `[]` and `{}`. Plain scalars resolve as the YAML 1.2
- * core schema does (null, booleans, decimal integers, strings); anything else that the schema would
- * read as a number, any tag, anchor, alias, flow collection, block scalar, multi-line scalar, tab,
+ * single- or double-quoted (common escapes), `[]` and `{}`, and literal blocks (`|`, `|-`: the
+ * scripts of manifests). Plain scalars resolve as the YAML 1.2 core schema does (null, booleans,
+ * decimal integers, strings; or as the caller's resolver says); anything else that the schema would
+ * read as a number, any tag, anchor, alias, flow collection, other block scalar, multi-line scalar, tab,
  * CR, byte-order mark, directive or duplicate key is declined.
  */
 
 interface Line {
   indent: number;
   text: string;
+  /** The value of the literal block scalar this line opens (its lines are not lines of their own). */
+  block?: string;
 }
 
 class Decline extends Error {}
@@ -37,21 +40,35 @@ const OTHER_NUMBER = /^(?:0o[0-7]+|0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF)|\.nan|\
 // A plain scalar may not start with an indicator (YAML 1.2 [22]); `-`, `?`, `:` only before a non-space.
 const INDICATOR_START = /^(?:[,[\]{}#&*!|>'"%@`<]|[-?:](?: |$))/;
 
+/**
+ * How a reader other than the core schema resolves an untagged one-line plain scalar (`validate`
+ * reads manifests as Kubernetes' go-yaml v2 does): its value, or DECLINE to decline the text.
+ * Keys it would resolve to anything but the same string are declined too.
+ */
+export type PlainResolver = (plain: string) => unknown;
+export const DECLINE: unique symbol = Symbol('decline');
+
+// The resolver of the read in progress (reads are synchronous, so one at a time).
+let resolver: PlainResolver | undefined;
+
 /** Each document's value, as `parseAllDocuments(text).map((d) => d.toJS())` gives it; undefined when declined. */
-export function readSimpleYaml(text: string): unknown[] | undefined {
+export function readSimpleYaml(text: string, resolvePlain?: PlainResolver): unknown[] | undefined {
   if (UNUSUAL.test(text)) return undefined;
+  resolver = resolvePlain;
   try {
     const docs = documents(text);
     return docs.length ? docs.map(documentValue) : undefined;
   } catch (e) {
     if (e instanceof Decline) return undefined;
     throw e;
+  } finally {
+    resolver = undefined;
   }
 }
 
 /** The one document of `text` (what `parse(text)` returns), or undefined when declined or not exactly one. */
-export function readSimpleYamlDocument(text: string): unknown {
-  const docs = readSimpleYaml(text);
+export function readSimpleYamlDocument(text: string, resolvePlain?: PlainResolver): unknown {
+  const docs = readSimpleYaml(text, resolvePlain);
   return docs?.length === 1 ? docs[0] : undefined;
 }
 
@@ -61,7 +78,8 @@ function documents(text: string): Line[][] {
   let current: Line[] = [];
   let started = false;
   const raw = text.split('\n');
-  for (const line of raw) {
+  for (let n = 0; n < raw.length; n++) {
+    const line = raw[n]!;
     if (line === '---') {
       // Only comments before the first `---`: no document of their own.
       if (started || current.length) docs.push(current);
@@ -74,10 +92,57 @@ function documents(text: string): Line[][] {
     const body = line.slice(indent);
     if (body === '' || body.startsWith('#')) continue;
     if (body.endsWith(' ')) decline(); // trailing spaces: left to the full parser
+    const header = BLOCK_HEADER.exec(body);
+    if (header) {
+      // The block's parent: the key (after any `- `), or the sequence of a `- |` entry.
+      const parent = header[1] === undefined ? indent : indent + (body.length - body.replace(/^- +/, '').length);
+      const [block, end] = literal(raw, n + 1, parent, header[2] === '-');
+      current.push({ indent, text: body, block });
+      n = end - 1;
+      continue;
+    }
     current.push({ indent, text: body });
   }
   if (started || current.length) docs.push(current);
   return docs;
+}
+
+// A line whose value is a literal block scalar, clipped or stripped: `key: |`, `- key: |-`, `- |`.
+const BLOCK_HEADER = /^(?:- |[^#]*?(: ))?\|(-?)$/;
+
+/**
+ * The value of the literal block scalar whose lines start at `from`, as YAML reads `|` (clip) or
+ * `|-` (strip), and the index of the first line after it. Its indentation is that of its first
+ * line, deeper than `parent`; declined: an empty block, lines of spaces, trailing spaces, a block
+ * that ends the text without a line break, or one followed by a comment or a line between indents.
+ */
+function literal(raw: string[], from: number, parent: number, strip: boolean): [string, number] {
+  let i = from;
+  while (raw[i] === '') i++;
+  const first = raw[i];
+  if (first === undefined) return decline();
+  const n = first.length - first.trimStart().length;
+  if (n <= parent || first.trim() === '') decline();
+  const content: string[] = Array.from({ length: i - from }, () => '');
+  let last = i; // the last content line
+  for (; i < raw.length; i++) {
+    const line = raw[i]!;
+    if (line === '') {
+      content.push('');
+      continue;
+    }
+    const indent = line.length - line.trimStart().length;
+    if (indent < n) {
+      if (line.trim() === '' || indent > parent || line.trimStart().startsWith('#')) decline();
+      break;
+    }
+    if (line.endsWith(' ')) decline();
+    content.push(line.slice(n));
+    last = i;
+  }
+  if (last === raw.length - 1) decline(); // no line break after the last line
+  const body = content.slice(0, last - from + 1).join('\n');
+  return [strip ? body : `${body}\n`, last + 1];
 }
 
 function documentValue(lines: Line[]): unknown {
@@ -100,6 +165,7 @@ function keyOf(t: string): string | undefined {
   if (!KEY.test(key) || key.endsWith(':')) return undefined;
   // A key the core schema reads as something other than a string, or one JS objects treat apart.
   if (NULL.test(key) || BOOL.test(key) || INT.test(key) || OTHER_NUMBER.test(key) || key === '__proto__') decline();
+  if (resolver && resolver(key) !== key) decline();
   return key;
 }
 
@@ -140,7 +206,7 @@ function map(lines: Line[], i: number, indent: number): [Record<string, unknown>
     if (rest === '' || rest.startsWith('#')) {
       [out[key!], i] = nested(lines, i + 1, indent, true);
     } else {
-      out[key!] = scalar(rest);
+      out[key!] = scalar(rest, line.block);
       scalarEnds(lines, ++i, indent);
     }
   }
@@ -167,12 +233,12 @@ function sequence(lines: Line[], i: number, indent: number): [unknown[], number]
     } else if (keyOf(rest) !== undefined) {
       // `- key: v`: a map whose keys sit where `key` starts.
       const col = indent + 1 + (after.length - rest.length);
-      lines[i] = { indent: col, text: rest };
+      lines[i] = { indent: col, text: rest, block: line.block };
       let value: unknown;
       [value, i] = map(lines, i, col);
       out.push(value);
     } else {
-      out.push(scalar(rest));
+      out.push(scalar(rest, line.block));
       scalarEnds(lines, ++i, indent);
     }
   }
@@ -185,7 +251,8 @@ function tail(rest: string): void {
   if (rest !== '' && !/^ +#/.test(rest)) decline();
 }
 
-function scalar(text: string): unknown {
+function scalar(text: string, block?: string): unknown {
+  if (block !== undefined) return text === '|' || text === '|-' ? block : decline();
   const c = text[0];
   if (c === '"') return doubleQuoted(text);
   if (c === "'") return singleQuoted(text);
@@ -197,6 +264,10 @@ function scalar(text: string): unknown {
   const hash = text.indexOf(' #');
   const value = hash === -1 ? text : text.slice(0, hash).trimEnd();
   if (value.includes(': ') || value.endsWith(':')) decline();
+  if (resolver) {
+    const resolved = resolver(value);
+    return resolved === DECLINE ? decline() : resolved;
+  }
   if (NULL.test(value)) return null;
   if (BOOL.test(value)) return value[0] === 't' || value[0] === 'T';
   if (INT.test(value)) {

@@ -1,9 +1,10 @@
+import { createHash } from "node:crypto";
 import { compileSchemaFile } from "./ajv-setup.js";
 import { CelNotes, checkCel } from "./cel.js";
 import { lineOf } from "./parse.js";
 import { checkSchema, displayName, dotted, holdsPlaceholder } from "./schema-check.js";
 import type { SchemaLocator } from "./schema-store.js";
-import { metaName, type Problem, type RenderedDoc } from "./types.js";
+import { metaName, type Problem, type RawDoc, type RenderedDoc } from "./types.js";
 
 export interface DocumentCheck {
   problems: Problem[];
@@ -14,13 +15,20 @@ export interface DocumentCheck {
 export async function checkDocuments(rendered: readonly RenderedDoc[], locator: SchemaLocator, ignoreMissing = false): Promise<DocumentCheck> {
   const result: DocumentCheck = { problems: [], notes: new Set() };
   const cel = new CelNotes();
-  const seen = new Set<string>(); // identical renders (same file, doc, text) are checked once
+  // Identical renders (same file, doc, text) are checked once. Only a document rendered more than
+  // once (a component's, once per Kustomization) can repeat, and its renders are kept as digests.
+  const renders = new Map<RawDoc, number>();
+  for (const r of rendered) renders.set(r.raw, (renders.get(r.raw) ?? 0) + 1);
+  const seen = new Set<string>();
   for (const [i, r] of rendered.entries()) {
     // Yield now and then so concurrent kubectl builds can be started and collected.
     if (i % 64 === 0) await new Promise((resolve) => setImmediate(resolve));
-    const key = `${r.raw.file}#${r.raw.index}#${JSON.stringify(r.obj)}#${[...r.placeholderVars].join(",")}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+    if (renders.get(r.raw)! > 1) {
+      const digest = createHash("sha256").update(JSON.stringify(r.obj)).update("#").update([...r.placeholderVars].join(",")).digest("base64");
+      const key = `${r.raw.file}#${r.raw.index}#${digest}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+    }
     const file = locator.find(r.obj.apiVersion, r.obj.kind);
     if (!file && ignoreMissing) {
       result.notes.add(`no schema for ${r.obj.apiVersion}/${r.obj.kind}: not checked (--ignore-missing-schemas)`);

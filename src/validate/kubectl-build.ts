@@ -136,10 +136,11 @@ class Builds {
    */
   private async inParts(node: BuildNode): Promise<boolean> {
     if (!node.parts || this.flags !== FLUX_BUILD) return false;
-    const built = await Promise.all(node.parts.map((part) => this.run(this.kustomization({ resources: part }), true)));
+    // Each part's output is read into its ids as it arrives (together they are the whole tree's output).
+    const read = (b: Built) => (b.error === undefined && b.output !== undefined ? resourceIds(b.output) : undefined);
+    const built = await Promise.all(node.parts.map((part) => this.run(this.kustomization({ resources: part }), true).then(read)));
     const seen = new Set<string>();
-    for (const b of built) {
-      const ids = b.error === undefined && b.output !== undefined ? resourceIds(b.output) : undefined;
+    for (const ids of built) {
       if (!ids) return false;
       for (const id of ids) {
         if (seen.has(id)) return false;

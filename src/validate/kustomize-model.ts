@@ -3,6 +3,8 @@ import path from "node:path";
 import { parse } from "yaml";
 import { kustomizationFileIn } from "./files.js";
 import { YAML_OPTIONS } from "./parse.js";
+import { DECLINE, readSimpleYamlDocument, type PlainResolver } from "../simple-yaml.js";
+import { resolvePlainV2 } from "../yaml-scalar.js";
 import { asArray, isMap, str } from "./types.js";
 
 export interface KustomizeDir {
@@ -24,6 +26,13 @@ export interface Reached {
   file: string;
   namespace?: string;
 }
+
+/**
+ * Plain scalars the simple reader may take as the strings `parse(text, YAML_OPTIONS)` reads them
+ * as: a kustomization's paths and names. Whatever YAML 1.1 or go-yaml v2 might read as another
+ * type or value (numbers, sexagesimals, timestamps, booleans, null, `<<`) is left to `yaml`.
+ */
+export const yaml11String: PlainResolver = (plain) => (resolvePlainV2(plain).kind === "str" && !/^[-+]?\.?[0-9]/.test(plain) ? plain : DECLINE);
 
 function isRemote(entry: string): boolean {
   return /:\/\/|^github\.com\/|^git@|\?ref=/.test(entry);
@@ -53,7 +62,7 @@ export class KustomizeModel {
     if (file) {
       try {
         const text = readFileSync(path.join(this.root, file), "utf8");
-        const data: unknown = parse(text, YAML_OPTIONS);
+        const data: unknown = readSimpleYamlDocument(text, yaml11String) ?? parse(text, YAML_OPTIONS);
         entry = { ...this.read(dir, file, isMap(data) ? data : {}), text };
       } catch (err) {
         this.errors.push({ file, message: (err as Error).message.split("\n")[0] ?? "" });

@@ -50,7 +50,7 @@ describe('the simple YAML reader reads what the yaml package reads, or declines'
     ['a byte-order mark', '\ufeffa: 1\n'],
     ['tabs', 'a:\t1\n'],
     ['a tag', 'a: !!str 1\n'],
-    ['a block scalar', 'a: |\n  x\n'],
+    ['a folded block scalar', 'a: >\n  x\n'],
     ['a flow map', 'a: {b: 1}\n'],
     ['a multi-line plain scalar', 'a: b\n  c\n'],
     ['an unclosed quote', 'a: "b\n  c"\n'],
@@ -94,9 +94,33 @@ describe('the simple YAML reader reads what the yaml package reads, or declines'
     ]);
   });
 
+  it.each([
+    ['a clipped literal', 'a: |\n  x\n\n    y\n  # not a comment\n\n\nb: 1\n'],
+    ['a stripped literal in a sequence', 'a:\n- |-\n  x\n  y\n- k: |\n    z\n  l: 2\n'],
+    ['a literal in a compact map', '- a: |\n    x\n  b: |-\n    y\n---\nc: 1\n'],
+    ['leading empty lines', 'a: |\n\n\n  x\n'],
+    ['a literal at a sequence entry', 'a:\n  - |\n   x\n'],
+  ])('reads %s as the yaml package does', (_what, text) => {
+    expect(readSimpleYaml(text)).toBeDefined();
+    expect(readSimpleYaml(text)).toEqual(reference(text));
+  });
+
+  it.each([
+    ['a kept literal', 'a: |+\n  x\n\n'],
+    ['an indentation indicator', 'a: |2\n   x\n'],
+    ['a literal at the end without a line break', 'a: |\n  x'],
+    ['an empty literal', 'a: |\nb: 1\n'],
+    ['a literal then a comment', 'a: |\n  x\n# c\nb: 1\n'],
+    ['a line between indents', 'a:\n    b: |\n        x\n      y\n'],
+    ['a line of spaces', 'a: |\n  x\n   \n  y\n'],
+    ['a folded block', 'a: >\n  x\n'],
+  ])('declines %s', (_what, text) => {
+    expect(readSimpleYaml(text)).toBeUndefined();
+  });
+
   // Tokens that sit at the edges of the grammar: indicators, numbers, quotes, comments, indentation.
   const tokens = ['a', 'b', 'k', '-', '- ', ':', ': ', '#', ' #', ' ', '  ', '\n', '\n  ', '\n- ', '"', "'", '\\', '[', ']', '{', '}', ',', '&', '*', '!',
-    '|', '>', '?', '%', '@', '---', '...', '0', '1', '-1', '0x', '.5', 'e3', 'true', 'null', '~', 'No', '__proto__', 'x:y', '\\n', '\\x4', 'é'];
+    '|', '|-', ': |\n', '\n    ', '>', '?', '%', '@', '---', '...', '0', '1', '-1', '0x', '.5', 'e3', 'true', 'null', '~', 'No', '__proto__', 'x:y', '\\n', '\\x4', 'é'];
 
   it('on generated texts', () => {
     fc.assert(
@@ -112,12 +136,14 @@ describe('the simple YAML reader reads what the yaml package reads, or declines'
     '"\\x41\\u00e9"', '"\\e"', "'it''s'", '[]', '{}', '[ ]', '@x', '%x', '&a x', '*a', '!t x', '|', '>', 'a,b', '[a]', 'a]', '<<', '12345678901234567890',
     '0.0.1', '2001-12-14', 'x # c', '"x" # c', '"x"#c', "''", '""', '1_000', 'a  b', ''];
   const keys = ['a', 'b', 'k1', 'app.kubernetes.io/name', 'A_B', '1', 'true', 'null', '~', '-x', 'x-', '.x', '0x1', 'e5', '__proto__', 'a b', '"q"', 'x:y', 'k8s:io.x', 'a::', 'a:', ':a', 'a: b'];
+  // Literal blocks: the lines after the first are written one level deeper than their key or `-`.
+  const blocks = ['|\nx', '|-\nx\n\n  y', '|\n# x\ny', '|\n\nx\n', '|-\nx\n', '|+\nx', '|2\n x', '>\nx'];
   const common = ['a', 'x y', '0 3 * * *', '1', '-1', 'true', 'False', '~', 'ghcr.io/x:1.2', '"q\\""', "'s'", '[]', '{}', 'a#b', 'x # c', '-a'];
   type Tree = string | { map: [string, Tree][] } | { seq: Tree[] };
   const tree = fc.letrec<{ node: Tree }>((t) => ({
     node: fc.oneof(
       { depthSize: 'small', withCrossShrink: true },
-      fc.oneof({ arbitrary: fc.constantFrom(...common), weight: 6 }, { arbitrary: fc.constantFrom(...scalars), weight: 1 }),
+      fc.oneof({ arbitrary: fc.constantFrom(...common), weight: 6 }, { arbitrary: fc.constantFrom(...scalars), weight: 1 }, { arbitrary: fc.constantFrom(...blocks), weight: 1 }),
       fc.record({ map: fc.uniqueArray(fc.tuple(fc.oneof({ arbitrary: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'k8s:io.x/y'), weight: 8 }, { arbitrary: fc.constantFrom(...keys), weight: 1 }), t('node')), { selector: ([k]) => k, minLength: 1, maxLength: 4 }) }),
       fc.record({ seq: fc.array(t('node'), { minLength: 1, maxLength: 3 }) }),
     ),
@@ -127,16 +153,17 @@ describe('the simple YAML reader reads what the yaml package reads, or declines'
   function lines(node: Tree, col: number, pick: () => number): string[] {
     const pad = ' '.repeat(col);
     const comment = () => (pick() === 0 ? [`${' '.repeat(pick())}# c`] : []);
+    const deeper = (v: string) => v.split('\n').map((l, i) => (i === 0 || l === '' ? l : `${pad}${' '.repeat(1 + (pick() % 2))}${l}`));
     if (typeof node === 'string') return [`${pad}${node}`];
     if ('map' in node) {
       return node.map.flatMap(([k, v]) => {
-        if (typeof v === 'string') return [...comment(), `${pad}${k}: ${v}`];
+        if (typeof v === 'string') return [...comment(), ...deeper(`${pad}${k}: ${v}`)];
         const flush = 'seq' in v && pick() < 3;
         return [...comment(), `${pad}${k}:`, ...lines(v, flush ? col : col + 1 + (pick() % 3), pick)];
       });
     }
     return node.seq.flatMap((v) => {
-      if (typeof v === 'string') return [`${pad}- ${v}`];
+      if (typeof v === 'string') return deeper(`${pad}- ${v}`);
       if ('map' in v && pick() < 5) {
         const [first, ...rest] = lines(v, col + 2, pick);
         return [`${pad}- ${first!.trimStart()}`, ...rest];
@@ -147,18 +174,23 @@ describe('the simple YAML reader reads what the yaml package reads, or declines'
 
   it('on generated documents in every layout', () => {
     let read = 0;
+    let readBlocks = 0;
     fc.assert(
       fc.property(fc.array(tree, { minLength: 1, maxLength: 3 }), layout, (docs, stream) => {
         const it = stream[Symbol.iterator]();
         const pick = () => it.next().value as number;
         const text = `${docs.map((d) => lines(d, 0, pick).join('\n')).join('\n---\n')}\n`;
-        if (readSimpleYaml(text) !== undefined) read++;
+        if (readSimpleYaml(text) !== undefined) {
+          read++;
+          if (/(?:: |- )\|-?\n/.test(text)) readBlocks++;
+        }
         return agrees(text);
       }),
       { numRuns: 3000 },
     );
     // The property has teeth only where the reader reads: a good share of the texts must be read.
     expect(read).toBeGreaterThan(300);
+    expect(readBlocks).toBeGreaterThan(50);
   });
 
   it("on the tool's own files with random edits", () => {
