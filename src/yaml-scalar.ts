@@ -228,6 +228,11 @@ const RAW_UNSAFE = /[\x7f-\xa0\u2028\u2029\ufeff\ufffe\uffff]/g;
  * plain only when every reader agrees (`plainInBlock`; keys `plainEverywhere`), a literal block for multi-line text, else double-quoted.
  */
 export function yamlBlockText(value: unknown): string {
+  return plainBlockText(value) ?? documentBlockText(value);
+}
+
+/** yamlBlockText through the `yaml` package's document model: every value, every style. */
+export function documentBlockText(value: unknown): string {
   const doc = new Document(value);
   visit(doc, {
     Scalar(key, node) {
@@ -261,4 +266,64 @@ export function substitutionValue(s: string): string {
 /** `s` as the scalar after `key: ` or `- ` in block style: plain when every reader agrees, else double-quoted. */
 export function blockScalar(s: string): string {
   return plainInBlock(s) ? s : quoted(s);
+}
+
+/**
+ * yamlBlockText's text written directly, for the values most templates pass (every string plain,
+ * integers, booleans, null, maps and sequences of those): building and printing a document model
+ * for each was a seventh of a regen writing 1,000 apps. Undefined for anything else (a string to
+ * quote or write as a literal block, a float, a sequence in a sequence), which the model writes.
+ * test/yaml/block-text.test.ts holds both to the same text.
+ */
+export function plainBlockText(value: unknown): string | undefined {
+  try {
+    const lines = Array.isArray(value) ? blockSeq(value, 0) : isPlainMap(value) ? blockMap(value, 0) : undefined;
+    return lines === undefined ? undefined : `${lines.join('\n')}\n`;
+  } catch (e) {
+    if (e === DECLINE) return undefined;
+    throw e;
+  }
+}
+
+const DECLINE = Symbol('decline');
+const decline = (): never => {
+  throw DECLINE;
+};
+const isPlainMap = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+
+/** A scalar (or an empty collection) on the line of its key or dash; undefined for a collection to nest. */
+function blockScalarOf(v: unknown): string | undefined {
+  if (typeof v === 'string') return plainInBlock(v) ? v : decline();
+  if (typeof v === 'boolean') return String(v);
+  if (v === null) return 'null';
+  if (typeof v === 'number') return Number.isSafeInteger(v) && !Object.is(v, -0) ? String(v) : decline();
+  if (Array.isArray(v)) return v.length ? undefined : '[]';
+  if (isPlainMap(v)) return Object.keys(v).length ? undefined : '{}';
+  return decline();
+}
+
+function blockMap(m: Record<string, unknown>, col: number): string[] {
+  const pad = ' '.repeat(col);
+  const entries = Object.entries(m);
+  if (!entries.length) return decline();
+  return entries.flatMap(([k, v]) => {
+    // yaml writes a longer key explicitly (`? `), and quotes one that starts like a document marker.
+    if (k.length > 1000 || /^(?:---|\.\.\.)/.test(k) || !plainEverywhere(k)) decline();
+    const s = blockScalarOf(v);
+    if (s !== undefined) return [`${pad}${k}: ${s}`];
+    return [`${pad}${k}:`, ...(Array.isArray(v) ? blockSeq(v, col + 2) : blockMap(v as Record<string, unknown>, col + 2))];
+  });
+}
+
+function blockSeq(items: unknown[], col: number): string[] {
+  const pad = ' '.repeat(col);
+  if (!items.length) return decline();
+  return items.flatMap((v) => {
+    const s = blockScalarOf(v);
+    if (s !== undefined) return [`${pad}- ${s}`];
+    if (Array.isArray(v)) return decline();
+    const [first, ...rest] = blockMap(v as Record<string, unknown>, col + 2);
+    return [`${pad}- ${first!.trimStart()}`, ...rest];
+  });
 }
