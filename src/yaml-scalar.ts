@@ -269,10 +269,11 @@ export function blockScalar(s: string): string {
 }
 
 /**
- * yamlBlockText's text written directly, for the values most templates pass (every string plain,
- * integers, booleans, null, maps and sequences of those): building and printing a document model
- * for each was a seventh of a regen writing 1,000 apps. Undefined for anything else (a string to
- * quote or write as a literal block, a float, a sequence in a sequence), which the model writes.
+ * yamlBlockText's text written directly, for the values most templates pass (strings plain or in
+ * double quotes with nothing to escape, integers, booleans, null, maps and sequences of those):
+ * building and printing a document model for each was a seventh of a regen writing 1,000 apps.
+ * Undefined for anything else (an escape, single quotes, a literal block, a float, a sequence in a
+ * sequence), which the model writes.
  * test/yaml/block-text.test.ts holds both to the same text.
  */
 export function plainBlockText(value: unknown): string | undefined {
@@ -294,7 +295,11 @@ const isPlainMap = (v: unknown): v is Record<string, unknown> =>
 
 /** A scalar (or an empty collection) on the line of its key or dash; undefined for a collection to nest. */
 function blockScalarOf(v: unknown): string | undefined {
-  if (typeof v === 'string') return plainInBlock(v) ? v : decline();
+  if (typeof v === 'string') {
+    if (plainInBlock(v)) return v;
+    // Printable ASCII with nothing to escape: what yamlBlockText double-quotes, yaml prints as is ("200").
+    return /^[\x20-\x21\x23-\x5b\x5d-\x7e]*$/.test(v) ? `"${v}"` : decline();
+  }
   if (typeof v === 'boolean') return String(v);
   if (v === null) return 'null';
   if (typeof v === 'number') return Number.isSafeInteger(v) && !Object.is(v, -0) ? String(v) : decline();

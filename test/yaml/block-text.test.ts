@@ -7,7 +7,8 @@ import { documentBlockText, plainBlockText } from '../../src/yaml-scalar.js';
 
 /** Strings near the edges of plain YAML: indicators, separators, words a reader takes as non-strings. */
 const edgy = fc.constantFrom('a', 'on', 'yes', 'null', '~', '', ' a', 'a ', '- a', '-a', '? a', '?a', 'a: b', 'a:b', 'a #b', 'a#b', '#a', '*a', '&a', '!a',
-  '%a', '@a', '`a', '|', '>', "'a", '"a', '[a]', '{a}', 'a,b', '0755', '1e3', '0x1F', '.5', '1:20', '2001-12-14', '---', '...', 'a\nb', 'é', '\u2028', '<<', '=', 'x'.repeat(1200));
+  '%a', '@a', '`a', '|', '>', "'a", '"a', '[a]', '{a}', 'a,b', '0755', '1e3', '0x1F', '.5', '1:20', '2001-12-14', '---', '...', 'a\nb', 'é', '\u2028', '<<', '=', 'x'.repeat(1200),
+  '200', '443', '0 3 * * *', 'a"b', "it's", "'", 'a\\b', 'a\tb', ' ', 'a  b', '${A}', '"${A}"', '#', ': ', 'a:', '~a', 'x\x7f');
 const str = fc.oneof(edgy, fc.string({ maxLength: 12 }), fc.stringMatching(/^[a-z][a-z0-9./:-]{0,15}$/));
 const scalar = fc.oneof(str, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(-0));
 const value = fc.letrec((tie) => ({
@@ -30,7 +31,8 @@ describe('plainBlockText', () => {
   it('takes the values templates pass, and leaves quoting to the model', () => {
     const typical = { limits: { cpu: '500m', memory: '1Gi' }, args: ['--log-level', 'info'], items: [{ name: 'a', port: 5432, tls: true }, { name: 'b', opt: null }], empty: [], none: {} };
     expect(plainBlockText(typical)).toBe(documentBlockText(typical));
-    expect(plainBlockText({ a: 'on' })).toBeUndefined(); // quoted: a YAML 1.1 boolean
+    expect(plainBlockText({ a: 'on', port: '443' })).toBe('a: "on"\nport: "443"\n'); // quoted: a YAML 1.1 boolean, a number
+    expect(plainBlockText({ a: '"hi"' })).toBeUndefined(); // single quotes, the model's choice
     expect(plainBlockText({ a: 'two\nlines' })).toBeUndefined(); // a literal block
     expect(plainBlockText({ a: 1.5 })).toBeUndefined();
   });
