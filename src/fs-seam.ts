@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 
 /**
@@ -15,6 +16,11 @@ export interface WriteFs {
   writeFile(path: string, data: string, opts?: { exclusive?: boolean; unflushed?: boolean }): Promise<void>;
   /** Flushes a file written `unflushed` (fsync): its data and mode are on disk when this settles. */
   flush(path: string): Promise<void>;
+  /**
+   * Flushes the whole file system holding `path` at once (syncfs), true when that succeeded; false
+   * where it is not available or failed, and then the caller flushes file by file (which names a failure).
+   */
+  flushFileSystem(path: string): Promise<boolean>;
   /** One level; fails with EEXIST when it exists (callers track what they created). */
   mkdir(path: string): Promise<void>;
   rename(from: string, to: string): Promise<void>;
@@ -62,6 +68,11 @@ export const nodeFs: WriteFs = {
   },
   mkdir: async (p) => {
     fs.mkdirSync(p);
+  },
+  // Node has no syncfs; coreutils' `sync -f` is one (Linux). Elsewhere (BSD sync has no -f) it fails: false.
+  flushFileSystem: async (p) => {
+    const { spawnSync } = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
+    return spawnSync('sync', ['-f', p], { stdio: 'ignore' }).status === 0;
   },
   rename: async (a, b) => fs.renameSync(a, b),
   link: async (a, b) => fs.linkSync(a, b),

@@ -135,11 +135,15 @@ export async function commitChanges(cwd: string, changes: Change[], opts: Commit
           for (let d = dirname(t.real); d !== root && !(await dirExists(d)); d = dirname(d)) needed.add(d);
         } else if (old) ops[i] = { target: toPosix(t.rel), backup: `${i}.old` };
       });
-      await eachBounded(todo.length, (i) => todo[i]!.path, async (i) => {
-        guard.check();
-        const staged = ops[i]?.staged;
-        if (staged) await fs.flush(p.at(staged));
-      });
+      // Many files at once: one syncfs (7,000 fsyncs, even overlapped, took 0.7 s; a syncfs 60 ms).
+      const many = ops.filter((op) => op?.staged).length >= FLUSH_ALL_FROM;
+      if (!(many && (await fs.flushFileSystem(p.dir)))) {
+        await eachBounded(todo.length, (i) => todo[i]!.path, async (i) => {
+          guard.check();
+          const staged = ops[i]?.staged;
+          if (staged) await fs.flush(p.at(staged));
+        });
+      }
       journal.ops = ops.filter((op) => op !== undefined);
       journal.dirs = [...needed].sort((a, b) => a.length - b.length).map((d) => toPosix(relative(root, d)));
       guard.check();
@@ -235,6 +239,12 @@ async function eachBounded(n: number, pathOf: (i: number) => string, step: (i: n
 
 /** File-system calls under way at once while staging and renaming (the thread pool runs four). */
 const WRITERS = 16;
+
+/**
+ * Staged files from which one syncfs flushes them (it waits for every dirty file of the file system,
+ * and starting `sync` costs a few ms): below, file by file, each fsync overlapping the others.
+ */
+const FLUSH_ALL_FROM = 256;
 
 /** A file-system error after the rollback: one line naming the file (as the repository names it) and the cause, exit 1. */
 function explain(error: unknown, at: string): unknown {
