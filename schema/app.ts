@@ -5,7 +5,7 @@ import type { AnswerSchema, Field } from './fields.js';
 import { plainInBlock } from '../src/yaml-scalar.js';
 import { APP_TEXT_FIELDS, refineSubstitutedText } from './substitution.js';
 import type { ClusterAnswers } from './cluster.js';
-import { nameClash } from './names.js';
+import { declaredElsewhere, nameClash } from './names.js';
 import { OtherApps } from './other-apps.js';
 import type { RepoAnswers } from './repo.js';
 import { dns1123Label, k8sCron, kubeName, labelValue, pgIdentifier, quantity, repoPath, reservedPgName } from './rules.js';
@@ -36,9 +36,9 @@ export const appFields: readonly Field<AppCtx>[] = [
     name: 'createNamespace',
     kind: 'bool',
     message: 'Declare the namespace (a Namespace object) in the namespace folder the tool creates for it',
-    shownDefault: 'true; false, and asked, when a YAML file of yours declares that Namespace already',
+    shownDefault: 'true; false, and asked, when a YAML file of yours other than <appsRoot>/<namespace>/namespace.yaml declares that Namespace already',
     // Two owners of one Namespace take it from each other (Flux, Argo CD) or fail the kustomize build.
-    default: (a, ctx) => (ctx.declaredNamespaces?.has(String(a.namespace)) ? false : undefined),
+    default: (a, ctx) => (declaredElsewhere(ctx.declaredNamespaces, ctx.repo.appsRoot, String(a.namespace)) ? false : undefined),
   },
   {
     name: 'path',

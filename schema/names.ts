@@ -153,3 +153,15 @@ export class HeldNames {
     }
   }
 }
+
+/**
+ * Whether a file of the user's declares `namespace` somewhere other than its namespace folder's own
+ * `namespace.yaml` (`<appsRoot>/<namespace>/namespace.yaml`). That one file is the tool's slot too:
+ * it lists it and keeps its pod-security labels in it (src/delivery/flux/namespace.ts), so the
+ * Namespace still has one owner; a declaration anywhere else means the tool must declare none
+ * (createNamespace false).
+ */
+export const declaredElsewhere = (declared: ReadonlyMap<string, string> | undefined, appsRoot: string, namespace: string): boolean => {
+  const at = declared?.get(namespace);
+  return at !== undefined && at !== `${appsRoot}/${namespace}/namespace.yaml`;
+};

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { OPERATOR_RELEASES, PLUGIN_RELEASES, newestOperator, newestPlugin, pluginMismatch, pluginOf, releaseOf } from '../src/versions.js';
 import type { AnswerSchema, Field } from './fields.js';
 import { overlaps } from '../src/repo-path.js';
+import { declaredElsewhere } from './names.js';
 import { refineProfile } from './profile-rules.js';
 import { operatorFields, operatorShape, refineOperator } from './operator.js';
 import { fillRelease, refineRelease, releaseFields, releaseShape } from './release.js';
@@ -78,15 +79,15 @@ export const repoFields: readonly Field<RepoCtx>[] = [
     default: (a, ctx) => ctx.recorded?.fluxLayout ?? (a.topology === 'per-app' ? 'flat' : 'ks'),
   },
   { name: 'namespace', kind: 'string', message: 'Namespace of the operator and the shared clusters', default: recordedOr('namespace', 'databases') },
+  { name: 'appsRoot', kind: 'string', message: 'Directory of the Flux apps tree (one folder per namespace)', default: recordedOr('appsRoot', 'kubernetes/apps') },
   {
     name: 'createNamespace',
     kind: 'bool',
     message: 'Declare the operator\'s namespace (a Namespace object) in a file of the tool\'s',
-    shownDefault: 'true; false, and asked, when a YAML file of yours declares that Namespace already',
+    shownDefault: 'true; false, and asked, when a YAML file of yours other than <appsRoot>/<namespace>/namespace.yaml declares that Namespace already',
     // The same rule as an app's (schema/app.ts): two owners of one Namespace take it from each other.
-    default: (a, ctx) => (ctx.recorded ? ctx.recorded.createNamespace : ctx.declaredNamespaces?.has(String(a.namespace)) ? false : undefined),
+    default: (a, ctx) => (ctx.recorded ? ctx.recorded.createNamespace : declaredElsewhere(ctx.declaredNamespaces, String(a.appsRoot), String(a.namespace)) ? false : undefined),
   },
-  { name: 'appsRoot', kind: 'string', message: 'Directory of the Flux apps tree (one folder per namespace)', default: recordedOr('appsRoot', 'kubernetes/apps') },
   {
     name: 'operatorPath',
     kind: 'string',
