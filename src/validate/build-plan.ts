@@ -16,7 +16,12 @@ export interface BuildNode {
   /** A kustomization directory (relative to the root), or the overlay's parts. */
   dir?: string;
   overlay?: { specDir: string; components: string[] };
-  problem: Omit<Problem, "message">;
+  /**
+   * Where a failure is reported. Asked only on a failure: the line of an overlay's spec.components
+   * needs the full YAML model of its file, which the simple reader skipped (at 1,000 apps making all
+   * of them kept ~26 MB live beside the schema checks).
+   */
+  problem: () => Omit<Problem, "message">;
   /** Nodes this build includes: a kustomize build fails when any directory it accumulates fails. */
   covers: string[];
   /** Two nodes with one signature read the same files at the same relative places: they build alike. */
@@ -148,7 +153,8 @@ export function planBuilds(root: string, model: KustomizeModel, dirs: readonly s
       continue;
     }
     const problem = { path: k.file, line: 1, kind: "Kustomization", name: path.posix.basename(dir) || "." };
-    nodes.set(key.dir(dir), { key: key.dir(dir), dir, problem, covers: [], signature: planner.signature(dir), parts: planner.parts(dir) });
+    const where = () => problem;
+    nodes.set(key.dir(dir), { key: key.dir(dir), dir, problem: where, covers: [], signature: planner.signature(dir), parts: planner.parts(dir) });
   }
   for (const node of nodes.values()) node.covers = model.get(node.dir!)!.resources.map(key.dir).filter((k) => nodes.has(k));
   // Flux components are the one build a scope adds; other engines' directories are built above.
@@ -165,7 +171,7 @@ export function planBuilds(root: string, model: KustomizeModel, dirs: readonly s
     nodes.set(key.overlay(scope.id), {
       key: key.overlay(scope.id),
       overlay: { specDir, components },
-      problem: { path: scope.raw.file, line: lineOf(scope.raw, ["spec", "components"]), kind: "Kustomization", name: scope.name },
+      problem: () => ({ path: scope.raw.file, line: lineOf(scope.raw, ["spec", "components"]), kind: "Kustomization", name: scope.name }),
       covers: nodes.has(key.dir(specDir)) ? [key.dir(specDir)] : [],
       // Components are named by their place in the tree: the same names are the same files.
       signature: inner && `${inner}+${components.join(",")}`,

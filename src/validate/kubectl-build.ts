@@ -125,7 +125,7 @@ class Builds {
     const strip = overlay ? [`${this.root}/`, `${path.relative(overlay, this.root).split(path.sep).join("/")}/`] : [`${this.root}/`];
     let message = strip.reduce((m, prefix) => m.split(prefix).join(""), error);
     if (overlay) message = message.split(overlay).join("<overlay>");
-    this.problems.push({ ...node.problem, message: `kubectl kustomize failed: ${message}` });
+    this.problems.push({ ...node.problem(), message: `kubectl kustomize failed: ${message}` });
     return false;
   }
 
