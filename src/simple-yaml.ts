@@ -162,11 +162,27 @@ function keyOf(t: string): string | undefined {
   const colon = spaced !== -1 ? spaced : t.endsWith(':') ? t.length - 1 : -1;
   if (colon <= 0) return undefined;
   const key = t.slice(0, colon);
-  if (!KEY.test(key) || key.endsWith(':')) return undefined;
-  // A key the core schema reads as something other than a string, or one JS objects treat apart.
-  if (NULL.test(key) || BOOL.test(key) || INT.test(key) || OTHER_NUMBER.test(key) || key === '__proto__') decline();
+  const kind = keyKind(key);
+  if (kind === 'none') return undefined;
+  if (kind === 'declined') decline();
   if (resolver && resolver(key) !== key) decline();
   return key;
+}
+
+// The same few keys (apiVersion, kind, metadata, name...) recur on every line of every file: the
+// five tests of a key are remembered, bounded for texts of many distinct keys.
+const keyKinds = new Map<string, 'key' | 'none' | 'declined'>();
+function keyKind(key: string): 'key' | 'none' | 'declined' {
+  let kind = keyKinds.get(key);
+  if (kind === undefined) {
+    if (!KEY.test(key) || key.endsWith(':')) kind = 'none';
+    // A key the core schema reads as something other than a string, or one JS objects treat apart.
+    else if (NULL.test(key) || BOOL.test(key) || INT.test(key) || OTHER_NUMBER.test(key) || key === '__proto__') kind = 'declined';
+    else kind = 'key';
+    if (keyKinds.size >= 4096) keyKinds.clear();
+    keyKinds.set(key, kind);
+  }
+  return kind;
 }
 
 function block(lines: Line[], i: number, indent: number): [unknown, number] {
