@@ -92,7 +92,8 @@ function documents(text: string): Line[][] {
     const body = line.slice(indent);
     if (body === '' || body.startsWith('#')) continue;
     if (body.endsWith(' ')) decline(); // trailing spaces: left to the full parser
-    const header = BLOCK_HEADER.exec(body);
+    // Only a line ending in `|` or `|-` can be one: most lines skip the regex.
+    const header = body.endsWith('|') || body.endsWith('|-') ? BLOCK_HEADER.exec(body) : null;
     if (header) {
       // The block's parent: the key (after any `- `), or the sequence of a `- |` entry.
       const parent = header[1] === undefined ? indent : indent + (body.length - body.replace(/^- +/, '').length);
