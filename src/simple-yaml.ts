@@ -92,7 +92,8 @@ function documents(text: string): Line[][] {
     const body = line.slice(indent);
     if (body === '' || body.startsWith('#')) continue;
     if (body.endsWith(' ')) decline(); // trailing spaces: left to the full parser
-    const header = BLOCK_HEADER.exec(body);
+    // Only a line ending in `|` or `|-` can be one: most lines skip the regex.
+    const header = body.endsWith('|') || body.endsWith('|-') ? BLOCK_HEADER.exec(body) : null;
     if (header) {
       // The block's parent: the key (after any `- `), or the sequence of a `- |` entry.
       const parent = header[1] === undefined ? indent : indent + (body.length - body.replace(/^- +/, '').length);
@@ -162,11 +163,27 @@ function keyOf(t: string): string | undefined {
   const colon = spaced !== -1 ? spaced : t.endsWith(':') ? t.length - 1 : -1;
   if (colon <= 0) return undefined;
   const key = t.slice(0, colon);
-  if (!KEY.test(key) || key.endsWith(':')) return undefined;
-  // A key the core schema reads as something other than a string, or one JS objects treat apart.
-  if (NULL.test(key) || BOOL.test(key) || INT.test(key) || OTHER_NUMBER.test(key) || key === '__proto__') decline();
+  const kind = keyKind(key);
+  if (kind === 'none') return undefined;
+  if (kind === 'declined') decline();
   if (resolver && resolver(key) !== key) decline();
   return key;
+}
+
+// The same few keys (apiVersion, kind, metadata, name...) recur on every line of every file: the
+// five tests of a key are remembered, bounded for texts of many distinct keys.
+const keyKinds = new Map<string, 'key' | 'none' | 'declined'>();
+function keyKind(key: string): 'key' | 'none' | 'declined' {
+  let kind = keyKinds.get(key);
+  if (kind === undefined) {
+    if (!KEY.test(key) || key.endsWith(':')) kind = 'none';
+    // A key the core schema reads as something other than a string, or one JS objects treat apart.
+    else if (NULL.test(key) || BOOL.test(key) || INT.test(key) || OTHER_NUMBER.test(key) || key === '__proto__') kind = 'declined';
+    else kind = 'key';
+    if (keyKinds.size >= 4096) keyKinds.clear();
+    keyKinds.set(key, kind);
+  }
+  return kind;
 }
 
 function block(lines: Line[], i: number, indent: number): [unknown, number] {

@@ -43,9 +43,18 @@ export async function registerInNamespace(m: RepoModel, namespace: string, ksPat
  * kustomize refuses the id twice in one build.
  */
 export const ownsNamespace = (m: RepoModel, namespace: string): boolean =>
-  !KUBERNETES_NAMESPACES.has(namespace) &&
-  !(namespace === m.repo.namespace && m.repo.createNamespace === false) &&
-  !m.apps.some((a) => a.namespace === namespace && a.createNamespace === false);
+  !KUBERNETES_NAMESPACES.has(namespace) && !(namespace === m.repo.namespace && m.repo.createNamespace === false) && !usersNamespaces(m).has(namespace);
+
+/**
+ * The namespaces apps answered createNamespace false for, once per model: every app asks, and a
+ * scan of every app for each made a plan of n apps quadratic. A model is never changed once built.
+ */
+const declaredByUser = new WeakMap<RepoModel, ReadonlySet<string>>();
+function usersNamespaces(m: RepoModel): ReadonlySet<string> {
+  let s = declaredByUser.get(m);
+  if (!s) declaredByUser.set(m, (s = new Set(m.apps.flatMap((a) => (a.createNamespace === false ? [a.namespace] : [])))));
+  return s;
+}
 
 /**
  * The namespaces Kubernetes itself creates (kubernetes.io, Namespaces, "Initial namespaces"): a new
