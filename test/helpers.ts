@@ -65,3 +65,13 @@ export async function expectRefused(dir: string, run: () => Promise<unknown>, fi
   expect(snapshot(dir)).toEqual(before);
   return error!.message;
 }
+
+/** Every YAML file under `dir`, outside node_modules and .git. */
+export function yamlFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    if (name === 'node_modules' || name === '.git') return [];
+    if (statSync(p).isDirectory()) return yamlFiles(p);
+    return /\.ya?ml$/.test(name) ? [p] : [];
+  });
+}

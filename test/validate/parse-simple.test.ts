@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -6,16 +6,7 @@ import { readSimpleYamlDocument } from '../../src/simple-yaml.js';
 import { yaml11String } from '../../src/validate/kustomize-model.js';
 import { parseFull, parseKube, parseSimple, parseText, YAML_OPTIONS } from '../../src/validate/parse.js';
 import type { ParsedFile } from '../../src/validate/parse.js';
-import { ROOT } from '../helpers.js';
-
-function yamlFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const p = join(dir, name);
-    if (name === 'node_modules' || name === '.git') return [];
-    if (statSync(p).isDirectory()) return yamlFiles(p);
-    return /\.ya?ml$/.test(name) ? [p] : [];
-  });
-}
+import { ROOT, yamlFiles } from '../helpers.js';
 
 /** What validate uses of a parsed file: positions, texts and values, and the line a field maps to. */
 function view(p: ParsedFile) {

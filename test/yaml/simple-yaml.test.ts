@@ -1,11 +1,11 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { readSimpleYaml, writeSimpleYaml } from '../../src/simple-yaml.js';
-import { ROOT } from '../helpers.js';
+import { ROOT, yamlFiles } from '../helpers.js';
 
 /** What the `yaml` package reads: each document's value, or 'error' when any document has an error. */
 function reference(text: string): unknown {
@@ -18,15 +18,6 @@ function reference(text: string): unknown {
 function agrees(text: string): boolean {
   const got = readSimpleYaml(text);
   return got === undefined || isDeepStrictEqual(got, reference(text));
-}
-
-function yamlFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const p = join(dir, name);
-    if (name === 'node_modules' || name === '.git') return [];
-    if (statSync(p).isDirectory()) return yamlFiles(p);
-    return /\.ya?ml$/.test(name) ? [p] : [];
-  });
 }
 
 const corpus = ['test/golden', 'test/validate', 'example', 'profiles'].flatMap((d) => yamlFiles(join(ROOT, d)));
