@@ -58,8 +58,13 @@ export const nodeFs: WriteFs = {
   },
   // The one asynchronous call: an fsync waits on the disk, not the CPU, so the thread pool runs
   // four at once (7,000 staged files flushed one after another took about 3 s here, overlapped 0.7 s).
+  // Read-only where writing is refused: a staged copy of a 0444 file of the user's already has its
+  // mode, and fsync needs no write access on Linux or macOS (Windows needs it: 'r+' first).
   flush: async (p) => {
-    const handle = await fs.promises.open(p, 'r+');
+    const handle = await fs.promises.open(p, 'r+').catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'EACCES' || e.code === 'EPERM') return fs.promises.open(p, 'r');
+      throw e;
+    });
     try {
       await handle.sync();
     } finally {
@@ -69,8 +74,10 @@ export const nodeFs: WriteFs = {
   mkdir: async (p) => {
     fs.mkdirSync(p);
   },
-  // Node has no syncfs; coreutils' `sync -f` is one (Linux). Elsewhere (BSD sync has no -f) it fails: false.
+  // Node has no syncfs; coreutils' `sync -f` is one (Linux). Elsewhere false: BSD's and macOS's sync
+  // ignore their arguments, exit 0 and only schedule the writes (sync(2)), which is no flush.
   flushFileSystem: async (p) => {
+    if (process.platform !== 'linux') return false;
     const { spawnSync } = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
     return spawnSync('sync', ['-f', p], { stdio: 'ignore' }).status === 0;
   },

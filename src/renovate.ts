@@ -53,12 +53,12 @@ export function regenCommand(toolPackage: string | undefined): string {
  * What a self-hosted bot's global config must allow for that command (`allowedCommands` is an
  * admin-only option, refused in a repository's config): either form of regenCommand.
  */
-export const ALLOWED_COMMANDS = [`^npx --yes --package ([\\w@%+=:,./#-]+|"${TOOL}@\\$\\(node -p "require\\('\\./\\.cnpg/manifest\\.json'\\)\\.version"\\)") ${TOOL} regen --dest \\.$`];
+export const ALLOWED_COMMANDS = [`^npx --yes --package ([\\w@%+=:,./#~-]+|"${TOOL}@\\$\\(node -p "require\\('\\./\\.cnpg/manifest\\.json'\\)\\.version"\\)") ${TOOL} regen --dest \\.$`];
 
 export const renovateAdmin = (): Record<string, unknown> => ({ allowedCommands: ALLOWED_COMMANDS });
 
 /** A word the shell passes as it is; anything else single-quoted (toolPackageSpec allows neither quotes nor spaces). */
-const shellWord = (s: string) => (/^[\w@%+=:,./#-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+const shellWord = (s: string) => (/^[\w@%+=:,./#~-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
 /**
  * The repository's renovate.json5: the preset, the regeneration (once per branch, after every

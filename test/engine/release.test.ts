@@ -91,7 +91,7 @@ describe('the Renovate preset shipped in the package', () => {
     const allowed = new RegExp(ALLOWED_COMMANDS[0]!);
     expect(regenCommand(undefined)).toBe(`npx --yes --package "cnpg-scaffold@$(node -p "require('./.cnpg/manifest.json').version")" cnpg-scaffold regen --dest .`);
     expect(regenCommand('./tools/cnpg-scaffold.tgz')).toBe('npx --yes --package ./tools/cnpg-scaffold.tgz cnpg-scaffold regen --dest .');
-    for (const spec of [undefined, './tools/cnpg-scaffold.tgz', 'git+https://git.example.com/org/cnpg-scaffold.git#0123abc']) expect(allowed.test(regenCommand(spec))).toBe(true);
+    for (const spec of [undefined, './tools/cnpg-scaffold.tgz', 'git+https://git.example.com/org/cnpg-scaffold.git#0123abc', 'https://host.example.com/~team/cnpg-scaffold-0.1.0.tgz']) expect(allowed.test(regenCommand(spec))).toBe(true);
     expect(allowed.test('npx --yes --package x;rm cnpg-scaffold regen --dest .')).toBe(false);
     expect(allowed.test('npx --yes --package x cnpg-scaffold regen --dest . && curl evil')).toBe(false);
   });
